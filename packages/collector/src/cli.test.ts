@@ -1,0 +1,201 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+// This test runs the BUILT command as a user would (`npx cairn-collector`), so it needs
+// `npm run build -w @cairn/collector` first (npm test builds before testing).
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+interface Cli {
+  child: ChildProcessWithoutNullStreams;
+  lines: Record<string, unknown>[];
+  stderr: string[];
+  waitFor(predicate: (line: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+}
+
+function startCli(args: string[], env: Record<string, string> = {}): Cli {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  const stderr: string[] = [];
+  const waiters: (() => void)[] = [];
+  let buffered = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part) as Record<string, unknown>);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    stderr,
+    exited,
+    async waitFor(predicate, what) {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const found = lines.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(`no ${what} line; stdout: ${JSON.stringify(lines)} stderr: ${stderr.join('')}`);
+        }
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 200);
+        });
+      }
+    },
+  };
+}
+
+let dir: string;
+const running: Cli[] = [];
+beforeAll(() => {
+  if (!existsSync(CLI)) {
+    throw new Error(`${CLI} is missing: run \`npm run build -w @cairn/collector\` before this test`);
+  }
+  dir = mkdtempSync(join(tmpdir(), 'cairn-cli-'));
+});
+afterEach(() => {
+  for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Child processes on a shared 2-core machine: generous bounds, never timed assertions.
+describe('cairn-collector CLI', { timeout: 30_000 }, () => {
+  it('starts in development mode on a free port, stores a batch, and stops cleanly on SIGTERM', async () => {
+    const db = join(dir, 'dev.db');
+    const cli = startCli(['--port', '0', '--db', db]);
+    running.push(cli);
+    const ready = await cli.waitFor((line) => line.msg === 'ready', 'ready');
+    expect(ready).toMatchObject({ level: 'info', store: 'sqlite', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    const url = ready.url as string;
+    expect(url.endsWith(':0')).toBe(false);
+    expect(cli.lines.filter((line) => line.msg === 'ready')).toHaveLength(1);
+    const warnings = cli.lines.filter((line) => line.level === 'warn').map((line) => JSON.stringify(line));
+    expect(warnings).toEqual([expect.stringContaining('cairn-dev'), expect.stringContaining('any origin')]);
+    for (const line of cli.lines) expect(new Date(line.time as string).toISOString()).toBe(line.time);
+
+    const res = await fetch(`${url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: 'http://localhost:3000' },
+      body: JSON.stringify({
+        writeKey: 'cairn-dev',
+        sentAt: new Date().toISOString(),
+        batch: [
+          { type: 'track', event: 'CLI Test', messageId: 'cli-1', timestamp: new Date().toISOString() },
+          { type: 'bogus' },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect(await res.json()).toMatchObject({ accepted: 1, duplicates: 0, rejected: [{ index: 1 }] });
+    expect(await cli.waitFor((line) => line.msg === 'batch', 'batch')).toMatchObject({
+      source: 'default',
+      accepted: 1,
+      duplicates: 0,
+      rejected: 1,
+    });
+
+    // A gzip bomb through the real HTTP server: refused, and the server carries on.
+    const bomb = gzipSync(JSON.stringify({ writeKey: 'cairn-dev', batch: [], pad: 'a'.repeat(5_000_000) }));
+    const refused = await fetch(`${url}/v1/batch`, { method: 'POST', body: bomb, headers: { 'content-encoding': 'gzip' } });
+    expect(refused.status).toBe(413);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+
+    // WAL: the database is readable while the collector runs.
+    const reader = new Database(db, { readonly: true });
+    expect(reader.prepare('SELECT source, message_id, event FROM events').all()).toEqual([
+      { source: 'default', message_id: 'cli-1', event: 'CLI Test' },
+    ]);
+    reader.close();
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(cli.lines.at(-1)).toMatchObject({ msg: 'stopped', signal: 'SIGTERM' });
+  });
+
+  it('finishes a request in flight when SIGTERM arrives, then exits 0', async () => {
+    const db = join(dir, 'inflight.db');
+    const cli = startCli(['--port', '0', '--db', db, '--write-key', 'KEY']);
+    running.push(cli);
+    const { url } = await cli.waitFor((line) => line.msg === 'ready', 'ready');
+    const text = JSON.stringify({ writeKey: 'KEY', batch: [{ type: 'track', event: 'Slow', messageId: 'slow-1' }] });
+    const encoder = new TextEncoder();
+    let sendRest: () => void = () => undefined;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(text.slice(0, 20)));
+        sendRest = () => {
+          controller.enqueue(encoder.encode(text.slice(20)));
+          controller.close();
+        };
+      },
+    });
+    const pending = fetch(`${url as string}/v1/batch`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    // Let the request reach the handler, then signal while its body is still arriving.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    cli.child.kill('SIGTERM');
+    await cli.waitFor((line) => line.msg === 'shutting down', 'shutting down');
+    sendRest();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ accepted: 1 });
+    expect(await cli.exited).toBe(0);
+    const reader = new Database(db, { readonly: true });
+    expect(reader.prepare('SELECT message_id FROM events').all()).toEqual([{ message_id: 'slow-1' }]);
+    reader.close();
+  });
+
+  it('uses the given write key and allowed origin', async () => {
+    const cli = startCli(['--port', '0', '--db', join(dir, 'key.db'), '--write-key', 'KEY', '--allowed-origin', 'https://shop.example']);
+    running.push(cli);
+    const { url } = await cli.waitFor((line) => line.msg === 'ready', 'ready');
+    expect(cli.lines.filter((line) => line.level === 'warn')).toEqual([]);
+    const post = (writeKey: string, origin: string) =>
+      fetch(`${url as string}/v1/track`, {
+        method: 'POST',
+        headers: { origin },
+        body: JSON.stringify({ writeKey, event: 'E', messageId: `m-${writeKey}-${origin}` }),
+      });
+    expect((await post('cairn-dev', 'https://shop.example')).status).toBe(401);
+    expect((await post('KEY', 'https://evil.example')).status).toBe(403);
+    expect((await post('KEY', 'https://shop.example')).status).toBe(200);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it.each([
+    ['--production without a key or admin token', ['--production'], /refusing to start in production/],
+    ['--database-url', ['--database-url', 'postgres://postgres@127.0.0.1:5432/test'], /PostgreSQL store not yet available/],
+    ['an unknown flag', ['--prot', '8787'], /--prot/],
+  ])('exits 1 with a clear message for %s', async (_label, args, message) => {
+    const cli = startCli(['--port', '0', '--db', join(dir, 'refused.db'), ...args]);
+    running.push(cli);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr.join('')).toMatch(message);
+    expect(cli.lines).toContainEqual(expect.objectContaining({ level: 'error', msg: expect.stringMatching(message) }));
+    expect(cli.lines.some((line) => line.msg === 'ready')).toBe(false);
+  });
+
+  it('prints help', async () => {
+    const cli = startCli(['--help']);
+    running.push(cli);
+    const output: string[] = [];
+    cli.child.stdout.removeAllListeners('data').on('data', (chunk: string) => output.push(chunk));
+    expect(await cli.exited).toBe(0);
+    expect(output.join('')).toContain('--write-key');
+  });
+});

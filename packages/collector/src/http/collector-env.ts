@@ -1,0 +1,9 @@
+import type { ResolvedSource } from '../auth/source-registry.js';
+
+/** Hono environment of the collector app: what handlers share through the context. */
+export interface CollectorEnv {
+  Variables: {
+    /** Set once the write key resolved; the CORS layer answers for this source's origins. */
+    source: ResolvedSource | undefined;
+  };
+}

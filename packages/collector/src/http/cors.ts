@@ -1,0 +1,52 @@
+import type { MiddlewareHandler } from 'hono';
+import { ERROR_CODES } from '@cairn/protocol';
+import type { SourceRegistry } from '../auth/source-registry.js';
+import type { CollectorEnv } from './collector-env.js';
+import { httpError } from './http-error.js';
+
+// Chromium caps a cached preflight at 2 hours whatever we ask for.
+const PREFLIGHT_MAX_AGE_SECONDS = '7200';
+
+/**
+ * CORS for the ingest routes. An allowed origin is reflected (never `*`, so the answer is
+ * per-origin and `Vary: Origin`), and `Retry-After` is exposed so the SDK can honour it on
+ * 429/503. Preflights carry no write key, so they are allowed when any source allows the
+ * origin; the real request is then checked against its own source (403 otherwise).
+ *
+ * A refused origin gets no CORS headers, not even on its 403: the page cannot read the
+ * answer, sees a network error, and the SDK keeps the events queued and retries. If the
+ * operator forgot to list a legitimate origin, its events arrive once the list is fixed
+ * instead of being dropped as a final 403.
+ *
+ * @example
+ * app.use('/v1/*', createCorsMiddleware(registry));
+ */
+export function createCorsMiddleware(registry: SourceRegistry): MiddlewareHandler<CollectorEnv> {
+  return async (c, next) => {
+    const origin = c.req.header('origin');
+    if (c.req.method === 'OPTIONS') {
+      if (origin === undefined) return new Response(null, { status: 204, headers: { allow: 'POST, OPTIONS' } });
+      if (!registry.anySourceAllows(origin)) {
+        throw httpError(403, ERROR_CODES.originNotAllowed, `origin ${origin.slice(0, 200)} is not allowed`, { vary: 'Origin' });
+      }
+      return new Response(null, {
+        status: 204,
+        headers: {
+          'access-control-allow-origin': origin,
+          'access-control-allow-methods': 'POST, OPTIONS',
+          'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding',
+          'access-control-max-age': PREFLIGHT_MAX_AGE_SECONDS,
+          vary: 'Origin',
+        },
+      });
+    }
+    await next();
+    c.res.headers.append('vary', 'Origin');
+    if (origin === undefined) return;
+    const source = c.get('source');
+    const allowed = source ? source.allowsOrigin(origin) : registry.anySourceAllows(origin);
+    if (!allowed) return;
+    c.res.headers.set('access-control-allow-origin', origin);
+    c.res.headers.set('access-control-expose-headers', 'Retry-After');
+  };
+}

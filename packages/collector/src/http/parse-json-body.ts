@@ -1,0 +1,27 @@
+import { ERROR_CODES } from '@cairn/protocol';
+import { httpError } from './http-error.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parses the body as JSON whatever the Content-Type says (browsers send `text/plain` to stay
+ * a CORS simple request; some server libraries say form-urlencoded). A UTF-8 BOM is skipped.
+ * 400 `invalid_json` when it is not UTF-8 JSON.
+ *
+ * @example
+ * parseJsonBody(new TextEncoder().encode('{"batch":[]}')) // { batch: [] }
+ */
+export function parseJsonBody(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw httpError(400, ERROR_CODES.invalidJson, 'body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? `: ${error.message.slice(0, 120)}` : '';
+    throw httpError(400, ERROR_CODES.invalidJson, `body is not valid JSON${detail}`);
+  }
+}

@@ -1,0 +1,61 @@
+import { ERROR_CODES, type RejectedEvent } from '@cairn/protocol';
+import { isPlainObject } from '../json/is-plain-object.js';
+import { serializeJson } from '../json/serialize-json.js';
+import type { EventRow, QuarantineRow } from '../store/store.js';
+import { deriveMessageId } from './derive-message-id.js';
+import { formatTimestamp } from './parse-timestamp.js';
+import { isRejection, reject, type Draft, type IngestContext, type Rejection, type Stage } from './stage.js';
+import { toEventRow } from './to-event-row.js';
+
+/** What one request's events became: rows to store, quarantine rows, and the client's report. */
+export interface PipelineOutcome {
+  events: EventRow[];
+  quarantined: QuarantineRow[];
+  rejected: RejectedEvent[];
+}
+
+/**
+ * Runs each event through the stages independently: a bad event is quarantined with its
+ * reason and never sinks the batch. Stages run in order and stop at the first rejection.
+ *
+ * @example
+ * const outcome = await runPipeline(DEFAULT_STAGES, body.batch, { source: 'default', receivedAt: Date.now() });
+ */
+export async function runPipeline(
+  stages: readonly Stage[],
+  items: readonly unknown[],
+  context: IngestContext,
+): Promise<PipelineOutcome> {
+  const receivedAt = formatTimestamp(context.receivedAt) ?? new Date().toISOString();
+  const outcome: PipelineOutcome = { events: [], quarantined: [], rejected: [] };
+  for (let index = 0; index < items.length; index++) {
+    const received = items[index];
+    const rawJson = serializeJson(received);
+    let result: Draft | Rejection = reject(ERROR_CODES.invalidEvent, 'event must be a JSON object');
+    let last: Draft | undefined;
+    if (isPlainObject(received)) {
+      result = { index, received, rawJson, event: received };
+      for (const stage of stages) {
+        last = result;
+        result = await stage.run(result, context);
+        if (isRejection(result)) break;
+      }
+    }
+    if (!isRejection(result)) {
+      outcome.events.push(toEventRow(result, context, receivedAt));
+      continue;
+    }
+    // The client's own id when it sent a usable one, so it can match the rejection to its event.
+    const messageId = last?.messageId ?? clientMessageId(received) ?? (await deriveMessageId(received));
+    const { code, message } = result.reject;
+    outcome.rejected.push({ messageId, index, code, message });
+    outcome.quarantined.push({ source: context.source, messageId, receivedAt, code, reason: message, raw: rawJson });
+  }
+  return outcome;
+}
+
+function clientMessageId(received: unknown): string | undefined {
+  if (!isPlainObject(received)) return undefined;
+  const { messageId } = received;
+  return typeof messageId === 'string' && messageId.length > 0 ? messageId : undefined;
+}

@@ -1,0 +1,69 @@
+import type { ErrorCode, EventType } from '@cairn/protocol';
+
+/** What every stage may read about the request an event came in. */
+export interface IngestContext {
+  /** Name of the source the write key resolved to. */
+  source: string;
+  /** Server time the request was received, epoch milliseconds. */
+  receivedAt: number;
+  /** The batch's `sentAt` as sent, if any (an event's own `sentAt` wins). */
+  sentAt?: unknown;
+  /** Set on the single-event routes (`/v1/track` …): the type the path implies. */
+  pathType?: EventType;
+}
+
+/**
+ * One event on its way through the pipeline. `received` and `rawJson` are what the client
+ * sent and never change; stages read `event` and replace it (spread a copy, never mutate:
+ * `event` starts as the very object that was received).
+ */
+export interface Draft {
+  readonly index: number;
+  readonly received: Record<string, unknown>;
+  /** JSON text of `received`, stored verbatim in `raw`. */
+  readonly rawJson: string;
+  event: Record<string, unknown>;
+  messageId?: string;
+  /** Normalised UTC ISO time, set by the timestamp stage. */
+  timestamp?: string;
+  /** The client's time exactly as sent. */
+  originalTimestamp?: string;
+  /** The sentAt used for skew correction, as sent. */
+  sentAt?: string;
+}
+
+/** A stage's refusal: the event goes to quarantine with this code and a message naming the field. */
+export interface Rejection {
+  reject: { code: ErrorCode; message: string };
+}
+
+/**
+ * One rule of the ingest pipeline: returns the (possibly updated) draft, or a rejection.
+ * Data-integrity rules (tracking plan, defaults, currency, name aliases) are further stages.
+ *
+ * @example
+ * const requireUserId: Stage = {
+ *   name: 'require-user-id',
+ *   run: (draft) => typeof draft.event.userId === 'string' ? draft
+ *     : reject(ERROR_CODES.invalidEvent, 'userId is required'),
+ * };
+ */
+export interface Stage {
+  readonly name: string;
+  run(draft: Draft, context: IngestContext): Draft | Rejection | Promise<Draft | Rejection>;
+}
+
+/**
+ * Builds a {@link Rejection}.
+ *
+ * @example
+ * return reject(ERROR_CODES.invalidEvent, 'type must be one of track, page, …');
+ */
+export function reject(code: ErrorCode, message: string): Rejection {
+  return { reject: { code, message } };
+}
+
+/** Narrows a stage result. */
+export function isRejection(result: Draft | Rejection): result is Rejection {
+  return 'reject' in result;
+}

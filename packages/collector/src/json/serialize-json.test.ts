@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { serializeJson } from './serialize-json.js';
+import { utf8Length } from './utf8-length.js';
+
+describe('serializeJson', () => {
+  it.each([
+    null,
+    0,
+    -1.5e-7,
+    1e21,
+    'tab\t"quote" \u2028 \ud800 é',
+    true,
+    [],
+    {},
+    [1, 'a', null, [2, [3]], { b: 1 }],
+    { z: 1, a: { y: [true, false], x: {} }, 10: 'int key first', '': 'empty', __proto__x: 1 },
+    JSON.parse('{"__proto__":{"polluted":1},"constructor":1}'),
+  ])('matches JSON.stringify for %j', (value) => {
+    expect(serializeJson(value)).toBe(JSON.stringify(value));
+  });
+
+  it('drops undefined members like JSON.stringify', () => {
+    const value = { a: undefined, b: [undefined, 1], c: () => 1 };
+    expect(serializeJson(value)).toBe(JSON.stringify(value));
+  });
+
+  it('sorts keys at every level for a canonical form', () => {
+    expect(serializeJson({ b: 1, a: { d: 2, c: [{ f: 1, e: 2 }] } }, { sortKeys: true })).toBe(
+      '{"a":{"c":[{"e":2,"f":1}],"d":2},"b":1}',
+    );
+  });
+
+  it('serializes nesting far deeper than JSON.stringify can', () => {
+    const text = '['.repeat(200_000) + ']'.repeat(200_000);
+    const value: unknown = JSON.parse(text);
+    expect(() => JSON.stringify(value)).toThrow(RangeError);
+    expect(serializeJson(value)).toBe(text);
+  });
+});
+
+describe('utf8Length', () => {
+  it.each(['', 'ascii', 'é', '€', '😀', 'a\ud800b', '\udc00', 'mixed é € 😀 \ud83d'])('counts %j like TextEncoder', (text) => {
+    expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+  });
+});

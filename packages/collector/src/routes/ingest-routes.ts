@@ -1,0 +1,98 @@
+import { Hono, type Context } from 'hono';
+import { ERROR_CODES, EVENT_TYPES, MAX_REQUEST_BYTES, type BatchResponse, type EventType } from '@cairn/protocol';
+import type { ResolvedSource, SourceRegistry } from '../auth/source-registry.js';
+import { readBasicAuthKey } from '../http/basic-auth.js';
+import type { CollectorEnv } from '../http/collector-env.js';
+import { httpError } from '../http/http-error.js';
+import { parseJsonBody } from '../http/parse-json-body.js';
+import { readRequestBody } from '../http/read-body.js';
+import { runPipeline } from '../ingest/run-pipeline.js';
+import type { Stage } from '../ingest/stage.js';
+import { isPlainObject } from '../json/is-plain-object.js';
+import { describeError, type Logger } from '../logger.js';
+import type { Store, WriteResult } from '../store/store.js';
+import { readEnvelope } from './read-envelope.js';
+
+/** Seconds a client is told to wait when storage fails. */
+const STORAGE_RETRY_AFTER_SECONDS = '5';
+
+export interface IngestDeps {
+  registry: SourceRegistry;
+  store: Store;
+  stages: readonly Stage[];
+  logger: Logger;
+  now: () => number;
+}
+
+/**
+ * `POST /batch` and the single-event routes `POST /track|page|identify|group|alias|screen`
+ * (mounted under `/v1`). Order of checks: a Basic-auth key before reading the body (an
+ * unknown key costs no upload), then size, JSON, a body key, origin, shape; then every event
+ * through the pipeline and one store write. 200 only after that write committed.
+ *
+ * @example
+ * app.route('/v1', createIngestRoutes({ registry, store, stages: DEFAULT_STAGES, logger, now: Date.now }));
+ */
+export function createIngestRoutes(deps: IngestDeps): Hono<CollectorEnv> {
+  const routes = new Hono<CollectorEnv>();
+  routes.post('/batch', (c) => ingest(c, deps, undefined));
+  for (const type of EVENT_TYPES) routes.post(`/${type}`, (c) => ingest(c, deps, type));
+  return routes;
+}
+
+async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: EventType | undefined) {
+  const headerKey = readBasicAuthKey(c.req.header('authorization'));
+  if (headerKey !== undefined) admit(c, await authenticate(deps.registry, headerKey));
+
+  const body = parseJsonBody(await readRequestBody(c.req.raw, MAX_REQUEST_BYTES));
+  if (headerKey === undefined) {
+    if (!isPlainObject(body)) throw httpError(400, ERROR_CODES.invalidBody, 'body must be a JSON object');
+    admit(c, await authenticate(deps.registry, body.writeKey));
+  }
+  const source = c.get('source') as ResolvedSource;
+  const envelope = readEnvelope(body, pathType);
+
+  const context = { source: source.name, receivedAt: deps.now(), sentAt: envelope.sentAt, pathType };
+  const outcome = await runPipeline(deps.stages, envelope.events, context);
+  let written: WriteResult = { inserted: [], duplicates: [] };
+  if (outcome.events.length > 0 || outcome.quarantined.length > 0) {
+    try {
+      written = await deps.store.write({ events: outcome.events, quarantined: outcome.quarantined });
+    } catch (error) {
+      deps.logger.error('store write failed', { source: source.name, error: describeError(error) });
+      throw httpError(503, ERROR_CODES.storageUnavailable, 'storage is unavailable; retry later', {
+        'retry-after': STORAGE_RETRY_AFTER_SECONDS,
+      });
+    }
+  }
+  const response: BatchResponse = {
+    accepted: written.inserted.length,
+    duplicates: written.duplicates.length,
+    rejected: outcome.rejected,
+  };
+  deps.logger.info('batch', {
+    source: source.name,
+    accepted: response.accepted,
+    duplicates: response.duplicates,
+    rejected: response.rejected.length,
+  });
+  return c.json(response, 200);
+}
+
+async function authenticate(registry: SourceRegistry, writeKey: unknown): Promise<ResolvedSource> {
+  if (typeof writeKey !== 'string' || writeKey === '') {
+    throw httpError(401, ERROR_CODES.unauthorized, 'missing write key: send it as the Basic auth username or as writeKey in the body');
+  }
+  const source = await registry.resolve(writeKey);
+  if (!source) throw httpError(401, ERROR_CODES.unauthorized, 'unknown write key');
+  return source;
+}
+
+/** Records the source and refuses a browser origin the source does not list. */
+function admit(c: Context<CollectorEnv>, source: ResolvedSource): void {
+  c.set('source', source);
+  const origin = c.req.header('origin');
+  if (origin !== undefined && !source.allowsOrigin(origin)) {
+    throw httpError(403, ERROR_CODES.originNotAllowed, `origin ${origin.slice(0, 200)} is not allowed for this write key`);
+  }
+}

@@ -1,0 +1,48 @@
+/** One schema step; `version` values are applied in order, each exactly once. */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/**
+ * SQLite schema history. Append a migration to change the schema; never edit an applied one
+ * (databases in the field already ran it). STRICT tables make SQLite enforce the column types.
+ */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'events and quarantine',
+    sql: `
+      CREATE TABLE events (
+        source TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        event TEXT,
+        name TEXT,
+        anonymous_id TEXT,
+        user_id TEXT,
+        timestamp TEXT NOT NULL,
+        original_timestamp TEXT,
+        sent_at TEXT,
+        received_at TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        PRIMARY KEY (source, message_id)
+      ) STRICT;
+      CREATE INDEX events_by_time ON events (source, timestamp);
+      CREATE INDEX events_by_event ON events (source, event, timestamp) WHERE event IS NOT NULL;
+      CREATE INDEX events_by_user ON events (source, user_id) WHERE user_id IS NOT NULL;
+      CREATE INDEX events_by_anonymous ON events (source, anonymous_id) WHERE anonymous_id IS NOT NULL;
+      CREATE TABLE quarantine (
+        id INTEGER PRIMARY KEY,
+        source TEXT,
+        message_id TEXT,
+        received_at TEXT,
+        code TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX quarantine_by_time ON quarantine (source, received_at);
+    `,
+  },
+];

@@ -1,0 +1,112 @@
+import Database from 'better-sqlite3';
+import { CollectorError } from '../collector-error.js';
+import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
+import type { Store, WriteBatch, WriteResult } from './store.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; created with its folder's permissions if missing. */
+  path: string;
+  /**
+   * `full` (default): every acknowledged batch survives a process kill AND a power loss or OS
+   * crash, because each commit fsyncs the WAL. The SDK deletes an event from the browser's
+   * queue once it is acknowledged, so an ack lost to a power cut is an event lost for good.
+   * `normal` skips that fsync (still safe against a process kill, as the WAL is in the OS
+   * cache) for several times more commits per second; choose it only where losing the last
+   * second of acknowledged events on power loss is acceptable.
+   */
+  synchronous?: 'full' | 'normal';
+  /** How long a write waits for another connection's lock before failing (503). */
+  busyTimeoutMs?: number;
+  /** Clock for `schema_migrations.applied_at`. */
+  now?: () => number;
+}
+
+/**
+ * SQLite store (better-sqlite3, WAL): one transaction per request, `INSERT … ON CONFLICT DO
+ * NOTHING` on (source, message_id) so a resend is counted as a duplicate and stored once.
+ * This is the only module that imports the SQLite driver.
+ *
+ * @example
+ * const store = createSqliteStore({ path: './cairn.db' });
+ * const app = createCollector({ sources, store });
+ */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  let db: Database.Database;
+  try {
+    db = new Database(options.path, { timeout: Math.max(0, options.busyTimeoutMs ?? 5000) });
+    // WAL lets readers (SQL clients, tests, exports) run while the collector writes.
+    db.pragma('journal_mode = WAL');
+    db.pragma(options.synchronous === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
+    migrate(db, SQLITE_MIGRATIONS, options.now ?? Date.now);
+  } catch (error) {
+    if (error instanceof CollectorError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CollectorError('store_open_failed', `cannot open SQLite database ${options.path}: ${reason}`, {
+      cause: error,
+    });
+  }
+
+  const insertEvent = db.prepare(`
+    INSERT INTO events (source, message_id, type, event, name, anonymous_id, user_id,
+                        timestamp, original_timestamp, sent_at, received_at, raw)
+    VALUES (@source, @messageId, @type, @event, @name, @anonymousId, @userId,
+            @timestamp, @originalTimestamp, @sentAt, @receivedAt, @raw)
+    ON CONFLICT (source, message_id) DO NOTHING`);
+  const insertQuarantine = db.prepare(`
+    INSERT INTO quarantine (source, message_id, received_at, code, reason, raw)
+    VALUES (@source, @messageId, @receivedAt, @code, @reason, @raw)`);
+  const ping = db.prepare('SELECT 1');
+
+  const writeAll = db.transaction((batch: WriteBatch): WriteResult => {
+    const result: WriteResult = { inserted: [], duplicates: [] };
+    for (const row of batch.events) {
+      const { changes } = insertEvent.run(row);
+      (changes === 1 ? result.inserted : result.duplicates).push(row.messageId);
+    }
+    for (const row of batch.quarantined) insertQuarantine.run(row);
+    return result;
+  });
+
+  return {
+    kind: 'sqlite',
+    // IMMEDIATE takes the write lock at BEGIN, so a busy database waits (busy_timeout) instead
+    // of failing when a deferred transaction tries to upgrade its read lock.
+    write: async (batch) => writeAll.immediate(batch),
+    ping: async () => {
+      ping.get();
+    },
+    close: async () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/**
+ * Applies the migrations not yet recorded in `schema_migrations`, in one IMMEDIATE transaction
+ * so two collectors starting on the same file cannot both apply one.
+ */
+function migrate(db: Database.Database, migrations: readonly Migration[], now: () => number): void {
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      description TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    ) STRICT`);
+    const latest = (db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
+      version: number | null;
+    }).version;
+    const known = Math.max(0, ...migrations.map((migration) => migration.version));
+    if (latest !== null && latest > known) {
+      throw new CollectorError(
+        'store_open_failed',
+        `database schema version ${latest} is newer than this collector's (${known}); upgrade the collector`,
+      );
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)');
+    for (const migration of migrations) {
+      if (latest !== null && migration.version <= latest) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.description, new Date(now()).toISOString());
+    }
+  }).immediate();
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts', 'src/cli.ts'],
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  // Declarations for the library entry only; the CLI is an executable, not an import.
+  // `composite` is for `tsc -b` type-checking only; tsup's dts pass rejects it.
+  dts: { entry: 'src/index.ts', compilerOptions: { composite: false } },
+  // Runtime dependencies are installed beside the package, never bundled (better-sqlite3 is native).
+  external: ['@cairn/protocol', 'hono', '@hono/node-server', 'better-sqlite3', 'postgres', 'ajv'],
+  clean: true,
+  sourcemap: false,
+  // Keep `node:` specifiers as written (tsup strips them by default for Node < 16).
+  removeNodeProtocol: false,
+});
