@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTestDeps, options, settle } from '../core/test-kit.js';
+import { createTrackerCore } from '../core/tracker.js';
+import { createIdbQueue } from './idb-queue.js';
+
+let n = 0;
+const freshName = () => `cairn-test-${++n}`;
+const record = (id: string) => ({ id, json: JSON.stringify({ type: 'track', messageId: id }) });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
+
+describe('createIdbQueue', () => {
+  it('returns records in key order, up to the limit, and removes by id', async () => {
+    const queue = createIdbQueue(freshName());
+    await queue.add([record('01B'), record('01A')]);
+    await queue.add([record('01C')]);
+    expect((await queue.read(10)).map((event) => event.id)).toEqual(['01A', '01B', '01C']);
+    expect(await queue.read(2)).toEqual([record('01A'), record('01B')]);
+    await queue.remove(['01A', '01C']);
+    expect(await queue.read(10)).toEqual([record('01B')]);
+  });
+
+  it('is durable: another connection (a later page load) sees the records', async () => {
+    const name = freshName();
+    await createIdbQueue(name).add([record('01A')]);
+    expect(await createIdbQueue(name).read(10)).toEqual([record('01A')]);
+  });
+
+  it('uses a store of its own, not idb-keyval’s default one', async () => {
+    await createIdbQueue().add([record('01A')]);
+    const databases = await indexedDB.databases();
+    expect(databases.map((db) => db.name)).toContain('cairn');
+    expect(databases.map((db) => db.name)).not.toContain('keyval-store');
+  });
+
+  it('falls back to memory when indexedDB is missing', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    const queue = createIdbQueue(freshName());
+    await queue.add([record('01B'), record('01C')]);
+    await queue.remove(['01B']);
+    expect(await queue.read(10)).toEqual([record('01C')]);
+  });
+
+  it('falls back to memory when opening the database fails (private mode)', async () => {
+    vi.stubGlobal('indexedDB', {
+      open() {
+        const request: { error?: Error; onerror?: () => void } = { error: new Error('InvalidStateError') };
+        setTimeout(() => request.onerror?.(), 0);
+        return request;
+      },
+    });
+    const queue = createIdbQueue(freshName());
+    await queue.add([record('01A')]);
+    expect(await queue.read(10)).toEqual([record('01A')]);
+  });
+});
+
+describe('createIdbQueue under the tracker', () => {
+  function setup() {
+    const env = createTestDeps({ queue: createIdbQueue(freshName()) });
+    const tracker = createTrackerCore({ ...options, flushInterval: 60_000, flushAt: 1000 }, env.deps);
+    return { ...env, tracker };
+  }
+
+  it('writes a burst of track() calls in one IndexedDB transaction', async () => {
+    const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const { tracker, queue } = setup();
+    for (let i = 0; i < 100; i++) tracker.track('Burst', { i });
+    await settle(10);
+    const writes = transaction.mock.calls.filter(([, mode]) => mode == 'readwrite');
+    expect(writes).toHaveLength(1);
+    const stored = await queue.read(1000);
+    expect(stored).toHaveLength(100);
+    expect(stored.map((event) => JSON.parse(event.json).properties.i)).toEqual([...Array(100).keys()]);
+  });
+
+  it('deletes records only after a 2xx', async () => {
+    const { tracker, queue, net, clock } = setup();
+    net.answers.push({ status: 503 }, new TypeError('offline'));
+    tracker.track('A');
+    const flushed = tracker.flush();
+    await clock.advance(600); // 1st attempt failed, backoff 500 ms, 2nd attempt failed
+    expect(net.calls).toHaveLength(2);
+    expect(await queue.read(10)).toHaveLength(1);
+    await clock.advance(5000);
+    await flushed;
+    expect(net.calls).toHaveLength(3);
+    expect(await queue.read(10)).toEqual([]);
+  });
+});

@@ -1,0 +1,19 @@
+import type { Queue } from './types.js';
+
+/**
+ * A queue in memory: the fallback where IndexedDB is unavailable (some private modes, SSR),
+ * and the queue of the core's unit tests. Events do not survive a reload. Insertion order is
+ * key order: one page's ULIDs are monotonic.
+ *
+ * @example
+ * const queue = createMemoryQueue();
+ * await queue.add([{ id: '01H…', json: '{…}' }]);
+ */
+export function createMemoryQueue(): Queue {
+  const events = new Map<string, string>();
+  return {
+    add: async (batch) => batch.forEach((event) => events.set(event.id, event.json)),
+    read: async (limit) => [...events].slice(0, limit).map(([id, json]) => ({ id, json })),
+    remove: async (ids) => ids.forEach((id) => events.delete(id)),
+  };
+}

@@ -1,0 +1,108 @@
+import type { EventContext } from '@cairn/protocol';
+import type { CairnError } from './cairn-error.js';
+
+/** One stored event: its messageId (the key; ULIDs sort by capture time) and its JSON. */
+export interface QueuedEvent {
+  id: string;
+  json: string;
+}
+
+/** Durable event store. Records leave it only once the collector has acknowledged them. */
+export interface Queue {
+  /** Stores the events in one write (one IndexedDB transaction for a whole burst). */
+  add(events: QueuedEvent[]): Promise<void>;
+  /** The `limit` oldest records, in key order. */
+  read(limit: number): Promise<QueuedEvent[]>;
+  remove(ids: string[]): Promise<void>;
+}
+
+/** What the core needs from an HTTP answer; a network error is a rejected promise. */
+export interface TransportResponse {
+  status: number;
+  /** The Retry-After header (seconds or an HTTP date), if any. */
+  retryAfter?: string | null;
+  /** The parsed JSON body of a 2xx answer, if any. */
+  body?: unknown;
+}
+
+/** POSTs a text/plain body; `keepalive` asks it to outlive the page. */
+export type Transport = (url: string, body: string, keepalive: boolean) => Promise<TransportResponse>;
+
+/** Time source and timers. No clearTimeout: a superseded timer fires and finds nothing to do. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+}
+
+/**
+ * Runs `fn` while holding the cross-tab send lock. With `wait` false and the lock held
+ * elsewhere it resolves `undefined` without running `fn`.
+ */
+export type Lock = <T>(wait: boolean, fn: () => Promise<T>) => Promise<T | undefined>;
+
+/** Synchronous string storage for the identity (localStorage in a browser). */
+export interface KeyValueStorage {
+  get(key: string): string | null | undefined;
+  /** `undefined` removes the key. */
+  set(key: string, value?: string): void;
+}
+
+/** Everything environment-specific the core runs on, so the same core runs in tests and browsers. */
+export interface TrackerDeps {
+  queue: Queue;
+  transport: Transport;
+  clock: Clock;
+  /** Monotonic ULID source: messageIds and anonymousIds. */
+  ids: () => string;
+  lock: Lock;
+  storage: KeyValueStorage;
+  /** Context of the moment (page, userAgent, locale), merged into every event. */
+  context?: () => EventContext;
+  /** Registers the callback to run when the page may be about to go away. */
+  onPageExit?: (callback: () => void) => void;
+  /** Source of backoff jitter, `Math.random` by default. */
+  random?: () => number;
+}
+
+export interface TrackerOptions {
+  /** The source's write key, sent in the request body. */
+  writeKey: string;
+  /** Base URL of the collector (`https://collect.example.com`); events go to `{endpoint}/v1/batch`. */
+  endpoint: string;
+  /** Send as soon as this many events are waiting. Default 20. */
+  flushAt?: number;
+  /** Send waiting events at most this many ms after the first of them was tracked. Default 1000. */
+  flushInterval?: number;
+  /** Receives every run-time failure; tracking calls never throw. */
+  onError?: (error: CairnError) => void;
+}
+
+export type Properties = Record<string, unknown>;
+
+/** Segment-style per-call options. */
+export interface CallOptions {
+  /** When the event happened, if not now. */
+  timestamp?: Date | string | number;
+  /** Merged over the automatic context. */
+  context?: Properties;
+}
+
+/** A call queued by the script-tag stub: `[method, callTimeMs, ...args]`. */
+export type StubEntry = [method: string, callTimeMs: number, ...args: unknown[]];
+
+export interface Tracker {
+  /** Records a user action, e.g. `track('Product Added', { sku: 'RC-1' })`. */
+  track(event: string, properties?: Properties, options?: CallOptions): void;
+  /** Records a page view; the page itself is in `context.page`. */
+  page(name?: string | Properties, properties?: Properties, options?: CallOptions): void;
+  /** Ties this visitor to a user id (kept across page loads) and records their traits. */
+  identify(userId?: string | Properties, traits?: Properties, options?: CallOptions): void;
+  /** Resolves once every event tracked before the call is acknowledged or definitively failed. */
+  flush(): Promise<void>;
+  /** Forgets the user: a new anonymousId, no userId. */
+  reset(): void;
+  /** Runs a stub entry, stamping its event with the entry's call time. */
+  push(entry: StubEntry): void;
+  /** The current identity. */
+  user(): { anonymousId: string; userId?: string };
+}

@@ -1,0 +1,39 @@
+import { onPageExit } from './browser/page-exit.js';
+import { createIdbQueue } from './browser/idb-queue.js';
+import { fetchTransport } from './browser/fetch-transport.js';
+import { createLocalStorage } from './browser/local-storage.js';
+import { pageContext } from './browser/page-context.js';
+import { createUlid } from './browser/ulid.js';
+import { createWebLock } from './browser/web-lock.js';
+import { systemClock } from './core/clock.js';
+import { resolveOptions } from './core/options.js';
+import { createTrackerCore } from './core/tracker.js';
+import type { Tracker, TrackerOptions } from './core/types.js';
+
+/**
+ * Creates the browser tracker: events are queued in IndexedDB, batched to
+ * `{endpoint}/v1/batch`, deleted once acknowledged, and sent with keepalive when the page goes
+ * away. Safe to import during SSR: browser APIs are only touched once events flow.
+ * Throws a `CairnError` (`code: 'invalid_option'`) on bad options; the tracker's calls never throw.
+ *
+ * @example
+ * import { createTracker } from '@cairn/browser';
+ *
+ * const cairn = createTracker({ writeKey: 'KEY', endpoint: 'https://collect.example.com' });
+ * cairn.identify('user-42', { plan: 'pro' });
+ * cairn.track('Product Added', { sku: 'RC-SUM-340', price: 18 });
+ * await cairn.flush();
+ */
+export function createTracker(options: TrackerOptions): Tracker {
+  const resolved = resolveOptions(options);
+  return createTrackerCore(resolved, {
+    queue: createIdbQueue(),
+    transport: fetchTransport,
+    clock: systemClock,
+    ids: createUlid(),
+    lock: createWebLock('cairn:send:' + resolved.writeKey),
+    storage: createLocalStorage(),
+    context: pageContext,
+    onPageExit,
+  });
+}

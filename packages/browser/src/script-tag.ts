@@ -1,0 +1,19 @@
+// Entry of dist/cairn.js, the script-tag build: the only file touching `window`.
+import { createTracker } from './create-tracker.js';
+import type { StubEntry, Tracker } from './core/types.js';
+
+const global = window as unknown as { cairn?: StubEntry[] | Tracker };
+const stub = global.cairn;
+
+// A second copy of the script finds the tracker already there and leaves it alone.
+if (!stub || Array.isArray(stub)) {
+  // currentScript is set while an async script runs; the selector covers exotic loaders.
+  const script = (document.currentScript || document.querySelector('script[data-write-key]')) as HTMLElement | null;
+  const data = script ? script.dataset : {};
+  const tracker = createTracker({ writeKey: data.writeKey!, endpoint: data.endpoint! });
+  // Calls made before load, in order, each stamped with its own call time. The stub's methods
+  // call `cairn.push`, which is the tracker's from now on: late calls still land.
+  global.cairn = tracker;
+  for (const entry of stub || []) tracker.push(entry);
+  if (data.autoPage != null && data.autoPage != 'false') tracker.page();
+}
