@@ -45,6 +45,7 @@ describe('POST /v1/batch', () => {
         sent_at: null,
         received_at: '2024-06-01T12:00:10.000Z',
         raw: JSON.stringify(events[0]),
+        normalized: null,
       },
       expect.objectContaining({ message_id: 'm2', type: 'page', event: null, name: 'Home', user_id: null }),
     ]);

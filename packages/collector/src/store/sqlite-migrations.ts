@@ -27,12 +27,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         sent_at TEXT,
         received_at TEXT NOT NULL,
         raw TEXT NOT NULL,
+        normalized TEXT,
         PRIMARY KEY (source, message_id)
       ) STRICT;
       CREATE INDEX events_by_time ON events (source, timestamp);
       CREATE INDEX events_by_event ON events (source, event, timestamp) WHERE event IS NOT NULL;
       CREATE INDEX events_by_user ON events (source, user_id) WHERE user_id IS NOT NULL;
       CREATE INDEX events_by_anonymous ON events (source, anonymous_id) WHERE anonymous_id IS NOT NULL;
+      CREATE INDEX events_by_received ON events (received_at);
       CREATE TABLE quarantine (
         id INTEGER PRIMARY KEY,
         source TEXT,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CollectorError } from '../collector-error.js';
+import { describeStoreContract } from '../testing/store-contract.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { EventRow, QuarantineRow, Store } from './store.js';
 
@@ -81,6 +82,7 @@ describe('createSqliteStore', () => {
       ['sent_at', 0, 0],
       ['received_at', 1, 0],
       ['raw', 1, 0],
+      ['normalized', 0, 0],
     ]);
     expect(columns('quarantine')).toEqual([
       ['id', 0, 1],
@@ -158,3 +160,5 @@ describe('createSqliteStore', () => {
     await expect(store.write({ events: [row('late')], quarantined: [] })).rejects.toThrow();
   });
 });
+
+describeStoreContract('sqlite', async () => createSqliteStore({ path: join(dir, 'contract.db') }));

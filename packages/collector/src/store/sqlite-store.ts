@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { CollectorError } from '../collector-error.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
-import type { Store, WriteBatch, WriteResult } from './store.js';
+import type { ErasureSubject, EventRow, Store, StoredQuarantineRow, WriteBatch, WriteResult } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Database file; created with its folder's permissions if missing. */
@@ -48,23 +48,51 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   const insertEvent = db.prepare(`
     INSERT INTO events (source, message_id, type, event, name, anonymous_id, user_id,
-                        timestamp, original_timestamp, sent_at, received_at, raw)
+                        timestamp, original_timestamp, sent_at, received_at, raw, normalized)
     VALUES (@source, @messageId, @type, @event, @name, @anonymousId, @userId,
-            @timestamp, @originalTimestamp, @sentAt, @receivedAt, @raw)
+            @timestamp, @originalTimestamp, @sentAt, @receivedAt, @raw, @normalized)
     ON CONFLICT (source, message_id) DO NOTHING`);
   const insertQuarantine = db.prepare(`
     INSERT INTO quarantine (source, message_id, received_at, code, reason, raw)
     VALUES (@source, @messageId, @receivedAt, @code, @reason, @raw)`);
   const ping = db.prepare('SELECT 1');
+  const selectQuarantine = db.prepare(`
+    SELECT id, source, message_id AS messageId, received_at AS receivedAt, code, reason, raw
+    FROM quarantine WHERE id > @afterId AND (@source IS NULL OR source = @source)
+    ORDER BY id LIMIT @limit`);
+  const deleteQuarantine = db.prepare('DELETE FROM quarantine WHERE id = ?');
+  // json_extract: quarantine keeps only the raw JSON, and a quarantined event can carry a userId.
+  const eraseEvents = db.prepare(`
+    DELETE FROM events WHERE (@source IS NULL OR source = @source)
+      AND ((@userId IS NOT NULL AND user_id = @userId) OR (@anonymousId IS NOT NULL AND anonymous_id = @anonymousId))`);
+  const eraseQuarantine = db.prepare(`
+    DELETE FROM quarantine WHERE (@source IS NULL OR source = @source)
+      AND json_valid(raw)
+      AND ((@userId IS NOT NULL AND json_extract(raw, '$.userId') = @userId)
+        OR (@anonymousId IS NOT NULL AND json_extract(raw, '$.anonymousId') = @anonymousId))`);
+  const deleteOld = db.prepare('DELETE FROM events WHERE received_at < ?');
 
-  const writeAll = db.transaction((batch: WriteBatch): WriteResult => {
-    const result: WriteResult = { inserted: [], duplicates: [] };
-    for (const row of batch.events) {
-      const { changes } = insertEvent.run(row);
+  const insertEvents = (events: readonly EventRow[], result: WriteResult) => {
+    for (const row of events) {
+      const { changes } = insertEvent.run({ ...row, normalized: row.normalized ?? null });
       (changes === 1 ? result.inserted : result.duplicates).push(row.messageId);
     }
+  };
+  const writeAll = db.transaction((batch: WriteBatch): WriteResult => {
+    const result: WriteResult = { inserted: [], duplicates: [] };
+    insertEvents(batch.events, result);
     for (const row of batch.quarantined) insertQuarantine.run(row);
     return result;
+  });
+  const replayAll = db.transaction((batch: { events: EventRow[]; resolvedIds: number[] }): WriteResult => {
+    const result: WriteResult = { inserted: [], duplicates: [] };
+    insertEvents(batch.events, result);
+    for (const id of batch.resolvedIds) deleteQuarantine.run(id);
+    return result;
+  });
+  const eraseAll = db.transaction((subject: ErasureSubject) => {
+    const params = { source: subject.source ?? null, userId: subject.userId ?? null, anonymousId: subject.anonymousId ?? null };
+    return { events: eraseEvents.run(params).changes, quarantine: eraseQuarantine.run(params).changes };
   });
 
   return {
@@ -78,6 +106,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     close: async () => {
       if (db.open) db.close();
     },
+    readQuarantine: async ({ afterId = 0, limit, source }) =>
+      selectQuarantine.all({ afterId, limit, source: source ?? null }) as StoredQuarantineRow[],
+    replay: async (batch) => replayAll.immediate(batch),
+    erase: async (subject) => {
+      if (!subject.userId && !subject.anonymousId) {
+        throw new CollectorError('invalid_options', 'erase needs a userId or an anonymousId');
+      }
+      return eraseAll.immediate(subject);
+    },
+    deleteOlderThan: async (cutoffIso) => deleteOld.run(cutoffIso).changes,
   };
 }
 

@@ -18,6 +18,11 @@ export interface EventRow {
   receivedAt: string;
   /** The event's JSON as received, before any normalisation. */
   raw: string;
+  /**
+   * JSON of the event after the ingest rules (canonical name, defaults, base-currency amounts,
+   * corrected timestamp); null where no rule changed it. Queries read `coalesce(normalized, raw)`.
+   */
+  normalized?: string | null;
 }
 
 /** One refused event, kept with its reason so it can be fixed and replayed. */
@@ -28,6 +33,19 @@ export interface QuarantineRow {
   code: string;
   reason: string;
   raw: string;
+}
+
+/** A quarantine row as read back, with its id (for replay). */
+export interface StoredQuarantineRow extends QuarantineRow {
+  id: number;
+}
+
+/** Who an erasure request is about; at least one of userId / anonymousId. */
+export interface ErasureSubject {
+  userId?: string;
+  anonymousId?: string;
+  /** Limit to one source; all sources when absent. */
+  source?: string;
 }
 
 /** Everything one request stores: written in one transaction, all or nothing. */
@@ -60,4 +78,16 @@ export interface Store {
   ping(): Promise<void>;
   /** Releases the connection; later calls reject. Safe to call twice. */
   close(): Promise<void>;
+  /** Quarantined rows with id > `afterId`, oldest first, at most `limit` (replay pages through). */
+  readQuarantine(query: { afterId?: number; limit: number; source?: string }): Promise<StoredQuarantineRow[]>;
+  /**
+   * Replay's commit, in one transaction: inserts `events` (dedup on (source, message_id) still
+   * holds, so a replayed event already stored counts as a duplicate) and deletes the quarantine
+   * rows `resolvedIds` that they came from.
+   */
+  replay(batch: { events: EventRow[]; resolvedIds: number[] }): Promise<WriteResult>;
+  /** Right to erasure: deletes every event and quarantine row of the subject; returns the counts. */
+  erase(subject: ErasureSubject): Promise<{ events: number; quarantine: number }>;
+  /** Retention: deletes events with `received_at` before the cutoff (UTC ISO); returns how many went. */
+  deleteOlderThan(cutoffIso: string): Promise<number>;
 }

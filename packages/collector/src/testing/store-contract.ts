@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventRow, QuarantineRow, Store } from '../store/store.js';
+
+/**
+ * The behaviour every Store must share (SQLite, PostgreSQL): run it from each store's test
+ * file with a factory that opens a fresh, empty store. Only the public interface is used, so
+ * a store passing it can back the collector.
+ */
+export function describeStoreContract(name: string, openEmpty: () => Promise<Store>): void {
+  describe(`${name} store contract`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await openEmpty();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('stores each (source, messageId) once and reports resends as duplicates', async () => {
+      const first = await store.write({ events: [row('a'), row('b')], quarantined: [] });
+      expect(first).toEqual({ inserted: ['a', 'b'], duplicates: [] });
+      const again = await store.write({ events: [row('b'), row('c'), row('c')], quarantined: [] });
+      expect(again).toEqual({ inserted: ['c'], duplicates: ['b', 'c'] });
+      // The same messageId under another source is another event.
+      const other = await store.write({ events: [row('a', { source: 'shop' })], quarantined: [] });
+      expect(other).toEqual({ inserted: ['a'], duplicates: [] });
+    });
+
+    it('keeps quarantined rows readable in id order, filtered by source and paged', async () => {
+      await store.write({
+        events: [],
+        quarantined: [bad('q1'), bad('q2', { source: 'shop' }), bad('q3')],
+      });
+      const all = await store.readQuarantine({ limit: 10 });
+      expect(all.map((r) => r.messageId)).toEqual(['q1', 'q2', 'q3']);
+      expect(all[0]).toMatchObject({ source: 'default', code: 'invalid_event', reason: 'bad type', raw: '{"userId":"u-q1"}' });
+      const firstId = all[0]?.id ?? 0;
+      expect((await store.readQuarantine({ limit: 10, afterId: firstId })).map((r) => r.messageId)).toEqual(['q2', 'q3']);
+      expect((await store.readQuarantine({ limit: 1 })).map((r) => r.messageId)).toEqual(['q1']);
+      expect((await store.readQuarantine({ limit: 10, source: 'shop' })).map((r) => r.messageId)).toEqual(['q2']);
+    });
+
+    it('replays: inserts fixed events, deletes their quarantine rows, and dedup still holds', async () => {
+      await store.write({ events: [row('kept')], quarantined: [bad('q1'), bad('q2')] });
+      const [q1, q2] = await store.readQuarantine({ limit: 10 });
+      const result = await store.replay({ events: [row('q1'), row('kept')], resolvedIds: [q1?.id ?? -1] });
+      expect(result).toEqual({ inserted: ['q1'], duplicates: ['kept'] });
+      expect((await store.readQuarantine({ limit: 10 })).map((r) => r.id)).toEqual([q2?.id]);
+    });
+
+    it('erases every event and quarantine row of a user or anonymous id, and no one else’s', async () => {
+      await store.write({
+        events: [row('1', { userId: 'u1' }), row('2', { anonymousId: 'anon-9' }), row('3', { userId: 'u2' })],
+        quarantined: [bad('q1', { raw: '{"userId":"u1"}' }), bad('q2', { raw: 'not json' })],
+      });
+      expect(await store.erase({ userId: 'u1' })).toEqual({ events: 1, quarantine: 1 });
+      expect(await store.erase({ anonymousId: 'anon-9' })).toEqual({ events: 1, quarantine: 0 });
+      expect(await store.erase({ userId: 'nobody' })).toEqual({ events: 0, quarantine: 0 });
+      const rest = await store.write({ events: [row('3', { userId: 'u2' })], quarantined: [] });
+      expect(rest.duplicates).toEqual(['3']); // u2's row is still there
+      await expect(store.erase({})).rejects.toThrow();
+    });
+
+    it('deletes events received before the retention cutoff only', async () => {
+      await store.write({
+        events: [
+          row('old', { receivedAt: '2024-01-01T00:00:00.000Z' }),
+          row('new', { receivedAt: '2024-03-01T00:00:00.000Z' }),
+        ],
+        quarantined: [],
+      });
+      expect(await store.deleteOlderThan('2024-02-01T00:00:00.000Z')).toBe(1);
+      const again = await store.write({ events: [row('new'), row('old')], quarantined: [] });
+      expect(again).toEqual({ inserted: ['old'], duplicates: ['new'] });
+    });
+
+    it('answers ping while open', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
+
+function row(messageId: string, extra: Partial<EventRow> = {}): EventRow {
+  return {
+    source: 'default',
+    messageId,
+    type: 'track',
+    event: 'Product Added',
+    name: null,
+    anonymousId: 'anon-1',
+    userId: null,
+    timestamp: '2024-06-01T12:00:00.000Z',
+    originalTimestamp: '2024-06-01T12:00:00.000Z',
+    sentAt: null,
+    receivedAt: '2024-06-01T12:00:01.000Z',
+    raw: `{"messageId":"${messageId}"}`,
+    normalized: null,
+    ...extra,
+  };
+}
+
+function bad(messageId: string, extra: Partial<QuarantineRow> = {}): QuarantineRow {
+  return {
+    source: 'default',
+    messageId,
+    receivedAt: '2024-06-01T12:00:01.000Z',
+    code: 'invalid_event',
+    reason: 'bad type',
+    raw: `{"userId":"u-${messageId}"}`,
+    ...extra,
+  };
+}
