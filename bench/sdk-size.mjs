@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+/** Budget for the final script-tag SDK (queue, retries, consent, context, e-commerce helpers). */
+export const SDK_GZIP_BUDGET_BYTES = 4_096;
+
+const bundle = fileURLToPath(new URL('../packages/browser/dist/cairn.js', import.meta.url));
+
+/**
+ * Size of the script-tag build: what every visitor of a site downloads. Gzip at level 9, as
+ * the budget is stated (CDNs and servers mostly use 6 or brotli; 9 is the stable reference).
+ *
+ * @type {import('./bench-module.mjs').BenchModule}
+ */
+export const sdkSize = {
+  name: 'sdk-size',
+  title: 'Script-tag SDK size (packages/browser/dist/cairn.js)',
+  async run() {
+    const source = await readFile(bundle).catch(() => undefined);
+    if (source === undefined) {
+      return { ok: false, figures: [], notes: [`${bundle} is missing: run npm run build -w @cairn/browser`] };
+    }
+    const gzip = gzipSync(source, { level: 9 }).length;
+    return {
+      ok: gzip <= SDK_GZIP_BUDGET_BYTES,
+      figures: [
+        { name: 'raw (minified)', value: source.length, unit: 'B' },
+        { name: 'gzip -9', value: gzip, unit: 'B', budget: SDK_GZIP_BUDGET_BYTES },
+      ],
+      notes: [`${Math.round((gzip / SDK_GZIP_BUDGET_BYTES) * 100)}% of the ${SDK_GZIP_BUDGET_BYTES}-byte gzip budget`],
+    };
+  },
+};
