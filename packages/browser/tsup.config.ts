@@ -22,10 +22,21 @@ export default defineConfig([
     entry: { cairn: 'src/script-tag.ts' },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),
-    minify: true,
+    minify: 'terser',
+    // esbuild minifies first (const → let and friends), terser then goes further.
+    esbuildOptions(options) {
+      Object.assign(options, { minifySyntax: true, minifyIdentifiers: true, minifyWhitespace: true });
+    },
+    terserOptions: {
+      ecma: 2020,
+      toplevel: true,
+      compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+      mangle: { toplevel: true },
+      format: { comments: false },
+    },
     // The script tag has no bundler behind it: everything, the protocol included, goes in.
     noExternal: [/.*/],
-    target: 'es2018',
+    target: 'es2020',
     clean: false,
     define,
   },

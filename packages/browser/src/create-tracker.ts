@@ -2,9 +2,11 @@ import { onPageExit } from './browser/page-exit.js';
 import { createIdbQueue } from './browser/idb-queue.js';
 import { fetchTransport } from './browser/fetch-transport.js';
 import { createLocalStorage } from './browser/local-storage.js';
+import { isOnline, onOnline } from './browser/network-status.js';
 import { pageContext } from './browser/page-context.js';
 import { createUlid } from './browser/ulid.js';
 import { createWebLock } from './browser/web-lock.js';
+import { createSession } from './context/session.js';
 import { systemClock } from './core/clock.js';
 import { resolveOptions } from './core/options.js';
 import { createTrackerCore } from './core/tracker.js';
@@ -26,14 +28,19 @@ import type { Tracker, TrackerOptions } from './core/types.js';
  */
 export function createTracker(options: TrackerOptions): Tracker {
   const resolved = resolveOptions(options);
+  const ids = createUlid();
+  const storage = createLocalStorage();
+  const session = createSession(storage, systemClock, ids, resolved.sessionTimeout);
   return createTrackerCore(resolved, {
     queue: createIdbQueue(),
     transport: fetchTransport,
     clock: systemClock,
-    ids: createUlid(),
+    ids,
     lock: createWebLock('cairn:send:' + resolved.writeKey),
-    storage: createLocalStorage(),
-    context: pageContext,
+    storage,
+    context: () => session(pageContext()),
     onPageExit,
+    online: isOnline,
+    onOnline,
   });
 }

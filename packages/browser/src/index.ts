@@ -7,6 +7,25 @@ export { systemClock } from './core/clock.js';
 export { createIdbQueue } from './browser/idb-queue.js';
 export { fetchTransport } from './browser/fetch-transport.js';
 export { createUlid } from './browser/ulid.js';
+export { autoPage } from './context/auto-page.js';
+export { createSession } from './context/session.js';
+export { deviceType, type DeviceType } from './context/device-type.js';
+export { parseCampaign } from './context/campaign.js';
+export { COMMERCE_EVENTS, type CommerceEvent } from './commerce/commerce-events.js';
+export { addCommerce, type CommerceDeps } from './commerce/add-commerce.js';
+export { withCommerce, type CommerceOptions } from './commerce/with-commerce.js';
+export type {
+  CartAbandonedProperties,
+  CartProperties,
+  CommerceHelpers,
+  CommerceProperties,
+  CouponProperties,
+  OrderProperties,
+  Product,
+  ProductEventProperties,
+  ProductListProperties,
+  PromotionProperties,
+} from './commerce/types.js';
 export type {
   CallOptions,
   Clock,

@@ -1,6 +1,7 @@
 // Entry of dist/cairn.js, the script-tag build: the only file touching `window`.
+import { autoPage } from './context/auto-page.js';
 import { createTracker } from './create-tracker.js';
-import type { StubEntry, Tracker } from './core/types.js';
+import type { StubEntry, Tracker, TrackerOptions } from './core/types.js';
 
 const global = window as unknown as { cairn?: StubEntry[] | Tracker };
 const stub = global.cairn;
@@ -10,10 +11,13 @@ if (!stub || Array.isArray(stub)) {
   // currentScript is set while an async script runs; the selector covers exotic loaders.
   const script = (document.currentScript || document.querySelector('script[data-write-key]')) as HTMLElement | null;
   const data = script ? script.dataset : {};
-  const tracker = createTracker({ writeKey: data.writeKey!, endpoint: data.endpoint! });
+  // Options come straight from the data-* attributes (data-flush-at="5" is flushAt: '5'):
+  // resolveOptions reads numbers from strings and ignores what it does not know.
+  const tracker = createTracker(data as unknown as TrackerOptions);
   // Calls made before load, in order, each stamped with its own call time. The stub's methods
   // call `cairn.push`, which is the tracker's from now on: late calls still land.
   global.cairn = tracker;
   for (const entry of stub || []) tracker.push(entry);
-  if (data.autoPage != null && data.autoPage != 'false') tracker.page();
+  // data-auto-page: a page view now and on each client-side navigation.
+  if (data.autoPage != null && data.autoPage != 'false') autoPage(tracker);
 }

@@ -7,6 +7,8 @@ export const ERROR_CODES = {
   invalidJson: 'invalid_json',
   /** 400: JSON, but not a batch / event envelope. */
   invalidBody: 'invalid_body',
+  /** 400: a query parameter is missing or malformed (admin endpoints). */
+  invalidQuery: 'invalid_query',
   /** 401: missing or unknown write key. */
   unauthorized: 'unauthorized',
   /** 401 on admin endpoints: missing or wrong admin token. */

@@ -5,7 +5,10 @@ import { createIdbQueue } from './idb-queue.js';
 
 let n = 0;
 const freshName = () => `cairn-test-${++n}`;
-const record = (id: string) => ({ id, json: JSON.stringify({ type: 'track', messageId: id }) });
+const record = (id: string) => {
+  const json = JSON.stringify({ type: 'track', messageId: id });
+  return { id, json, bytes: json.length };
+};
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -56,6 +59,26 @@ describe('createIdbQueue', () => {
     await queue.add([record('01A')]);
     expect(await queue.read(10)).toEqual([record('01A')]);
   });
+
+  it('falls back to memory when an open never settles', async () => {
+    vi.stubGlobal('indexedDB', { open: () => ({}) });
+    const queue = createIdbQueue(freshName(), 'events', 20);
+    await queue.add([record('01A')]);
+    expect(await queue.read(10)).toEqual([record('01A')]);
+  });
+
+  it('falls back to memory on QuotaExceededError, keeping the events of the failed write', async () => {
+    const queue = createIdbQueue(freshName());
+    await queue.add([record('01A')]);
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    await queue.add([record('01B'), record('01C')]);
+    put.mockRestore();
+    await queue.add([record('01D')]);
+    // 01A stays in IndexedDB for the next page load; this page goes on in memory.
+    expect(await queue.read(10)).toEqual([record('01B'), record('01C'), record('01D')]);
+  });
 });
 
 describe('createIdbQueue under the tracker', () => {
@@ -67,14 +90,28 @@ describe('createIdbQueue under the tracker', () => {
 
   it('writes a burst of track() calls in one IndexedDB transaction', async () => {
     const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction');
-    const { tracker, queue } = setup();
+    const { tracker, queue, ...env } = setup();
     for (let i = 0; i < 100; i++) tracker.track('Burst', { i });
+    await env.clock.advance(100);
     await settle(10);
     const writes = transaction.mock.calls.filter(([, mode]) => mode == 'readwrite');
     expect(writes).toHaveLength(1);
     const stored = await queue.read(1000);
     expect(stored).toHaveLength(100);
     expect(stored.map((event) => JSON.parse(event.json).properties.i)).toEqual([...Array(100).keys()]);
+  });
+
+  it('keeps delivering after a QuotaExceededError, and reports nothing lost', async () => {
+    const onError = vi.fn();
+    const env = createTestDeps({ queue: createIdbQueue(freshName()) });
+    const tracker = createTrackerCore({ ...options, onError }, env.deps);
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    for (let i = 0; i < 5; i++) tracker.track('E', { i });
+    await tracker.flush();
+    expect(env.net.sent().map((event) => (event.properties as { i: number }).i)).toEqual([0, 1, 2, 3, 4]);
+    expect(onError).not.toHaveBeenCalled();
   });
 
   it('deletes records only after a 2xx', async () => {

@@ -1,40 +1,48 @@
-import { createStore, promisifyRequest } from 'idb-keyval';
+import { promisifyRequest } from 'idb-keyval';
 import { createMemoryQueue } from '../core/memory-queue.js';
 import type { Queue } from '../core/types.js';
 
 /**
  * The durable queue: one IndexedDB record per event in a store of our own (`cairn`/`events`
- * by default), keyed by messageId so records come back in capture order, valued by the
- * event's JSON string (a string is the cheapest thing to structured-clone). Each add() is one
- * transaction. Where IndexedDB is missing or fails (some private modes, SSR, quota), the
- * queue falls back to memory for the rest of the page's life.
+ * by default), keyed by messageId so records come back in capture order. Each add() is one
+ * transaction, resolved on commit: only then is an event durable.
+ *
+ * Where IndexedDB is missing or fails — some private modes, blocked storage, SSR, a write
+ * over quota (`QuotaExceededError` aborts the transaction), an open that never settles — the
+ * queue falls back to memory for the rest of the page's life and keeps working; records
+ * already stored stay there for the next page load.
  *
  * @example
  * const queue = createIdbQueue();
- * await queue.add([{ id: '01H…', json: '{…}' }]);
+ * await queue.add([{ id: '01H…', json: '{…}', bytes: 5 }]);
  * await queue.read(100);
  */
-export function createIdbQueue(dbName = 'cairn', storeName = 'events'): Queue {
-  const store = createStore(dbName, storeName);
-  // Writes resolve on commit, not on request success: only then is an event durable.
-  const write = (op: (store: IDBObjectStore) => void) =>
-    store('readwrite', (s) => (op(s), promisifyRequest(s.transaction)));
+export function createIdbQueue(dbName = 'cairn', storeName = 'events', openTimeoutMs = 5000): Queue {
+  let db: Promise<IDBDatabase> | undefined;
+  /** Runs `op` in a transaction; resolves with its request's result once the transaction committed. */
+  const run = (mode: IDBTransactionMode, op: (store: IDBObjectStore) => unknown) =>
+    (db ||= new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(dbName);
+      request.onupgradeneeded = () => request.result.createObjectStore(storeName);
+      promisifyRequest(request).then(resolve, reject);
+      // Seen in private windows and with a version change pending in another tab: an open
+      // whose callbacks never fire would hold every event back.
+      setTimeout(reject, openTimeoutMs);
+    })).then((idb) => {
+      const transaction = idb.transaction(storeName, mode);
+      const request = op(transaction.objectStore(storeName)) as IDBRequest | undefined;
+      return promisifyRequest(transaction).then(() => request?.result);
+    });
   const memory = createMemoryQueue();
-  // Methods are async so that a missing `indexedDB` (a synchronous throw) rejects too.
   let queue: Queue = {
-    add: async (events) => write((s) => events.forEach((event) => s.put(event.json, event.id))),
-    read: async (limit) => {
-      // One transaction for both: keys and values describe the same records.
-      const [keys, values] = await store('readonly', (s) =>
-        Promise.all([promisifyRequest(s.getAllKeys(null, limit)), promisifyRequest(s.getAll(null, limit))]),
-      );
-      return keys.map((id, i) => ({ id: id as string, json: values[i] }));
-    },
-    remove: async (ids) => write((s) => ids.forEach((id) => s.delete(id))),
+    add: (events) => run('readwrite', (store) => events.forEach((event) => store.put(event, event.id))),
+    read: (limit) => run('readonly', (store) => store.getAll(null, limit)),
+    remove: (ids) => run('readwrite', (store) => ids.forEach((id) => store.delete(id))),
   };
-  return {
-    add: (events) => queue.add(events).catch(() => (queue = memory).add(events)),
-    read: (limit) => queue.read(limit).catch(() => (queue = memory).read(limit)),
-    remove: (ids) => queue.remove(ids).catch(() => (queue = memory).remove(ids)),
-  };
+  const fallback: Record<string, unknown> = {};
+  for (const method of ['add', 'read', 'remove'] as const) {
+    const call = (target: Queue, arg: unknown) => (target[method] as (arg: unknown) => Promise<unknown>)(arg);
+    fallback[method] = (arg: unknown) => call(queue, arg).catch(() => call((queue = memory), arg));
+  }
+  return fallback as unknown as Queue;
 }

@@ -2,19 +2,40 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLocalStorage } from './local-storage.js';
 
 afterEach(() => {
+  vi.restoreAllMocks();
   vi.unstubAllGlobals();
   localStorage.clear();
 });
 
 describe('createLocalStorage', () => {
-  it('reads and writes localStorage at call time', () => {
+  it('reads and writes localStorage', () => {
+    localStorage.setItem('cairn:aid', 'A0');
     const storage = createLocalStorage();
+    expect(storage.get('cairn:aid')).toBe('A0');
     storage.set('cairn:aid', 'A1');
     expect(localStorage.getItem('cairn:aid')).toBe('A1');
-    localStorage.setItem('cairn:uid', 'set-by-another-tab');
-    expect(storage.get('cairn:uid')).toBe('set-by-another-tab');
-    storage.set('cairn:uid');
-    expect(localStorage.getItem('cairn:uid')).toBeNull();
+    expect(storage.get('cairn:aid')).toBe('A1');
+    storage.set('cairn:aid');
+    expect(localStorage.getItem('cairn:aid')).toBeNull();
+    expect(storage.get('cairn:aid')).toBeNull();
+  });
+
+  it('reads localStorage once per key, and follows writes made by other tabs', () => {
+    localStorage.setItem('cairn:uid', 'u1');
+    const getItem = vi.spyOn(localStorage, 'getItem');
+    const storage = createLocalStorage();
+    for (let i = 0; i < 5; i++) expect(storage.get('cairn:uid')).toBe('u1');
+    expect(getItem).toHaveBeenCalledTimes(1);
+    // What the browser fires here when another tab of the site writes or clears localStorage.
+    dispatchEvent(new StorageEvent('storage', { key: 'cairn:uid', oldValue: 'u1', newValue: 'u2' }));
+    expect(storage.get('cairn:uid')).toBe('u2');
+    dispatchEvent(new StorageEvent('storage', { key: 'cairn:uid', oldValue: 'u2', newValue: null }));
+    expect(storage.get('cairn:uid')).toBeNull();
+    localStorage.setItem('cairn:aid', 'A9');
+    storage.get('cairn:aid');
+    localStorage.clear();
+    dispatchEvent(new StorageEvent('storage', { key: null }));
+    expect(storage.get('cairn:aid')).toBeNull();
   });
 
   it('keeps values in memory where localStorage throws (storage blocked)', () => {
@@ -23,10 +44,10 @@ describe('createLocalStorage', () => {
     };
     vi.stubGlobal('localStorage', { getItem: blocked, setItem: blocked, removeItem: blocked });
     const storage = createLocalStorage();
-    expect(storage.get('cairn:aid')).toBeUndefined();
+    expect(storage.get('cairn:aid')).toBeNull();
     storage.set('cairn:aid', 'A1');
     expect(storage.get('cairn:aid')).toBe('A1');
     storage.set('cairn:aid');
-    expect(storage.get('cairn:aid')).toBeUndefined();
+    expect(storage.get('cairn:aid')).toBeNull();
   });
 });

@@ -1,29 +1,43 @@
 import type { KeyValueStorage } from '../core/types.js';
 
 /**
- * localStorage, read at call time (never at import: SSR-safe). Where it is blocked (Safari
- * with all cookies blocked throws on access) or full, values live in memory for this page.
+ * localStorage behind a cache. Reading localStorage costs a few µs a call in Chromium and the
+ * identity is read on every event, so values are read once; the `storage` event, fired here
+ * when another tab writes, keeps the cache current (identify() or reset() in another tab
+ * applies here too). Nothing is touched before the first call (SSR-safe). Where localStorage
+ * is blocked (Safari with all cookies blocked throws on access) or full, values live in
+ * memory for this page.
  *
  * @example
  * createLocalStorage().get('cairn:aid');
  */
 export function createLocalStorage(): KeyValueStorage {
-  const memory: Record<string, string | undefined> = {};
+  let cache: Record<string, string | null> = {};
+  if (typeof document != 'undefined') {
+    addEventListener('storage', (event) => {
+      // A null key is localStorage.clear() in the other tab.
+      if (event.key == null) cache = {};
+      else cache[event.key] = event.newValue;
+    });
+  }
   return {
     get(key) {
-      try {
-        return localStorage.getItem(key) || memory[key];
-      } catch {
-        return memory[key];
+      if (!(key in cache)) {
+        try {
+          cache[key] = localStorage.getItem(key);
+        } catch {
+          cache[key] = null;
+        }
       }
+      return cache[key];
     },
     set(key, value) {
-      memory[key] = value;
+      cache[key] = value ?? null;
       try {
         if (value == null) localStorage.removeItem(key);
         else localStorage.setItem(key, value);
       } catch {
-        // Kept in memory above.
+        // Kept in the cache above.
       }
     },
   };

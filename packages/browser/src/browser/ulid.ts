@@ -1,4 +1,4 @@
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+import { CROCKFORD, ulidTime } from '../core/ulid-time.js';
 
 /**
  * A monotonic ULID generator (48-bit ms time + 80 random bits, Crockford base32). Within one
@@ -19,7 +19,6 @@ export function createUlid(
   let digits: number[] = [];
   return () => {
     const time = now();
-    let id = '';
     if (time > last) {
       last = time;
       // 256 is a multiple of 32: masking keeps every digit uniform.
@@ -28,7 +27,6 @@ export function createUlid(
       // Same ms, or the clock stepped back: keep the last time and count up, with carry.
       for (let i = 16; i-- && !(digits[i] = (digits[i]! + 1) & 31); );
     }
-    for (let i = 0, t = last; i < 10; i++, t = Math.floor(t / 32)) id = ALPHABET[t % 32] + id;
-    return id + digits.map((digit) => ALPHABET[digit]).join('');
+    return ulidTime(last) + digits.map((digit) => CROCKFORD[digit]).join('');
   };
 }

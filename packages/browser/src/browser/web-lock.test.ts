@@ -45,8 +45,11 @@ describe('createWebLock', () => {
     ]);
   });
 
-  it('runs directly where the Web Locks API is missing', async () => {
+  it('falls back to a localStorage lease where the Web Locks API is missing', async () => {
     vi.stubGlobal('navigator', {});
-    expect(await createWebLock('x')(false, async () => 42)).toBe(42);
+    const lock = createWebLock('x');
+    let seen: string | null = null;
+    expect(await lock(false, async () => ((seen = localStorage.getItem('x')), 42))).toBe(42);
+    expect(seen).toMatch(/^\d{13} \S+$/);
   });
 });

@@ -12,7 +12,7 @@ export function byteLength(text: string): number {
  * `budget` bytes (always at least one). Events are spliced in as stored, never re-parsed.
  *
  * @example
- * buildBatchBody([{ id: '01H…', json: '{"type":"track",…}' }], new Date().toISOString(), 'KEY', 60_000)
+ * buildBatchBody([{ id: '01H…', json: '{"type":"track",…}', bytes: 180 }], new Date().toISOString(), 'KEY', 60_000)
  * // { body: '{"batch":[{"type":"track",…}],"sentAt":"…","writeKey":"KEY"}', ids: ['01H…'] }
  */
 export function buildBatchBody(
@@ -26,8 +26,7 @@ export function buildBatchBody(
   const ids: string[] = [];
   const parts: string[] = [];
   for (const event of events) {
-    size += byteLength(event.json) + 1;
-    if (size > budget && parts.length) break;
+    if ((size += event.bytes + 1) > budget && parts[0]) break;
     ids.push(event.id);
     parts.push(event.json);
   }

@@ -1,4 +1,4 @@
-import type { Queue } from './types.js';
+import type { QueuedEvent, Queue } from './types.js';
 
 /**
  * A queue in memory: the fallback where IndexedDB is unavailable (some private modes, SSR),
@@ -7,13 +7,13 @@ import type { Queue } from './types.js';
  *
  * @example
  * const queue = createMemoryQueue();
- * await queue.add([{ id: '01H…', json: '{…}' }]);
+ * await queue.add([{ id: '01H…', json: '{…}', bytes: 5 }]);
  */
 export function createMemoryQueue(): Queue {
-  const events = new Map<string, string>();
+  const events = new Map<string, QueuedEvent>();
   return {
-    add: async (batch) => batch.forEach((event) => events.set(event.id, event.json)),
-    read: async (limit) => [...events].slice(0, limit).map(([id, json]) => ({ id, json })),
+    add: async (batch) => batch.forEach((event) => events.set(event.id, event)),
+    read: async (limit) => [...events.values()].slice(0, limit),
     remove: async (ids) => ids.forEach((id) => events.delete(id)),
   };
 }

@@ -14,6 +14,22 @@ describe('resolveOptions', () => {
       flushInterval: 1000,
     });
     expect(resolveOptions({ ...valid, endpoint: '/collect' }).endpoint).toBe('/collect');
+    expect(resolveOptions(valid)).toMatchObject({
+      retryDelay: 1000,
+      maxRetryTime: 3_600_000,
+      maxQueueEvents: 1000,
+      maxQueueBytes: 5 * 1024 * 1024,
+      queueTtl: 7 * 24 * 3600 * 1000,
+    });
+  });
+
+  it('reads numbers from strings (data-* attributes) and passes unknown options through', () => {
+    const fromDataset = { ...valid, flushAt: '5', retryDelay: '50', autoPage: '' } as unknown as TrackerOptions;
+    expect(resolveOptions(fromDataset)).toMatchObject({ flushAt: 5, retryDelay: 50, flushInterval: 1000, autoPage: '' });
+  });
+
+  it('sends each event at once with flushAt 0', () => {
+    expect(resolveOptions({ ...valid, flushAt: 0 }).flushAt).toBe(0);
   });
 
   it.each([
@@ -23,8 +39,13 @@ describe('resolveOptions', () => {
     ['missing endpoint', { writeKey: 'wk' }, 'endpoint'],
     ['scheme-less endpoint', { ...valid, endpoint: 'collect.example.com' }, 'endpoint'],
     ['ftp endpoint', { ...valid, endpoint: 'ftp://collect.example.com' }, 'endpoint'],
-    ['flushAt 0', { ...valid, flushAt: 0 }, 'flushAt'],
     ['flushAt NaN', { ...valid, flushAt: NaN }, 'flushAt'],
+    ['flushAt not a number', { ...valid, flushAt: 'many' }, 'flushAt'],
+    ['negative retryDelay', { ...valid, retryDelay: -5 }, 'retryDelay'],
+    ['infinite maxRetryTime', { ...valid, maxRetryTime: Infinity }, 'maxRetryTime'],
+    ['negative maxQueueEvents', { ...valid, maxQueueEvents: -1 }, 'maxQueueEvents'],
+    ['maxQueueBytes NaN', { ...valid, maxQueueBytes: NaN }, 'maxQueueBytes'],
+    ['negative queueTtl', { ...valid, queueTtl: -1 }, 'queueTtl'],
     ['negative flushInterval', { ...valid, flushInterval: -1 }, 'flushInterval'],
     ['infinite flushInterval', { ...valid, flushInterval: Infinity }, 'flushInterval'],
     ['onError not a function', { ...valid, onError: 'log' }, 'onError'],

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BASE_BACKOFF_MS, MAX_BACKOFF_MS, backoffDelay, parseRetryAfter } from './retry.js';
+import { MAX_BACKOFF_MS, backoffDelay, parseRetryAfter } from './retry.js';
+
+const BASE = 1000;
 
 describe('parseRetryAfter', () => {
   const now = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -17,9 +19,11 @@ describe('parseRetryAfter', () => {
 
 describe('backoffDelay', () => {
   it('draws uniformly below a doubling, capped ceiling', () => {
-    expect(backoffDelay(0, () => 0.999)).toBeCloseTo(BASE_BACKOFF_MS, -1);
-    expect(backoffDelay(3, () => 0.5)).toBe(4 * BASE_BACKOFF_MS);
-    expect(backoffDelay(30, () => 0.5)).toBe(MAX_BACKOFF_MS / 2);
-    expect(backoffDelay(5, () => 0)).toBe(0);
+    expect(backoffDelay(0, () => 0.999, BASE)).toBeCloseTo(BASE, -1);
+    expect(backoffDelay(3, () => 0.5, BASE)).toBe(4 * BASE);
+    expect(backoffDelay(30, () => 0.5, BASE)).toBe(MAX_BACKOFF_MS / 2);
+    expect(backoffDelay(5, () => 0, BASE)).toBe(0);
+    expect(backoffDelay(2, () => 0.5, 10)).toBe(20); // retryDelay: 10
+
   });
 });

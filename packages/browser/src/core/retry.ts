@@ -1,5 +1,3 @@
-/** First retry waits up to this long (full jitter: a uniform draw in [0, ceiling)). */
-export const BASE_BACKOFF_MS = 1000;
 /** Ceiling of the exponential backoff. */
 export const MAX_BACKOFF_MS = 60_000;
 
@@ -10,17 +8,19 @@ export const MAX_BACKOFF_MS = 60_000;
  * parseRetryAfter('3', Date.now()) // 3000
  */
 export function parseRetryAfter(value: string | null | undefined, now: number): number {
-  if (!value) return 0;
-  const ms = /^\d+$/.test(value) ? +value * 1000 : Date.parse(value) - now;
+  // A number is delta-seconds; anything else (absent included) goes through Date.parse: NaN
+  // for junk, which fails `> 0` like a past date does.
+  const ms = +value! ? +value! * 1000 : Date.parse(value!) - now;
   return ms > 0 ? ms : 0;
 }
 
 /**
- * Exponential backoff with full jitter: many clients failing together do not retry together.
+ * Exponential backoff with full jitter (a uniform draw in [0, ceiling)): many clients failing
+ * together do not retry together. `base` is the first ceiling (the `retryDelay` option).
  *
  * @example
- * backoffDelay(3, Math.random) // somewhere in [0, 8000)
+ * backoffDelay(3, Math.random, 1000) // somewhere in [0, 8000)
  */
-export function backoffDelay(attempt: number, random: () => number): number {
-  return random() * Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
+export function backoffDelay(attempt: number, random: () => number, base: number): number {
+  return random() * Math.min(MAX_BACKOFF_MS, base * 2 ** attempt);
 }

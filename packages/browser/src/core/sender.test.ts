@@ -1,6 +1,6 @@
 import { KEEPALIVE_BUDGET_BYTES, MAX_REQUEST_BYTES } from '@cairn/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { createTestDeps, options, settle } from './test-kit.js';
+import { createTestDeps, options, queued, settle } from './test-kit.js';
 import { createTrackerCore } from './tracker.js';
 import type { TrackerDeps, TrackerOptions, TransportResponse } from './types.js';
 
@@ -26,12 +26,36 @@ const ids = (batch: { messageId: string }[]) => batch.map((event) => event.messa
 
 describe('sender batching', () => {
   it('writes a burst of calls to the queue in one add()', async () => {
-    const { tracker, queue } = setup();
+    const { tracker, queue, clock } = setup();
     const add = vi.spyOn(queue, 'add');
     for (let i = 0; i < 50; i++) tracker.track('Burst', { i });
-    await settle();
+    await clock.advance(100);
     expect(add).toHaveBeenCalledTimes(1);
     expect(add.mock.calls[0]?.[0]).toHaveLength(50);
+  });
+
+  it('writes the events of 100 ms in one add(), across tasks', async () => {
+    const { tracker, queue, clock } = setup({ flushInterval: 60_000 });
+    const add = vi.spyOn(queue, 'add');
+    tracker.track('Clicked');
+    await clock.advance(40);
+    tracker.track('Opened');
+    await clock.advance(59);
+    expect(add).not.toHaveBeenCalled();
+    await clock.advance(1);
+    expect(add.mock.calls.map(([events]) => events.length)).toEqual([2]);
+    tracker.track('Closed');
+    await clock.advance(100);
+    expect(add.mock.calls.map(([events]) => events.length)).toEqual([2, 1]);
+  });
+
+  it('writes at once when the page may be going away', async () => {
+    const { tracker, queue, exit } = setup({ flushInterval: 60_000 });
+    const add = vi.spyOn(queue, 'add');
+    tracker.track('Clicked Checkout');
+    exit();
+    await settle();
+    expect(add).toHaveBeenCalledTimes(1);
   });
 
   it('sends once flushAt events are waiting, without waiting for the interval', async () => {
@@ -63,7 +87,7 @@ describe('sender batching', () => {
 
   it('sends events left in the queue by an earlier page load', async () => {
     const { deps, net, clock } = createTestDeps();
-    await deps.queue.add([{ id: 'id-000000', json: '{"type":"track","messageId":"id-000000","event":"Old"}' }]);
+    await deps.queue.add([queued('id-000000', '{"type":"track","messageId":"id-000000","event":"Old"}')]);
     createTrackerCore(options, deps);
     await clock.advance(1000);
     expect(net.sent()).toEqual([{ type: 'track', messageId: 'id-000000', event: 'Old' }]);
@@ -180,11 +204,11 @@ describe('sender retries', () => {
   });
 
   it('deletes events rejected in a 200 and reports them', async () => {
-    const { tracker, net, queue, onError } = setup();
+    const { tracker, net, queue, onError, clock } = setup();
     tracker.track('A');
     tracker.track('B');
     tracker.track('C');
-    await settle();
+    await clock.advance(100);
     const [a, b, c] = await queue.read(10);
     const rejected = [
       { messageId: b!.id, index: 1, code: 'plan_violation', message: 'price must be a number' },

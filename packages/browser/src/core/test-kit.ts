@@ -68,6 +68,9 @@ export function createFakeTransport() {
   };
 }
 
+/** A queue record as the sender writes it. */
+export const queued = (id: string, json: string) => ({ id, json, bytes: new TextEncoder().encode(json).length });
+
 /** Sortable, predictable ids: id-000001, id-000002, … */
 export function createCounterIds(prefix = 'id-') {
   let n = 0;

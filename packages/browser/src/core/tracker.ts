@@ -89,6 +89,14 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
       replayTime = undefined;
     },
     user: () => identity.get(),
+    signedIn(userId, properties, opts) {
+      tracker.identify(userId, undefined, opts);
+      tracker.track('Signed In', properties, opts);
+    },
+    signedOut(properties, opts) {
+      tracker.track('Signed Out', properties, opts);
+      tracker.reset();
+    },
   };
   return tracker;
 }

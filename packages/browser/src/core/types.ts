@@ -1,18 +1,22 @@
 import type { EventContext } from '@cairn/protocol';
 import type { CairnError } from './cairn-error.js';
 
-/** One stored event: its messageId (the key; ULIDs sort by capture time) and its JSON. */
+/**
+ * One stored event: its messageId (the key; ULIDs sort by capture time), its JSON as it will
+ * be sent, and that JSON's UTF-8 size (measured once, at capture, for every byte budget).
+ */
 export interface QueuedEvent {
   id: string;
   json: string;
+  bytes: number;
 }
 
 /** Durable event store. Records leave it only once the collector has acknowledged them. */
 export interface Queue {
   /** Stores the events in one write (one IndexedDB transaction for a whole burst). */
   add(events: QueuedEvent[]): Promise<void>;
-  /** The `limit` oldest records, in key order. */
-  read(limit: number): Promise<QueuedEvent[]>;
+  /** The `limit` oldest records (all without a limit), in key order. */
+  read(limit?: number): Promise<QueuedEvent[]>;
   remove(ids: string[]): Promise<void>;
 }
 
@@ -62,8 +66,16 @@ export interface TrackerDeps {
   onPageExit?: (callback: () => void) => void;
   /** Source of backoff jitter, `Math.random` by default. */
   random?: () => number;
+  /** False while the device is offline (`navigator.onLine`): sending pauses, no attempt is spent. */
+  online?: () => boolean;
+  /** Registers the callback to run when the device comes back online. */
+  onOnline?: (callback: () => void) => void;
 }
 
+/**
+ * createTracker() options. Numeric ones may also be given as numeric strings: the script tag
+ * passes its `data-*` attributes (`data-flush-at="5"`) straight through.
+ */
 export interface TrackerOptions {
   /** The source's write key, sent in the request body. */
   writeKey: string;
@@ -73,8 +85,29 @@ export interface TrackerOptions {
   flushAt?: number;
   /** Send waiting events at most this many ms after the first of them was tracked. Default 1000. */
   flushInterval?: number;
-  /** Receives every run-time failure; tracking calls never throw. */
+  /**
+   * First retry waits up to this many ms (full jitter), each later one up to twice as long,
+   * capped at 60 s; a `Retry-After` answer waits at least what it asks. Default 1000.
+   */
+  retryDelay?: number;
+  /**
+   * Total ms one batch may spend waiting on retries in a page before its events are dropped
+   * and reported (`send_failed`); time offline does not count. Default 3,600,000 (1 h).
+   */
+  maxRetryTime?: number;
+  /** Most events the queue holds (all tabs together); past it the oldest go, reported. Default 1000. */
+  maxQueueEvents?: number;
+  /** Most bytes (UTF-8 JSON) of events the queue holds; past it the oldest go, reported. Default 5 MiB. */
+  maxQueueBytes?: number;
+  /** Events still queued this many ms after capture are dropped unsent, reported. Default 7 days. */
+  queueTtl?: number;
+  /**
+   * Receives every run-time failure, losses included (`events_dropped`, `send_failed`,
+   * `event_rejected`); tracking calls never throw. Default `console.warn`.
+   */
   onError?: (error: CairnError) => void;
+  /** A session ends after this many ms without an event (any tab); the next gets a new id. Default 30 min. */
+  sessionTimeout?: number;
 }
 
 export type Properties = Record<string, unknown>;
@@ -90,6 +123,7 @@ export interface CallOptions {
 /** A call queued by the script-tag stub: `[method, callTimeMs, ...args]`. */
 export type StubEntry = [method: string, callTimeMs: number, ...args: unknown[]];
 
+/** The tracker; withCommerce() adds the e-commerce helpers (`productAdded()` …). */
 export interface Tracker {
   /** Records a user action, e.g. `track('Product Added', { sku: 'RC-1' })`. */
   track(event: string, properties?: Properties, options?: CallOptions): void;
@@ -105,4 +139,11 @@ export interface Tracker {
   push(entry: StubEntry): void;
   /** The current identity. */
   user(): { anonymousId: string; userId?: string };
+  /**
+   * The user signed in: identify(userId), then a "Signed In" event carrying the new identity
+   * and `properties` (e.g. `{ method: 'google' }`).
+   */
+  signedIn(userId: string, properties?: Properties & { method?: string }, options?: CallOptions): void;
+  /** The user signed out: a "Signed Out" event as that user, then reset(). */
+  signedOut(properties?: Properties, options?: CallOptions): void;
 }

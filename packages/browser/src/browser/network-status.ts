@@ -1,0 +1,19 @@
+/**
+ * Whether the device has a network: `navigator.onLine` is false only when it surely has none
+ * (true may still mean a captive portal, which the retries cover). True outside a browser.
+ *
+ * @example
+ * if (!isOnline()) waitForOnline();
+ */
+export const isOnline = (): boolean => typeof navigator == 'undefined' || navigator.onLine !== false;
+
+/**
+ * Calls `callback` each time the device comes back online, so sending resumes at once rather
+ * than at the next poll.
+ *
+ * @example
+ * onOnline(() => sendNow());
+ */
+export function onOnline(callback: () => void): void {
+  if (typeof document != 'undefined') addEventListener('online', callback);
+}

@@ -1,0 +1,16 @@
+import type { KeyValueStorage } from '../core/types.js';
+
+/**
+ * A JSON object kept under `key`; a missing or corrupt value reads as `{}` so a bad record
+ * (edited by hand, written by an older version) can never break tracking.
+ *
+ * @example
+ * readJson(storage, 'cairn:session').id
+ */
+export function readJson(storage: KeyValueStorage, key: string): Record<string, any> {
+  try {
+    return JSON.parse(storage.get(key) || '0') || {};
+  } catch {
+    return {};
+  }
+}
