@@ -81,11 +81,13 @@ export function buildBatch(prefix, first, writeKey) {
  * @param {boolean} [options.keepIds] Collect the messageIds of acknowledged batches.
  * @param {string} [options.prefix] messageId prefix, unique per run.
  * @param {AbortSignal} [options.signal] Stops sending early (in-flight requests still complete).
+ * @param {(exchange: { sentAt: number, answeredAt: number, status: string, ids: string[] }) => void} [options.onExchange]
+ *   Called for every request once it is answered or failed (`performance.now()` times).
  * @returns {Promise<LoadResult>}
  * @example
  * const result = await runLoad({ url, writeKey: 'k', durationMs: 5000 });
  */
-export async function runLoad({ url, writeKey, connections = 32, durationMs, ratePerSecond, keepIds = false, prefix = `m${Date.now().toString(36)}`, signal }) {
+export async function runLoad({ url, writeKey, connections = 32, durationMs, ratePerSecond, keepIds = false, prefix = `m${Date.now().toString(36)}`, signal, onExchange }) {
   const target = new URL('/v1/batch', url);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   /** @type {number[]} */
@@ -104,7 +106,9 @@ export async function runLoad({ url, writeKey, connections = 32, durationMs, rat
   const sendOne = async (scheduledAt) => {
     const { body, ids } = buildBatch(prefix, counter, writeKey);
     counter += EVENTS_PER_BATCH;
+    const sentAt = performance.now();
     const status = await post(target, body, agent);
+    onExchange?.({ sentAt, answeredAt: performance.now(), status, ids });
     statuses[status] = (statuses[status] ?? 0) + 1;
     if (status === '200') {
       latencies.push(performance.now() - scheduledAt);

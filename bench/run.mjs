@@ -4,11 +4,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { sdkSize } from './sdk-size.mjs';
+import { sdkTrackCost } from './sdk-track-cost.mjs';
+import { collectorThroughput } from './collector-throughput.mjs';
+import { collectorRules } from './collector-rules.mjs';
 
 /** @type {import('./bench-module.mjs').BenchModule[]} */
 const modules = [
   sdkSize,
-  // Later: track() main-thread cost in Chromium, collector ingest throughput (SQLite, PostgreSQL).
+  sdkTrackCost,
+  collectorThroughput,
+  collectorRules,
 ];
 
 const only = process.argv.slice(2);

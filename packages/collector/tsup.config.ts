@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  // sqlite-worker.js must sit beside the chunks in dist/: the SQLite store's worker thread runs it.
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'sqlite-worker': 'src/store/sqlite-worker.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

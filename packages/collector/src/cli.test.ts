@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -177,9 +177,62 @@ describe('cairn-collector CLI', { timeout: 30_000 }, () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('rate-limits by socket address, or by X-Forwarded-For with --trust-proxy, and serves /metrics and admin', async () => {
+    let sent = 0;
+    const post = (url: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}/v1/track`, { method: 'POST', headers, body: JSON.stringify({ writeKey: 'KEY', event: 'E', messageId: `r${sent++}` }) });
+    const direct = startCli(['--port', '0', '--db', join(dir, 'rate.db'), '--write-key', 'KEY', '--rate-limit', '1', '--rate-limit-burst', '2']);
+    running.push(direct);
+    const a = (await direct.waitFor((line) => line.msg === 'ready', 'ready')).url as string;
+    // A forged X-Forwarded-For does not buy a fresh bucket when no proxy is trusted.
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post(a, { 'x-forwarded-for': `10.0.0.${i}` })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    direct.child.kill('SIGTERM');
+    await direct.exited;
+
+    const proxied = startCli(['--port', '0', '--db', join(dir, 'rate.db'), '--write-key', 'KEY', '--rate-limit', '1', '--rate-limit-burst', '1', '--trust-proxy', '1', '--admin-token', 'ADMIN']);
+    running.push(proxied);
+    const b = (await proxied.waitFor((line) => line.msg === 'ready', 'ready')).url as string;
+    expect((await post(b, { 'x-forwarded-for': '203.0.113.1' })).status).toBe(200);
+    expect((await post(b, { 'x-forwarded-for': '203.0.113.2' })).status).toBe(200);
+    const limited = await post(b, { 'x-forwarded-for': 'forged, 203.0.113.1' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    const metrics = await (await fetch(`${b}/metrics`)).text();
+    expect(metrics).toContain('cairn_rate_limited_total{scope="ip"} 1');
+    expect(metrics).toMatch(/process_resident_memory_bytes \d+/);
+    const stats = await fetch(`${b}/admin/stats`, { headers: { authorization: 'Bearer ADMIN' } });
+    expect(await stats.json()).toMatchObject({ totals: { events: 4 } }); // 2 + 2 accepted, the 429s stored nothing
+    proxied.child.kill('SIGTERM');
+    expect(await proxied.exited).toBe(0);
+  });
+
+  it('loads the tracking plan given by --tracking-plan and quarantines what it refuses', async () => {
+    const plan = join(dir, 'plan.json');
+    writeFileSync(plan, JSON.stringify({ mode: 'quarantine', unknownEvents: 'quarantine', events: { 'Signed Up': {} } }));
+    const cli = startCli(['--port', '0', '--db', join(dir, 'plan.db'), '--write-key', 'KEY', '--tracking-plan', plan]);
+    running.push(cli);
+    const { url } = await cli.waitFor((line) => line.msg === 'ready', 'ready');
+    const res = await fetch(`${url as string}/v1/batch`, {
+      method: 'POST',
+      body: JSON.stringify({ writeKey: 'KEY', batch: [{ type: 'track', event: 'Signed Up', messageId: 'p1' }, { type: 'track', event: 'Made Up', messageId: 'p2' }] }),
+    });
+    expect(await res.json()).toMatchObject({ accepted: 1, rejected: [{ messageId: 'p2', code: 'plan_violation' }] });
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+
+    writeFileSync(plan, '{"events": ');
+    const broken = startCli(['--port', '0', '--db', join(dir, 'plan.db'), '--write-key', 'KEY', '--tracking-plan', plan]);
+    running.push(broken);
+    expect(await broken.exited).toBe(1);
+    expect(broken.stderr.join('')).toMatch(/tracking plan .*plan\.json is not JSON/);
+  });
+
   it.each([
     ['--production without a key or admin token', ['--production'], /refusing to start in production/],
-    ['--database-url', ['--database-url', 'postgres://postgres@127.0.0.1:5432/test'], /PostgreSQL store not yet available/],
+    ['a --database-url that is not PostgreSQL', ['--database-url', 'mysql://db/cairn'], /postgres:\/\/ or postgresql:\/\/ URL/],
+    ['a config value of the wrong type', ['--rate-limit', 'many'], /--rate-limit \(limits.rateLimit\): must be an integer/],
     ['an unknown flag', ['--prot', '8787'], /--prot/],
   ])('exits 1 with a clear message for %s', async (_label, args, message) => {
     const cli = startCli(['--port', '0', '--db', join(dir, 'refused.db'), ...args]);

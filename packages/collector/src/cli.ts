@@ -3,6 +3,7 @@ import { CollectorError } from './collector-error.js';
 import { createJsonLogger, describeError } from './logger.js';
 import { HELP_TEXT } from './node/help-text.js';
 import { parseCliArgs } from './node/parse-cli-args.js';
+import { runReplayCommand } from './node/replay-command.js';
 import { resolveSetup } from './node/resolve-setup.js';
 import { startCollectorServer } from './node/start-collector-server.js';
 
@@ -10,6 +11,10 @@ import { startCollectorServer } from './node/start-collector-server.js';
 const logger = createJsonLogger({ write: (line) => process.stdout.write(`${line}\n`) });
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'replay') {
+    await runReplayCommand(process.argv.slice(3), process.env, logger);
+    return;
+  }
   const args = parseCliArgs(process.argv.slice(2), process.env);
   if (args.help) {
     process.stdout.write(HELP_TEXT);
@@ -23,7 +28,9 @@ async function main(): Promise<void> {
     host: setup.host,
     port: running.port,
     store: running.storeKind,
-    db: setup.dbPath,
+    ...(running.storeKind === 'sqlite' ? { db: setup.dbPath } : {}),
+    admin: setup.adminToken !== undefined,
+    rateLimit: setup.rateLimit.requestsPerSecond,
     mode: setup.mode,
     production: setup.production,
     sources: setup.sources.map((source) => source.name),

@@ -1,12 +1,25 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { ERROR_CODES } from '@cairn/protocol';
 import { createSourceRegistry } from './auth/source-registry.js';
 import { CollectorError } from './collector-error.js';
+import { createAdminAuth } from './http/admin-auth.js';
 import type { CollectorEnv } from './http/collector-env.js';
 import { createCorsMiddleware } from './http/cors.js';
 import { errorResponse, toErrorResponse } from './http/http-error.js';
-import { DEFAULT_STAGES } from './ingest/default-stages.js';
+import { createRateLimits, type RateLimit } from './http/rate-limits.js';
+import { createRequestLog } from './http/request-log.js';
+import { collectorMetrics } from './metrics/collector-metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createAdminRoutes } from './routes/admin-routes.js';
+import { createMetricsRoutes } from './routes/metrics-routes.js';
+import { createIngestStages } from './ingest/create-ingest-stages.js';
+import type { IngestRules } from './ingest/ingest-rules.js';
 import type { Stage } from './ingest/stage.js';
+import type { PrivacyOptions } from './privacy/privacy-stages.js';
+import { createPlanHolder, isPlanHolder, type PlanHolder } from './plan/plan-holder.js';
+import type { TrackingPlan } from './plan/tracking-plan.js';
+import { createAdminPlanRoutes } from './routes/admin-plan-routes.js';
+import { createAdminReplayRoutes } from './routes/admin-replay-routes.js';
 import { createJsonLogger, describeError, type Logger } from './logger.js';
 import { createHealthRoutes } from './routes/health-routes.js';
 import { createIngestRoutes } from './routes/ingest-routes.js';
@@ -22,8 +35,35 @@ export interface CollectorOptions {
   logger?: Logger;
   /** Clock in epoch milliseconds (receive time, skew correction). Default `Date.now`. */
   now?: () => number;
-  /** Ingest pipeline; default {@link DEFAULT_STAGES}. Extend it, keeping the default stages. */
+  /**
+   * Ingest pipeline; default `createIngestStages({ plan, rules: normalisation, metrics, privacy })`,
+   * every rule on. `DEFAULT_STAGES` is the minimal one (envelope, id, timestamp only).
+   */
   stages?: readonly Stage[];
+  /** Tracking plan (`compileTrackingPlan`, `loadTrackingPlan`); a `PlanHolder` makes it reloadable. */
+  plan?: TrackingPlan | PlanHolder;
+  /** Switches and limits of the ingest rules (default all on); a plan's `rules` override them. */
+  normalisation?: IngestRules;
+  /**
+   * Consent enforcement and IP handling: `{ ip: 'truncate' | 'drop' | 'full', recordIp,
+   * eventCategories }`. Default: IPv4 /24, IPv6 /48, the request's address not recorded;
+   * event categories from the plan, else `analytics`.
+   */
+  privacy?: PrivacyOptions;
+  /** Registry rendered at `GET /metrics`; default a fresh one. Pass yours to add metrics. */
+  metrics?: Metrics;
+  /** Bearer token of `/admin/*`; absent: the admin endpoints answer 404. */
+  adminToken?: string;
+  /** Bearer token of `/metrics`; absent: `/metrics` is open (scrapers on an internal network). */
+  metricsToken?: string;
+  /** Per client address; absent or 0: off. */
+  rateLimit?: RateLimit;
+  /** Default per-source requests/second (a source's `rateLimit` wins); absent or 0: off. */
+  sourceRateLimit?: number;
+  /** The client address for rate limiting and `privacy.recordIp` (the Node entry reads the socket); default: unknown. */
+  clientIp?: (c: Context) => string | undefined;
+  /** Called before `/metrics` renders (the Node entry refreshes process gauges). */
+  beforeMetricsScrape?: () => void;
 }
 
 /**
@@ -31,7 +71,10 @@ export interface CollectorOptions {
  * `@hono/node-server`, or call `app.request()` in tests).
  *
  * Routes: `POST /v1/batch`, `POST /v1/track|page|identify|group|alias|screen`, CORS preflight
- * on `/v1/*`, `GET /healthz`, `GET /readyz`. Every error is `{error: {code, message}}`.
+ * on `/v1/*`, `GET /healthz`, `GET /readyz`, `GET /metrics`, and behind the admin token
+ * `GET /admin/export`, `POST /admin/erase`, `GET /admin/stats`, `POST /admin/replay`,
+ * `GET /admin/plan`, `POST /admin/plan/reload`. Every error is
+ * `{error: {code, message}}`; every request logs one `request` line.
  *
  * @example
  * const store = createSqliteStore({ path: './cairn.db' });
@@ -45,12 +88,30 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
   const registry = createSourceRegistry(options.sources);
   const logger = options.logger ?? createJsonLogger();
   const now = options.now ?? Date.now;
-  const stages = options.stages ?? DEFAULT_STAGES;
+  const metrics = options.metrics ?? createMetrics();
+  const plan = isPlanHolder(options.plan) ? options.plan : createPlanHolder(options.plan);
+  const stages = options.stages ?? createIngestStages({ plan, rules: options.normalisation, metrics, privacy: options.privacy });
+  const limits = createRateLimits({
+    perIp: options.rateLimit,
+    perSource: options.sourceRateLimit,
+    sources: options.sources,
+    clientIp: options.clientIp,
+  });
 
   const app = new Hono<CollectorEnv>();
+  app.use('*', createRequestLog(logger, collectorMetrics(metrics)));
   app.use('/v1/*', createCorsMiddleware(registry));
+  app.use('/v1/*', limits.perIp);
+  app.use('/admin/*', createAdminAuth(options.adminToken));
   app.route('/', createHealthRoutes(options.store, logger));
-  app.route('/v1', createIngestRoutes({ registry, store: options.store, stages, logger, now }));
+  app.route('/', createMetricsRoutes(metrics, options.metricsToken, options.beforeMetricsScrape));
+  app.route('/admin', createAdminRoutes(options.store, logger));
+  app.route('/admin', createAdminReplayRoutes({ store: options.store, stages, logger, metrics }));
+  app.route('/admin', createAdminPlanRoutes(plan, logger, metrics));
+  app.route(
+    '/v1',
+    createIngestRoutes({ registry, store: options.store, stages, logger, now, checkSourceRate: limits.checkSource, clientIp: options.clientIp }),
+  );
   app.notFound((c) => errorResponse(404, ERROR_CODES.notFound, `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error) =>
     toErrorResponse(error, (fault) => logger.error('internal error', { error: describeError(fault) })),

@@ -20,4 +20,9 @@ describe('createJsonLogger', () => {
     expect(describeError(error)).toMatchObject({ name: 'Error', message: 'disk full', code: 'SQLITE_FULL' });
     expect(describeError('plain')).toEqual({ message: 'plain' });
   });
+
+  it('follows the cause chain', () => {
+    const error = new Error('write failed', { cause: Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' }) });
+    expect(describeError(error)).toMatchObject({ message: 'write failed', cause: { message: 'disk full', code: 'SQLITE_FULL' } });
+  });
 });

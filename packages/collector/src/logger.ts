@@ -39,15 +39,17 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
 }
 
 /**
- * Flattens an error for a log line (message, code, stack), since JSON drops Error fields.
+ * Flattens an error for a log line (name, message, code, stack, and its `cause` chain), since
+ * JSON drops Error fields.
  *
  * @example
  * logger.error('store write failed', { error: describeError(e) });
  */
-export function describeError(error: unknown): Record<string, unknown> {
+export function describeError(error: unknown, depth = 0): Record<string, unknown> {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { name: error.name, message: error.message, ...(code === undefined ? {} : { code }), stack: error.stack };
+    const cause = depth < 3 && error.cause !== undefined ? { cause: describeError(error.cause, depth + 1) } : {};
+    return { name: error.name, message: error.message, ...(code === undefined ? {} : { code }), stack: error.stack, ...cause };
   }
   return { message: String(error) };
 }

@@ -11,4 +11,6 @@ export interface SourceConfig {
   writeKey: string;
   /** Origins (`https://host[:port]`) browsers may send from; absent or empty: any origin. */
   allowedOrigins?: readonly string[];
+  /** Requests per second for this source from all addresses together; 0 = unlimited. */
+  rateLimit?: number;
 }

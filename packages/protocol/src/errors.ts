@@ -38,6 +38,9 @@ export const ERROR_CODES = {
   planViolation: 'plan_violation',
   /** An amount in a currency the rate table does not know. */
   unknownCurrency: 'unknown_currency',
+  // ---- admin ----
+  /** 422: a tracking plan reload was refused (the plan in force stays). */
+  invalidPlan: 'invalid_plan',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

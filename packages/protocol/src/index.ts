@@ -2,3 +2,4 @@ export * from './event.js';
 export * from './errors.js';
 export * from './batch-response.js';
 export * from './limits.js';
+export * from './consent.js';

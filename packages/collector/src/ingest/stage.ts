@@ -1,4 +1,6 @@
 import type { ErrorCode, EventType } from '@cairn/protocol';
+import type { CairnNotes } from './cairn-notes.js';
+import type { ClientTimeFormat } from './client-time.js';
 
 /** What every stage may read about the request an event came in. */
 export interface IngestContext {
@@ -10,12 +12,15 @@ export interface IngestContext {
   sentAt?: unknown;
   /** Set on the single-event routes (`/v1/track` …): the type the path implies. */
   pathType?: EventType;
+  /** The client's address as the entry resolved it (`clientIp` option); only the IP stage reads it. */
+  clientIp?: string;
 }
 
 /**
  * One event on its way through the pipeline. `received` and `rawJson` are what the client
- * sent and never change; stages read `event` and replace it (spread a copy, never mutate:
- * `event` starts as the very object that was received).
+ * sent and never change (but for the privacy stage's `context.ip` rewrite: see
+ * createIpStage); stages read `event` and replace it (spread a copy, never mutate: `event`
+ * starts as the very object that was received).
  */
 export interface Draft {
   readonly index: number;
@@ -30,11 +35,16 @@ export interface Draft {
   originalTimestamp?: string;
   /** The sentAt used for skew correction, as sent. */
   sentAt?: string;
+  /** How the client wrote its time; a format other than UTC ISO 8601 is rewritten. */
+  timeFormat?: ClientTimeFormat;
+  /** What the rules did, stored as `context.cairn` in the normalized JSON. */
+  notes?: CairnNotes;
 }
 
 /** A stage's refusal: the event goes to quarantine with this code and a message naming the field. */
 export interface Rejection {
-  reject: { code: ErrorCode; message: string };
+  /** `raw`: what the quarantine keeps instead of the event (a consent refusal keeps no content). */
+  reject: { code: ErrorCode; message: string; raw?: string };
 }
 
 /**
@@ -51,6 +61,8 @@ export interface Rejection {
 export interface Stage {
   readonly name: string;
   run(draft: Draft, context: IngestContext): Draft | Rejection | Promise<Draft | Rejection>;
+  /** Called once after each batch (e.g. to move per-event tallies into the metrics). */
+  flush?(): void;
 }
 
 /**

@@ -1,9 +1,12 @@
+import { isPlainObject } from '../json/is-plain-object.js';
+import { serializeJson } from '../json/serialize-json.js';
 import type { EventRow } from '../store/store.js';
 import type { Draft, IngestContext } from './stage.js';
 
 /**
  * Projects a draft that passed every stage onto the stored columns; `raw` stays the JSON
- * as received. Throws if a stage that must run (message id, timestamp) did not: a bug.
+ * as received, `normalized` is the event after the rules (see {@link normalizedJson}).
+ * Throws if a stage that must run (message id, timestamp) did not: a bug.
  *
  * @example
  * const row = toEventRow(draft, context, '2024-05-01T10:00:00.000Z');
@@ -27,7 +30,43 @@ export function toEventRow(draft: Draft, context: IngestContext, receivedAt: str
     sentAt: draft.sentAt ?? null,
     receivedAt,
     raw: draft.rawJson,
+    normalized: normalizedJson(draft),
   };
+}
+
+/**
+ * True when a rule changed the event's content (a stage replaced `event`, or left notes) or
+ * its time was not written in UTC ISO 8601. A skew correction alone does not count: the
+ * corrected time is in the `timestamp` column, and writing a second copy of every event for
+ * it would double the storage of the common case.
+ *
+ * @example
+ * if (isNormalized(draft)) counters.add('normalized', source);
+ */
+export function isNormalized(draft: Draft): boolean {
+  return draft.event !== draft.received || draft.notes !== undefined || (draft.timeFormat !== undefined && draft.timeFormat !== 'iso_utc');
+}
+
+/**
+ * The normalized event JSON, or null when {@link isNormalized} is false. It carries the stored
+ * (UTC, skew-corrected) `timestamp`, the client's time as sent in `originalTimestamp`, and the
+ * rules' notes in `context.cairn`.
+ *
+ * @example
+ * normalizedJson(draft) // '{"type":"track","event":"Product Added",…,"context":{"cairn":{"originalEvent":"add to cart"}}}'
+ */
+export function normalizedJson(draft: Draft): string | null {
+  if (!isNormalized(draft)) return null;
+  const event: Record<string, unknown> = { ...draft.event };
+  if (draft.timestamp !== undefined) {
+    const original = draft.received.timestamp ?? draft.received.originalTimestamp;
+    event.timestamp = draft.timestamp;
+    if (original !== undefined && original !== null) event.originalTimestamp = original;
+  }
+  if (draft.notes !== undefined) {
+    event.context = { ...(isPlainObject(event.context) ? event.context : {}), cairn: draft.notes };
+  }
+  return serializeJson(event);
 }
 
 function textOrNull(value: unknown): string | null {

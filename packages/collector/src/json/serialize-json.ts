@@ -13,6 +13,14 @@ type Work = { literal: string } | { value: unknown };
  * serializeJson({ b: 1, a: 2 }, { sortKeys: true }) // '{"a":2,"b":1}'
  */
 export function serializeJson(value: unknown, options: { sortKeys?: boolean } = {}): string {
+  if (!options.sortKeys) {
+    // Fast path (several times faster on ordinary events); only absurd nesting overflows it.
+    try {
+      return JSON.stringify(value) ?? 'null';
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+  }
   const out: string[] = [];
   const work: Work[] = [{ value }];
   while (work.length > 0) {

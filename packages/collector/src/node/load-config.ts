@@ -1,20 +1,19 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { CollectorError } from '../collector-error.js';
-import { isPlainObject } from '../json/is-plain-object.js';
-import type { SourceConfig } from '../source-config.js';
+import { CONFIG_SCHEMA, type FileConfig } from './config-schema.js';
+import { validateSettings } from './validate-settings.js';
 
-/** What a `cairn.config.json` holds (more settings arrive with later versions). */
-export interface FileConfig {
-  sources: SourceConfig[];
-  adminToken?: string;
-}
+export type { FileConfig } from './config-schema.js';
 
 /**
- * Reads a JSON config file: `{"sources": [{"name", "writeKey", "allowedOrigins"?}], "adminToken"?}`.
- * Throws {@link CollectorError} `invalid_config` naming the file and the field at fault.
+ * Reads and validates a `cairn.config.json` (schema: {@link CONFIG_SCHEMA}). Relative paths
+ * in it (`storage.db`, `trackingPlan`) are made relative to the file's folder, so the result
+ * does not depend on where the collector was started from. Throws {@link CollectorError}
+ * `invalid_config` naming the file and every key at fault.
  *
  * @example
- * const { sources } = await loadConfig('./cairn.config.json');
+ * const config = await loadConfig('./cairn.config.json');
  */
 export async function loadConfig(path: string): Promise<FileConfig> {
   let text: string;
@@ -29,22 +28,10 @@ export async function loadConfig(path: string): Promise<FileConfig> {
   } catch (error) {
     throw new CollectorError('invalid_config', `config file ${path} is not JSON: ${(error as Error).message}`);
   }
-  const fail = (message: string) => new CollectorError('invalid_config', `config file ${path}: ${message}`);
-  if (!isPlainObject(data)) throw fail('must be a JSON object');
-  const { sources, adminToken } = data;
-  if (!Array.isArray(sources) || sources.length === 0) throw fail('"sources" must be a non-empty array');
-  const parsed = sources.map((source, i): SourceConfig => {
-    if (!isPlainObject(source)) throw fail(`sources[${i}] must be an object`);
-    const { name, writeKey, allowedOrigins } = source;
-    if (typeof name !== 'string' || name === '') throw fail(`sources[${i}].name must be a non-empty string`);
-    if (typeof writeKey !== 'string' || writeKey === '') throw fail(`sources[${i}].writeKey must be a non-empty string`);
-    if (allowedOrigins !== undefined && (!Array.isArray(allowedOrigins) || !allowedOrigins.every((o) => typeof o === 'string'))) {
-      throw fail(`sources[${i}].allowedOrigins must be an array of origin strings`);
-    }
-    return allowedOrigins === undefined ? { name, writeKey } : { name, writeKey, allowedOrigins };
-  });
-  if (adminToken !== undefined && (typeof adminToken !== 'string' || adminToken === '')) {
-    throw fail('"adminToken" must be a non-empty string');
-  }
-  return adminToken === undefined ? { sources: parsed } : { sources: parsed, adminToken };
+  validateSettings(CONFIG_SCHEMA, data, { context: `config file ${path}` });
+  const config = data as FileConfig;
+  const base = dirname(resolve(path));
+  if (config.storage?.db !== undefined && config.storage.db !== ':memory:') config.storage.db = resolve(base, config.storage.db);
+  if (config.trackingPlan !== undefined) config.trackingPlan = resolve(base, config.trackingPlan);
+  return config;
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCliArgs } from './parse-cli-args.js';
 import { DEV_WRITE_KEY, resolveSetup } from './resolve-setup.js';
@@ -13,54 +14,113 @@ const configFile = (content: unknown) => {
   return path;
 };
 const setup = (argv: string[], env: Record<string, string> = {}) => resolveSetup(parseCliArgs(argv, env));
+const sources = [{ name: 'shop', writeKey: 'k1', allowedOrigins: ['https://shop.example'] }];
 
 describe('resolveSetup', () => {
-  it('runs in development mode with the default key, warning about it and about open origins', async () => {
+  it('runs in development mode with the defaults, warning about the key and about open origins', async () => {
     const result = await setup([]);
-    expect(result).toMatchObject({
+    expect(result).toEqual({
       mode: 'development',
-      host: '127.0.0.1',
+      production: false,
       sources: [{ name: 'default', writeKey: DEV_WRITE_KEY }],
+      host: '127.0.0.1',
+      port: 8787,
+      dbPath: './cairn.db',
+      databaseUrl: undefined,
+      sqliteSynchronous: 'full',
+      sqliteWorker: false,
+      adminToken: undefined,
+      metricsToken: undefined,
+      rateLimit: { requestsPerSecond: 100, burst: 200 },
+      sourceRateLimit: 0,
+      trustProxyHops: 0,
+      maxQueuedEvents: 20_000,
+      retentionDays: 0,
+      trackingPlanPath: undefined,
+      shutdownTimeoutMs: 10_000,
+      warnings: [
+        { msg: expect.stringContaining('development mode'), fields: expect.objectContaining({ writeKey: 'cairn-dev' }) },
+        { msg: expect.stringContaining('any origin'), fields: { sources: ['default'] } },
+      ],
     });
-    expect(result.warnings.map((w) => w.msg)).toEqual([
-      expect.stringContaining('development mode'),
-      expect.stringContaining('any origin'),
-    ]);
-    expect(result.warnings[0]?.fields).toMatchObject({ writeKey: 'cairn-dev' });
   });
 
   it('makes --write-key a one-site setup named "default", with its allowed origins', async () => {
-    const result = await setup(['--write-key', 'KEY', '--allowed-origin', 'https://shop.example']);
+    const result = await setup(['--write-key', 'KEY', '--allowed-origin', 'https://shop.example', '--rate-limit', '0']);
     expect(result).toMatchObject({
       mode: 'one-site',
       sources: [{ name: 'default', writeKey: 'KEY', allowedOrigins: ['https://shop.example'] }],
+      rateLimit: { requestsPerSecond: 0 },
       warnings: [],
     });
   });
 
-  it('reads sources and the admin token from a config file', async () => {
+  it('reads every setting from a config file, paths relative to the file', async () => {
     const path = configFile({
-      sources: [
-        { name: 'shop', writeKey: 'k1', allowedOrigins: ['https://shop.example'] },
-        { name: 'api', writeKey: 'k2' },
-      ],
+      $schema: './cairn.config.schema.json',
+      sources: [...sources, { name: 'api', writeKey: 'k2', rateLimit: 50 }],
       adminToken: 'secret',
+      metricsToken: 'scrape',
+      port: 9999,
+      host: '10.0.0.5',
+      trustProxy: 1,
+      trackingPlan: 'plans/plan.json',
+      shutdownTimeoutSeconds: 30,
+      storage: { db: 'data/cairn.db', synchronous: 'normal', sqliteWorker: true, retentionDays: 395 },
+      limits: { rateLimit: 20, rateLimitBurst: 100, sourceRateLimit: 1000, maxQueuedEvents: 50_000 },
     });
     const result = await setup(['--config', path, '--production']);
-    expect(result).toMatchObject({ mode: 'config', host: '0.0.0.0', adminToken: 'secret', production: true });
+    expect(result).toMatchObject({
+      mode: 'config',
+      production: true,
+      host: '10.0.0.5',
+      port: 9999,
+      dbPath: join(dir, 'data/cairn.db'),
+      sqliteSynchronous: 'normal',
+      sqliteWorker: true,
+      adminToken: 'secret',
+      metricsToken: 'scrape',
+      rateLimit: { requestsPerSecond: 20, burst: 100 },
+      sourceRateLimit: 1000,
+      trustProxyHops: 1,
+      maxQueuedEvents: 50_000,
+      retentionDays: 395,
+      trackingPlanPath: join(dir, 'plans/plan.json'),
+      shutdownTimeoutMs: 30_000,
+    });
     expect(result.sources.map((s) => s.name)).toEqual(['shop', 'api']);
     expect(result.warnings).toEqual([expect.objectContaining({ fields: { sources: ['api'] } })]);
   });
 
+  it('lets flags and environment override the file, and CAIRN_SOURCES replace its sources', async () => {
+    const path = configFile({ sources, adminToken: 'file-token', port: 1111, limits: { rateLimit: 5, sourceRateLimit: 7 } });
+    const env = { CAIRN_ADMIN_TOKEN: 'env-token', CAIRN_SOURCES: JSON.stringify([{ name: 'env', writeKey: 'ek' }]) };
+    const result = await setup(['--config', path, '--port', '2222', '--rate-limit', '9'], env);
+    expect(result).toMatchObject({
+      adminToken: 'env-token',
+      port: 2222,
+      rateLimit: { requestsPerSecond: 9, burst: 18 },
+      sourceRateLimit: 7,
+      sources: [{ name: 'env', writeKey: 'ek' }],
+    });
+  });
+
+  it('takes sources from CAIRN_SOURCES alone, and production from the file', async () => {
+    const env = { CAIRN_SOURCES: JSON.stringify(sources), CAIRN_ADMIN_TOKEN: 'T' };
+    expect(await setup([], env)).toMatchObject({ mode: 'config', sources, warnings: [] });
+    const path = configFile({ sources, production: true });
+    await expect(setup(['--config', path])).rejects.toMatchObject({ code: 'production_requirements' });
+  });
+
   it.each([
-    ['no sources, no token', ['--production'], 'production_requirements', /write key.*admin token/],
-    ['no admin token', ['--production', '--write-key', 'K'], 'production_requirements', /admin token/],
-    ['the development key', ['--production', '--write-key', 'cairn-dev', '--admin-token', 'T'], 'production_requirements', /development write key/],
-    ['--database-url', ['--database-url', 'postgres://x/y'], 'unsupported_store', /PostgreSQL store not yet available/],
-    ['--config with --write-key', ['--config', 'x.json', '--write-key', 'K'], 'invalid_argument', /exclusive/],
-    ['a missing config file', ['--config', '/nonexistent/cairn.json'], 'invalid_config', /cannot read/],
-  ])('refuses %s', async (_label, argv, code, message) => {
-    await expect(setup(argv)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+    ['no sources, no token', ['--production'], {}, 'production_requirements', /write key.*admin token/],
+    ['no admin token', ['--production', '--write-key', 'K'], {}, 'production_requirements', /admin token/],
+    ['the development key', ['--production', '--write-key', 'cairn-dev', '--admin-token', 'T'], {}, 'production_requirements', /development write key/],
+    ['--config with --write-key', ['--config', 'x.json', '--write-key', 'K'], {}, 'invalid_argument', /exclusive/],
+    ['CAIRN_SOURCES with --write-key', ['--write-key', 'K'], { CAIRN_SOURCES: JSON.stringify(sources) }, 'invalid_argument', /exclusive/],
+    ['a missing config file', ['--config', '/nonexistent/cairn.json'], {}, 'invalid_config', /cannot read/],
+  ])('refuses %s', async (_label, argv, env, code, message) => {
+    await expect(setup(argv, env)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
   });
 
   it('refuses production from NODE_ENV too', async () => {
@@ -68,17 +128,32 @@ describe('resolveSetup', () => {
   });
 
   it.each([
-    ['not JSON', '{'],
-    ['no sources', { sources: [] }],
-    ['a source without key', { sources: [{ name: 'a' }] }],
-    ['origins not strings', { sources: [{ name: 'a', writeKey: 'k', allowedOrigins: [1] }] }],
-    ['an empty admin token', { sources: [{ name: 'a', writeKey: 'k' }], adminToken: '' }],
-  ])('names the fault in a config file with %s', async (_label, content) => {
-    await expect(setup(['--config', configFile(content)])).rejects.toMatchObject({ code: 'invalid_config' });
+    ['not JSON', '{', /is not JSON/],
+    ['a config without sources', { adminToken: 'T' }, /has no "sources"/],
+    ['empty sources', { sources: [] }, /: sources: must NOT have fewer than 1 items/],
+    ['a source without key', { sources: [{ name: 'a' }] }, /: sources\[0\]\.writeKey: is required/],
+    ['a key that is not a string', { sources: [sources[0], { name: 'b', writeKey: 7 }] }, /: sources\[1\]\.writeKey: must be a string/],
+    ['origins not strings', { sources: [{ name: 'a', writeKey: 'k', allowedOrigins: [1] }] }, /sources\[0\]\.allowedOrigins\[0\]: must be a string/],
+    ['an empty admin token', { sources, adminToken: '' }, /adminToken: must NOT have fewer than 1 characters/],
+    ['a misspelt key', { sources, adminTokn: 'T' }, /adminTokn: is not a known setting/],
+    ['a negative rate', { sources, limits: { rateLimit: -1 } }, /limits\.rateLimit: must be >= 0/],
+    ['an unknown synchronous mode', { sources, storage: { synchronous: 'off' } }, /storage\.synchronous: must be one of "full", "normal"/],
+    ['a port as a string', { sources, port: '8787' }, /port: must be an integer/],
+  ])('names the fault in a config file with %s', async (_label, content, message) => {
+    const path = configFile(content);
+    const failure = setup(['--config', path]);
+    await expect(failure).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringMatching(message) });
+    await expect(failure).rejects.toThrow(path);
   });
 
-  it('warns that a positive --rate-limit is not enforced yet', async () => {
-    const result = await setup(['--write-key', 'K', '--allowed-origin', 'https://a.example', '--rate-limit', '10']);
-    expect(result.warnings).toEqual([expect.objectContaining({ msg: expect.stringContaining('rate limiting') })]);
+  it('accepts the self-hosted example config in production, with the admin token from the environment', async () => {
+    const example = fileURLToPath(new URL('../../../../examples/self-hosted/cairn.config.json', import.meta.url));
+    const result = await setup(['--config', example], { NODE_ENV: 'production', CAIRN_ADMIN_TOKEN: 'T', DATABASE_URL: 'postgres://db/cairn' });
+    expect(result).toMatchObject({ mode: 'config', production: true, trustProxyHops: 1, retentionDays: 395, databaseUrl: 'postgres://db/cairn' });
+  });
+
+  it('reports every bad key at once', async () => {
+    const path = configFile({ sources: [{ name: '', writeKey: 'k' }], port: -5 });
+    await expect(setup(['--config', path])).rejects.toThrow(/sources\[0\]\.name: must NOT have fewer than 1 characters; port: must be >= 0/);
   });
 });

@@ -9,6 +9,15 @@ export const DEV_WRITE_KEY = 'cairn-dev';
 /** Source name of the one-site setup (`--write-key`) and of development mode. */
 export const DEFAULT_SOURCE_NAME = 'default';
 
+/** Defaults of the settings that have one (docs/operations.md lists them). */
+export const DEFAULTS = {
+  port: 8787,
+  db: './cairn.db',
+  rateLimit: 100,
+  maxQueuedEvents: 20_000,
+  shutdownTimeoutSeconds: 10,
+} as const;
+
 /** Everything the Node entry needs to start, with the warnings to log first. */
 export interface Setup {
   mode: 'development' | 'one-site' | 'config';
@@ -17,15 +26,31 @@ export interface Setup {
   host: string;
   port: number;
   dbPath: string;
+  /** PostgreSQL instead of SQLite when set. */
+  databaseUrl: string | undefined;
+  sqliteSynchronous: 'full' | 'normal';
+  /** SQLite on a worker thread (off by default: measured, it costs more than it gives on 2 cores). */
+  sqliteWorker: boolean;
   adminToken: string | undefined;
+  metricsToken: string | undefined;
+  /** Per client IP; `requestsPerSecond: 0` = off. */
+  rateLimit: { requestsPerSecond: number; burst: number };
+  /** Default per-source limit (a source's own `rateLimit` wins); 0 = off. */
+  sourceRateLimit: number;
+  /** Proxies in front whose X-Forwarded-For entries are trusted; 0 = use the socket address. */
+  trustProxyHops: number;
+  maxQueuedEvents: number;
+  /** 0 = keep events forever. */
+  retentionDays: number;
+  trackingPlanPath: string | undefined;
+  shutdownTimeoutMs: number;
   warnings: { msg: string; fields: LogFields }[];
 }
 
 /**
- * Turns flags (and the config file, if any) into a start-up setup, refusing combinations that
- * cannot be right: `--config` with one-site flags, `--database-url` (PostgreSQL is not
- * available yet), production without sources or an admin token, the development key in
- * production.
+ * Merges flags, environment and the config file (in that order of precedence) into a start-up
+ * setup, refusing combinations that cannot be right: `--config` with one-site flags, two lists
+ * of sources, production without sources or an admin token, the development key in production.
  *
  * @example
  * const setup = await resolveSetup(parseCliArgs(process.argv.slice(2), process.env));
@@ -34,66 +59,94 @@ export async function resolveSetup(
   args: CliArgs,
   readConfig: (path: string) => Promise<FileConfig> = loadConfig,
 ): Promise<Setup> {
-  if (args.databaseUrl !== undefined) {
-    throw new CollectorError(
-      'unsupported_store',
-      'PostgreSQL store not yet available: --database-url / DATABASE_URL is not supported by this version; use --db PATH (SQLite)',
-    );
-  }
-  if (args.configPath !== undefined && (args.writeKey !== undefined || args.allowedOrigins.length > 0)) {
+  const oneSite = args.writeKey !== undefined || args.allowedOrigins.length > 0;
+  if (args.configPath !== undefined && oneSite) {
     throw new CollectorError(
       'invalid_argument',
       '--config and --write-key/--allowed-origin are exclusive: list sources and their allowedOrigins in the config file',
     );
   }
-  const file = args.configPath === undefined ? undefined : await readConfig(args.configPath);
-  const adminToken = args.adminToken ?? file?.adminToken;
-  const mode = file ? 'config' : args.writeKey !== undefined ? 'one-site' : 'development';
-  if (args.production) requireProductionSettings(mode, adminToken, args.writeKey);
-
+  if (args.sources !== undefined && oneSite) {
+    throw new CollectorError('invalid_argument', 'CAIRN_SOURCES and --write-key/--allowed-origin are exclusive: list every source in CAIRN_SOURCES');
+  }
+  const file = args.configPath === undefined ? {} : await readConfig(args.configPath);
+  const merged = mergeSettings(file, args.settings);
+  const listed = args.sources ?? file.sources;
+  if (args.configPath !== undefined && listed === undefined) {
+    throw new CollectorError('invalid_config', `config file ${args.configPath} has no "sources" (and CAIRN_SOURCES is not set)`);
+  }
+  const mode: Setup['mode'] = listed ? 'config' : args.writeKey !== undefined ? 'one-site' : 'development';
+  const production = args.production || merged.production === true;
   const origins = args.allowedOrigins.length > 0 ? { allowedOrigins: args.allowedOrigins } : {};
-  const sources: SourceConfig[] =
-    file?.sources ?? [{ name: DEFAULT_SOURCE_NAME, writeKey: args.writeKey ?? DEV_WRITE_KEY, ...origins }];
-
-  const warnings: Setup['warnings'] = [];
-  if (mode === 'development') {
-    warnings.push({
-      msg: `development mode: no --write-key or --config given; accepting events with the default write key "${DEV_WRITE_KEY}"`,
-      fields: { mode, writeKey: DEV_WRITE_KEY, source: DEFAULT_SOURCE_NAME },
-    });
-  }
-  const open = sources.filter((source) => !source.allowedOrigins || source.allowedOrigins.length === 0);
-  if (open.length > 0) {
-    warnings.push({
-      msg: file
-        ? 'sources without allowedOrigins accept browser events from any origin'
-        : 'no --allowed-origin given: browsers on any origin may send events with this write key',
-      fields: { sources: open.map((source) => source.name) },
-    });
-  }
-  if (args.rateLimit !== undefined && args.rateLimit > 0) {
-    warnings.push({ msg: 'rate limiting is not enforced yet by this version; --rate-limit is ignored', fields: { rateLimit: args.rateLimit } });
-  }
-  return {
+  const sources: SourceConfig[] = listed ?? [{ name: DEFAULT_SOURCE_NAME, writeKey: args.writeKey ?? DEV_WRITE_KEY, ...origins }];
+  if (production) requireProductionSettings(mode, merged.adminToken, sources);
+  const rate = merged.limits?.rateLimit ?? DEFAULTS.rateLimit;
+  const setup: Setup = {
     mode,
-    production: args.production,
+    production,
     sources,
-    host: args.host ?? (args.production ? '0.0.0.0' : '127.0.0.1'),
-    port: args.port,
-    dbPath: args.dbPath,
-    adminToken,
-    warnings,
+    host: merged.host ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    port: merged.port ?? DEFAULTS.port,
+    dbPath: merged.storage?.db ?? DEFAULTS.db,
+    databaseUrl: merged.storage?.databaseUrl,
+    sqliteSynchronous: merged.storage?.synchronous ?? 'full',
+    sqliteWorker: merged.storage?.sqliteWorker ?? false,
+    adminToken: merged.adminToken,
+    metricsToken: merged.metricsToken,
+    rateLimit: { requestsPerSecond: rate, burst: merged.limits?.rateLimitBurst ?? Math.max(1, rate * 2) },
+    sourceRateLimit: merged.limits?.sourceRateLimit ?? 0,
+    trustProxyHops: merged.trustProxy === true ? 1 : typeof merged.trustProxy === 'number' ? merged.trustProxy : 0,
+    maxQueuedEvents: merged.limits?.maxQueuedEvents ?? DEFAULTS.maxQueuedEvents,
+    retentionDays: merged.storage?.retentionDays ?? 0,
+    trackingPlanPath: merged.trackingPlan,
+    shutdownTimeoutMs: (merged.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds) * 1000,
+    warnings: [],
+  };
+  setup.warnings = collectWarnings(setup);
+  return setup;
+}
+
+/** File settings overlaid by flag/env settings, one level deep for `storage` and `limits`. */
+function mergeSettings(file: FileConfig, given: FileConfig): FileConfig {
+  return {
+    ...file,
+    ...given,
+    storage: { ...file.storage, ...given.storage },
+    limits: { ...file.limits, ...given.limits },
   };
 }
 
-function requireProductionSettings(mode: Setup['mode'], adminToken: string | undefined, writeKey: string | undefined): void {
+function collectWarnings(setup: Setup): Setup['warnings'] {
+  const warnings: Setup['warnings'] = [];
+  if (setup.mode === 'development') {
+    warnings.push({
+      msg: `development mode: no --write-key or --config given; accepting events with the default write key "${DEV_WRITE_KEY}"`,
+      fields: { mode: setup.mode, writeKey: DEV_WRITE_KEY, source: DEFAULT_SOURCE_NAME },
+    });
+  }
+  const open = setup.sources.filter((source) => !source.allowedOrigins || source.allowedOrigins.length === 0);
+  if (open.length > 0) {
+    warnings.push({
+      msg:
+        setup.mode === 'config'
+          ? 'sources without allowedOrigins accept browser events from any origin'
+          : 'no --allowed-origin given: browsers on any origin may send events with this write key',
+      fields: { sources: open.map((source) => source.name) },
+    });
+  }
+  return warnings;
+}
+
+function requireProductionSettings(mode: Setup['mode'], adminToken: string | undefined, sources: SourceConfig[]): void {
   const missing: string[] = [];
-  if (mode === 'development') missing.push('a write key (--write-key / CAIRN_WRITE_KEY) or a config file with sources (--config / CAIRN_CONFIG)');
+  if (mode === 'development') {
+    missing.push('a write key (--write-key / CAIRN_WRITE_KEY) or sources (--config / CAIRN_CONFIG, or CAIRN_SOURCES)');
+  }
   if (adminToken === undefined) missing.push('an admin token (--admin-token / CAIRN_ADMIN_TOKEN)');
   if (missing.length > 0) {
     throw new CollectorError('production_requirements', `refusing to start in production mode without ${missing.join(' and ')}`);
   }
-  if (writeKey === DEV_WRITE_KEY) {
+  if (sources.some((source) => source.writeKey === DEV_WRITE_KEY)) {
     throw new CollectorError('production_requirements', `refusing to start in production mode with the development write key "${DEV_WRITE_KEY}"`);
   }
 }

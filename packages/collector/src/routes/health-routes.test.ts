@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestCollector, type TestCollector } from '../testing/collector-fixture.js';
+import { createGroupCommitStore } from '../store/group-commit.js';
+import type { Store } from '../store/store.js';
+import { createTestCollector, TEST_WRITE_KEY, type TestCollector } from '../testing/collector-fixture.js';
 
 let t: TestCollector;
 afterEach(async () => {
@@ -25,6 +27,30 @@ describe('health and routing', () => {
     expect(ready.headers.get('retry-after')).not.toBeNull();
     expect(await ready.json()).toMatchObject({ error: { code: 'storage_unavailable' } });
     expect((await t.app.request('/healthz')).status).toBe(200);
+  });
+
+  it('reports not ready while the writer is behind, and 503 + Retry-After to writes past the queue bound', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The real SQLite store behind a commit that has not finished yet.
+    const slow = (store: Store): Store => ({ ...store, write: async (batch) => (await gate, store.write(batch)) });
+    t = createTestCollector({ wrapStore: (store) => createGroupCommitStore(slow(store), { maxQueuedEvents: 10 }) });
+    const events = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ type: 'page', messageId: `${prefix}${i}` }));
+    const first = t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, batch: events('a', 5) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const queued = t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, batch: events('b', 9) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const ready = await t.app.request('/readyz');
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ error: { code: 'storage_unavailable', message: expect.stringContaining('not keeping up') } });
+    const refused = await t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, batch: events('c', 2) });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(t.logs.some((log) => log.level === 'error')).toBe(false);
+    release();
+    expect((await first).status).toBe(200);
+    expect((await queued).status).toBe(200);
+    expect((await t.app.request('/readyz')).status).toBe(200);
   });
 
   it.each([

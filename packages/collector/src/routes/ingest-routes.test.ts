@@ -213,13 +213,15 @@ describe('single-event routes', () => {
     expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     await t.post('/v1/page', { name: 'Pricing', messageId: 's2' }, { headers: { authorization: basicAuth(TEST_WRITE_KEY) } });
     await t.post('/v1/screen', { writeKey: TEST_WRITE_KEY, name: 'Cart', messageId: 's3' });
+    // Each call type with the fields it requires (group: groupId; alias: previousId and userId).
+    const required = { identify: {}, group: { groupId: 'g1' }, alias: { previousId: 'anon-1' } };
     for (const type of ['identify', 'group', 'alias'] as const) {
-      const single = await t.post(`/v1/${type}`, { writeKey: TEST_WRITE_KEY, messageId: `s-${type}`, userId: 'u1' });
+      const single = await t.post(`/v1/${type}`, { writeKey: TEST_WRITE_KEY, messageId: `s-${type}`, userId: 'u1', ...required[type] });
       expect(await single.json()).toMatchObject({ accepted: 1 });
     }
     expect(t.rows('SELECT message_id, type, event, name, raw FROM events ORDER BY message_id')).toEqual([
-      { message_id: 's-alias', type: 'alias', event: null, name: null, raw: '{"messageId":"s-alias","userId":"u1"}' },
-      { message_id: 's-group', type: 'group', event: null, name: null, raw: '{"messageId":"s-group","userId":"u1"}' },
+      { message_id: 's-alias', type: 'alias', event: null, name: null, raw: '{"messageId":"s-alias","userId":"u1","previousId":"anon-1"}' },
+      { message_id: 's-group', type: 'group', event: null, name: null, raw: '{"messageId":"s-group","userId":"u1","groupId":"g1"}' },
       { message_id: 's-identify', type: 'identify', event: null, name: null, raw: '{"messageId":"s-identify","userId":"u1"}' },
       { message_id: 's1', type: 'track', event: 'Signed In', name: null, raw: '{"event":"Signed In","messageId":"s1","userId":"u1"}' },
       { message_id: 's2', type: 'page', event: null, name: 'Pricing', raw: '{"name":"Pricing","messageId":"s2"}' },

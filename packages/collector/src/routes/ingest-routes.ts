@@ -10,6 +10,7 @@ import { runPipeline } from '../ingest/run-pipeline.js';
 import type { Stage } from '../ingest/stage.js';
 import { isPlainObject } from '../json/is-plain-object.js';
 import { describeError, type Logger } from '../logger.js';
+import { WriterBusyError } from '../store/group-commit.js';
 import type { Store, WriteResult } from '../store/store.js';
 import { readEnvelope } from './read-envelope.js';
 
@@ -22,6 +23,10 @@ export interface IngestDeps {
   stages: readonly Stage[];
   logger: Logger;
   now: () => number;
+  /** Per-source rate limit: throws 429 once the source is known (see `createRateLimits`). */
+  checkSourceRate?: (source: string) => void;
+  /** The client's address, handed to the stages (the IP privacy stage may record it). */
+  clientIp?: (c: Context) => string | undefined;
 }
 
 /**
@@ -50,15 +55,22 @@ async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: Even
     admit(c, await authenticate(deps.registry, body.writeKey));
   }
   const source = c.get('source') as ResolvedSource;
+  deps.checkSourceRate?.(source.name);
   const envelope = readEnvelope(body, pathType);
 
-  const context = { source: source.name, receivedAt: deps.now(), sentAt: envelope.sentAt, pathType };
+  const context = { source: source.name, receivedAt: deps.now(), sentAt: envelope.sentAt, pathType, clientIp: deps.clientIp?.(c) };
   const outcome = await runPipeline(deps.stages, envelope.events, context);
   let written: WriteResult = { inserted: [], duplicates: [] };
   if (outcome.events.length > 0 || outcome.quarantined.length > 0) {
     try {
       written = await deps.store.write({ events: outcome.events, quarantined: outcome.quarantined });
     } catch (error) {
+      if (error instanceof WriterBusyError) {
+        // Back-pressure, not a fault: the client retries after a short wait (metrics count it).
+        throw httpError(503, ERROR_CODES.storageUnavailable, 'the writer is busy; retry shortly', {
+          'retry-after': String(error.retryAfterSeconds),
+        });
+      }
       deps.logger.error('store write failed', { source: source.name, error: describeError(error) });
       throw httpError(503, ERROR_CODES.storageUnavailable, 'storage is unavailable; retry later', {
         'retry-after': STORAGE_RETRY_AFTER_SECONDS,
@@ -70,6 +82,7 @@ async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: Even
     duplicates: written.duplicates.length,
     rejected: outcome.rejected,
   };
+  c.set('ingested', response);
   deps.logger.info('batch', {
     source: source.name,
     accepted: response.accepted,

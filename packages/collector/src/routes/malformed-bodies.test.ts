@@ -61,11 +61,13 @@ describe('malformed bodies', () => {
   it('logged no internal error and polluted no prototype', () => {
     expect(t.logs.filter((log) => log.level === 'error')).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(t.rows("SELECT message_id FROM events WHERE message_id = 'deep'")).toHaveLength(1);
   });
 
-  it('stores a deeply nested event verbatim', () => {
-    const [row] = t.rows("SELECT raw FROM events WHERE message_id = 'deep'");
+  it('quarantines a deeply nested event verbatim, with its reason', () => {
+    expect(t.rows("SELECT message_id FROM events WHERE message_id = 'deep'")).toHaveLength(0);
+    const [row] = t.rows("SELECT code, reason, raw FROM quarantine WHERE message_id = 'deep'");
+    expect(row?.code).toBe('invalid_event');
+    expect(row?.reason).toBe('properties must be an object');
     expect(row?.raw).toBe(`{"type":"track","event":"deep","messageId":"deep","properties":${deepArray(15_000)}}`);
   });
 

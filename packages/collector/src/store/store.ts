@@ -48,6 +48,27 @@ export interface ErasureSubject {
   source?: string;
 }
 
+/**
+ * One page of an export (`GET /admin/export`). Times are UTC ISO 8601 on the event's
+ * (skew-corrected) `timestamp`: `from` inclusive, `to` exclusive. Rows come in
+ * (source, timestamp, messageId) order; `after` is the last row of the previous page.
+ */
+export interface EventQuery {
+  source?: string;
+  from?: string;
+  to?: string;
+  after?: { source: string; timestamp: string; messageId: string };
+  limit: number;
+}
+
+/** Counts for `GET /admin/stats`, each list sorted by its keys. */
+export interface StoreStats {
+  /** Stored events per source, type and (track) event name. */
+  events: { source: string; type: string; event: string | null; count: number }[];
+  /** Quarantined events per source and rejection code. */
+  quarantine: { source: string | null; code: string; count: number }[];
+}
+
 /** Everything one request stores: written in one transaction, all or nothing. */
 export interface WriteBatch {
   events: EventRow[];
@@ -90,4 +111,8 @@ export interface Store {
   erase(subject: ErasureSubject): Promise<{ events: number; quarantine: number }>;
   /** Retention: deletes events with `received_at` before the cutoff (UTC ISO); returns how many went. */
   deleteOlderThan(cutoffIso: string): Promise<number>;
+  /** A page of stored events for an export, in (source, timestamp, messageId) order. */
+  readEvents(query: EventQuery): Promise<EventRow[]>;
+  /** Event and quarantine counts (a full scan: an admin call, not a hot path). */
+  stats(): Promise<StoreStats>;
 }

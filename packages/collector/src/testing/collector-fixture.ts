@@ -48,18 +48,22 @@ export interface TestCollector {
  * const res = await t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, batch: [] });
  */
 export function createTestCollector(
-  options: { sources?: SourceConfig[]; now?: () => number } & Pick<CollectorOptions, 'stages'> = {},
+  options: { sources?: SourceConfig[]; now?: () => number; wrapStore?: (store: Store) => Store } & Omit<
+    Partial<CollectorOptions>,
+    'sources' | 'now' | 'store' | 'logger'
+  > = {},
 ): TestCollector {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-collector-'));
   const dbPath = join(dir, 'cairn.db');
-  const store = createSqliteStore({ path: dbPath });
+  const { sources, now, wrapStore, ...rest } = options;
+  const store = (wrapStore ?? ((inner: Store) => inner))(createSqliteStore({ path: dbPath }));
   const { logger, records } = createRecordingLogger();
   const app = createCollector({
-    sources: options.sources ?? [{ name: 'default', writeKey: TEST_WRITE_KEY }],
+    ...rest,
+    sources: sources ?? [{ name: 'default', writeKey: TEST_WRITE_KEY }],
     store,
     logger,
-    now: options.now ?? (() => TEST_NOW),
-    ...(options.stages ? { stages: options.stages } : {}),
+    now: now ?? (() => TEST_NOW),
   });
   return {
     app,

@@ -74,6 +74,51 @@ export function describeStoreContract(name: string, openEmpty: () => Promise<Sto
       expect(again).toEqual({ inserted: ['old'], duplicates: ['new'] });
     });
 
+    it('reads events for an export in (source, timestamp, messageId) pages, filtered by time and source', async () => {
+      await store.write({
+        events: [
+          row('b2', { timestamp: '2024-06-02T00:00:00.000Z' }),
+          row('a1', { timestamp: '2024-06-01T00:00:00.000Z' }),
+          row('c1', { timestamp: '2024-06-01T00:00:00.000Z' }),
+          row('s1', { source: 'shop', timestamp: '2024-05-01T00:00:00.000Z', normalized: '{"n":1}' }),
+        ],
+        quarantined: [],
+      });
+      const ids = (rows: EventRow[]) => rows.map((r) => `${r.source}/${r.messageId}`);
+      const all = await store.readEvents({ limit: 10 });
+      expect(ids(all)).toEqual(['default/a1', 'default/c1', 'default/b2', 'shop/s1']);
+      expect(all[3]).toEqual(row('s1', { source: 'shop', timestamp: '2024-05-01T00:00:00.000Z', normalized: '{"n":1}' }));
+      const first = await store.readEvents({ limit: 2 });
+      const last = first[1] as EventRow;
+      const next = await store.readEvents({ limit: 2, after: last });
+      expect(ids([...first, ...next])).toEqual(ids(all));
+      expect(ids(await store.readEvents({ limit: 10, source: 'default', after: last }))).toEqual(['default/b2']);
+      expect(ids(await store.readEvents({ limit: 10, source: 'shop' }))).toEqual(['shop/s1']);
+      const june1 = { from: '2024-06-01T00:00:00.000Z', to: '2024-06-02T00:00:00.000Z' };
+      expect(ids(await store.readEvents({ limit: 10, ...june1 }))).toEqual(['default/a1', 'default/c1']);
+      expect(ids(await store.readEvents({ limit: 10, ...june1, source: 'shop' }))).toEqual([]);
+    });
+
+    it('counts events per source, type and name, and quarantine per source and code', async () => {
+      await store.write({
+        events: [row('1'), row('2'), row('3', { type: 'page', event: null, name: 'Home' }), row('4', { source: 'shop' })],
+        quarantined: [bad('q1'), bad('q2'), bad('q3', { code: 'event_too_large' }), bad('q4', { source: null })],
+      });
+      expect(await store.stats()).toEqual({
+        events: [
+          { source: 'default', type: 'page', event: null, count: 1 },
+          { source: 'default', type: 'track', event: 'Product Added', count: 2 },
+          { source: 'shop', type: 'track', event: 'Product Added', count: 1 },
+        ],
+        quarantine: expect.arrayContaining([
+          { source: 'default', code: 'event_too_large', count: 1 },
+          { source: 'default', code: 'invalid_event', count: 2 },
+          { source: null, code: 'invalid_event', count: 1 },
+        ]),
+      });
+      expect((await store.stats()).quarantine).toHaveLength(3);
+    });
+
     it('answers ping while open', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -1,0 +1,69 @@
+import type { MiddlewareHandler } from 'hono';
+import { ERROR_CODES } from '@cairn/protocol';
+import type { Logger } from '../logger.js';
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import type { CollectorEnv } from './collector-env.js';
+
+// Route labels are a closed set: a label per path an attacker makes up would grow the
+// metrics registry without bound.
+const ROUTES = new Set([
+  '/v1/batch', '/v1/track', '/v1/page', '/v1/identify', '/v1/group', '/v1/alias', '/v1/screen',
+  '/healthz', '/readyz', '/metrics',
+  '/admin/export', '/admin/erase', '/admin/stats', '/admin/replay', '/admin/quarantine', '/admin/plan', '/admin/plan/reload',
+]);
+
+const OUTCOME_BY_STATUS: Partial<Record<number, string>> = {
+  200: 'ok',
+  400: ERROR_CODES.invalidBody,
+  401: ERROR_CODES.unauthorized,
+  403: ERROR_CODES.originNotAllowed,
+  404: ERROR_CODES.notFound,
+  413: ERROR_CODES.payloadTooLarge,
+  415: ERROR_CODES.unsupportedEncoding,
+  429: ERROR_CODES.rateLimited,
+  503: ERROR_CODES.storageUnavailable,
+};
+
+/**
+ * One info line per request — `{msg: 'request', method, path, status, ms, source?, events?}`,
+ * never event contents, addresses or keys — and the request and event metrics.
+ *
+ * @example
+ * app.use('*', createRequestLog(logger, collectorMetrics(metrics)));
+ */
+export function createRequestLog(logger: Logger, metrics: CollectorMetrics, now: () => number = () => performance.now()): MiddlewareHandler<CollectorEnv> {
+  return async (c, next) => {
+    const started = now();
+    await next();
+    const ms = now() - started;
+    const status = c.res.status;
+    const path = c.req.path;
+    const route = ROUTES.has(path) ? path : 'other';
+    metrics.httpRequests.inc({ route, status: String(status) });
+
+    const source = c.get('source')?.name;
+    const ingested = c.get('ingested');
+    const events = ingested ? ingested.accepted + ingested.duplicates + ingested.rejected.length : undefined;
+    if (route.startsWith('/v1/') && c.req.method === 'POST') {
+      const sourceLabel = source ?? 'unknown';
+      metrics.ingestRequests.inc({ source: sourceLabel, outcome: OUTCOME_BY_STATUS[status] ?? String(status) });
+      metrics.ingestSeconds.observe(ms / 1000);
+      if (status === 429) metrics.rateLimited.inc({ scope: source === undefined ? 'ip' : 'source' });
+      if (ingested && events !== undefined) {
+        metrics.batchEvents.observe(events);
+        if (ingested.accepted > 0) metrics.events.inc({ source: sourceLabel, outcome: 'accepted' }, ingested.accepted);
+        if (ingested.duplicates > 0) metrics.events.inc({ source: sourceLabel, outcome: 'duplicate' }, ingested.duplicates);
+        if (ingested.rejected.length > 0) metrics.events.inc({ source: sourceLabel, outcome: 'rejected' }, ingested.rejected.length);
+        for (const rejected of ingested.rejected) metrics.quarantined.inc({ source: sourceLabel, code: String(rejected.code) });
+      }
+    }
+    logger.info('request', {
+      method: c.req.method,
+      path: route === 'other' ? path.slice(0, 200) : path,
+      status,
+      ms: Math.round(ms * 10) / 10,
+      ...(source === undefined ? {} : { source }),
+      ...(events === undefined ? {} : { events }),
+    });
+  };
+}

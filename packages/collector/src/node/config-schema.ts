@@ -1,0 +1,93 @@
+import type { SourceConfig } from '../source-config.js';
+
+/**
+ * Settings as `cairn.config.json` holds them. Every one can also come from a flag or an
+ * environment variable (see `settings-table.ts`); a flag wins over its variable, which wins
+ * over the file. Relative paths in the file are relative to the file's folder.
+ */
+export interface FileConfig {
+  sources?: SourceConfig[];
+  port?: number;
+  host?: string;
+  production?: boolean;
+  adminToken?: string;
+  metricsToken?: string;
+  /** Read the client address from X-Forwarded-For: `true` = one proxy, a number = that many. */
+  trustProxy?: boolean | number;
+  trackingPlan?: string;
+  shutdownTimeoutSeconds?: number;
+  storage?: {
+    db?: string;
+    databaseUrl?: string;
+    synchronous?: 'full' | 'normal';
+    /** SQLite on a worker thread instead of the request thread. */
+    sqliteWorker?: boolean;
+    retentionDays?: number;
+  };
+  limits?: {
+    rateLimit?: number;
+    rateLimitBurst?: number;
+    sourceRateLimit?: number;
+    maxQueuedEvents?: number;
+  };
+}
+
+const nonEmptyString = { type: 'string', minLength: 1 } as const;
+const requestRate = { type: 'integer', minimum: 0, maximum: 1_000_000 } as const;
+
+/** JSON Schema of one source, shared by the file's `sources` and `CAIRN_SOURCES`. */
+export const SOURCE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'writeKey'],
+  properties: {
+    name: nonEmptyString,
+    writeKey: nonEmptyString,
+    allowedOrigins: { type: 'array', items: nonEmptyString },
+    rateLimit: requestRate,
+  },
+} as const;
+
+export const SOURCES_SCHEMA = { type: 'array', minItems: 1, items: SOURCE_SCHEMA } as const;
+
+/**
+ * JSON Schema (draft-07, checked with ajv) of {@link FileConfig}. Unknown keys are errors so a
+ * typo (`"adminTokn"`) fails the start instead of silently leaving a setting at its default.
+ */
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    sources: SOURCES_SCHEMA,
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    host: nonEmptyString,
+    production: { type: 'boolean' },
+    adminToken: nonEmptyString,
+    metricsToken: nonEmptyString,
+    trustProxy: { type: ['boolean', 'integer'], minimum: 0, maximum: 32 },
+    trackingPlan: nonEmptyString,
+    shutdownTimeoutSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
+    storage: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        db: nonEmptyString,
+        databaseUrl: nonEmptyString,
+        synchronous: { enum: ['full', 'normal'] },
+        sqliteWorker: { type: 'boolean' },
+        retentionDays: { type: 'integer', minimum: 0, maximum: 36_500 },
+      },
+    },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        rateLimit: requestRate,
+        rateLimitBurst: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+        sourceRateLimit: requestRate,
+        maxQueuedEvents: { type: 'integer', minimum: 100, maximum: 10_000_000 },
+      },
+    },
+  },
+} as const;

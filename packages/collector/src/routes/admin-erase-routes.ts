@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import { ERROR_CODES } from '@cairn/protocol';
+import { httpError } from '../http/http-error.js';
+import { parseJsonBody } from '../http/parse-json-body.js';
+import { readRequestBody } from '../http/read-body.js';
+import { isPlainObject } from '../json/is-plain-object.js';
+import type { Logger } from '../logger.js';
+import type { ErasureSubject, Store } from '../store/store.js';
+
+/** An erasure request names a person, nothing more. */
+const MAX_ERASE_BODY_BYTES = 16 * 1024;
+
+/**
+ * `POST /admin/erase` with `{"userId"?, "anonymousId"?, "source"?}` (behind the admin token):
+ * the right to erasure. Deletes every event and quarantine row of that user or anonymous id
+ * (in one source, or all) and answers the counts: `{"erased": {"events": n, "quarantine": n}}`.
+ * The log line carries the counts only, never the id being erased.
+ *
+ * @example
+ * curl -X POST -H "Authorization: Bearer $TOKEN" -d '{"userId":"u-42"}' http://localhost:8787/admin/erase
+ */
+export function createAdminEraseRoutes(store: Store, logger: Logger): Hono {
+  const routes = new Hono();
+  routes.post('/erase', async (c) => {
+    const body = parseJsonBody(await readRequestBody(c.req.raw, MAX_ERASE_BODY_BYTES));
+    const subject = readSubject(body);
+    const erased = await store.erase(subject);
+    logger.info('erasure', {
+      by: subject.userId !== undefined && subject.anonymousId !== undefined ? 'userId+anonymousId' : subject.userId !== undefined ? 'userId' : 'anonymousId',
+      source: subject.source ?? null,
+      ...erased,
+    });
+    return c.json({ erased });
+  });
+  return routes;
+}
+
+function readSubject(body: unknown): ErasureSubject {
+  if (!isPlainObject(body)) throw httpError(400, ERROR_CODES.invalidBody, 'body must be a JSON object {userId?, anonymousId?, source?}');
+  const subject: ErasureSubject = {};
+  for (const key of ['userId', 'anonymousId', 'source'] as const) {
+    const value = body[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' || value === '') throw httpError(400, ERROR_CODES.invalidBody, `${key} must be a non-empty string`);
+    subject[key] = value;
+  }
+  const unknown = Object.keys(body).filter((key) => !['userId', 'anonymousId', 'source'].includes(key));
+  if (unknown.length > 0) throw httpError(400, ERROR_CODES.invalidBody, `unknown field ${unknown[0]}; expected userId, anonymousId, source`);
+  if (subject.userId === undefined && subject.anonymousId === undefined) {
+    throw httpError(400, ERROR_CODES.invalidBody, 'name a userId or an anonymousId to erase');
+  }
+  return subject;
+}

@@ -1,0 +1,190 @@
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import type { EventRow, QuarantineRow, Store, WriteBatch, WriteResult } from './store.js';
+
+/**
+ * Thrown by a group-commit store's `write` (and `ping`) when the writer cannot keep up: the
+ * request is answered 503 + Retry-After, and memory stays bounded instead of queueing forever.
+ */
+export class WriterBusyError extends Error {
+  override readonly name = 'WriterBusyError';
+  /** Seconds a client should wait before retrying. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export interface GroupCommitOptions {
+  /** Events (and quarantine rows) waiting for a commit past which `write` refuses. */
+  maxQueuedEvents: number;
+  /** Rows per commit at most; default 5000 (bounds one transaction's time and memory). */
+  maxCommitEvents?: number;
+  /** Commits in flight at once; default 1 (SQLite has a single writer anyway). */
+  concurrency?: number;
+  metrics?: CollectorMetrics;
+  /** Runs the next flush later in this turn of the event loop; default `setImmediate`. */
+  defer?: (run: () => void) => void;
+}
+
+interface Entry {
+  batch: WriteBatch;
+  size: number;
+  resolve: (result: WriteResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Wraps a store so that concurrent `write` calls share one transaction (group commit): writes
+ * arriving while a commit runs, or within the same event-loop turn, are merged into the next
+ * commit, and each caller still gets its own result once that commit is durable. Throughput
+ * then grows with load instead of collapsing under one fsync per request. The queue is
+ * bounded: past `maxQueuedEvents` a write fails fast with {@link WriterBusyError} (→ 503).
+ *
+ * Merging keeps per-request results exact: a (source, messageId) seen twice in one commit is
+ * written once and reported as a duplicate to the later request, and rows whose messageId
+ * repeats under another source go to a follow-up commit, since the store reports ids only.
+ *
+ * @example
+ * const store = createGroupCommitStore(createSqliteStore({ path }), { maxQueuedEvents: 20_000 });
+ */
+export function createGroupCommitStore(inner: Store, options: GroupCommitOptions): Store {
+  const maxCommit = Math.max(1, options.maxCommitEvents ?? 5000);
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const defer = options.defer ?? ((run: () => void) => void setImmediate(run));
+  const metrics = options.metrics;
+  const queue: Entry[] = [];
+  let queuedSize = 0;
+  let inFlight = 0;
+  let scheduled = false;
+  let closing: Promise<void> | undefined;
+  let drained: (() => void) | undefined;
+
+  const gauge = () => {
+    metrics?.queueEvents.set(queuedSize);
+    metrics?.queueRequests.set(queue.length);
+  };
+  const schedule = () => {
+    if (scheduled || inFlight >= concurrency || queue.length === 0) {
+      if (inFlight === 0 && queue.length === 0) drained?.();
+      return;
+    }
+    scheduled = true;
+    defer(flush);
+  };
+  const flush = () => {
+    scheduled = false;
+    while (inFlight < concurrency && queue.length > 0) {
+      const group: Entry[] = [];
+      let rows = 0;
+      while (queue.length > 0 && (group.length === 0 || rows + (queue[0] as Entry).size <= maxCommit)) {
+        const entry = queue.shift() as Entry;
+        rows += entry.size;
+        group.push(entry);
+      }
+      queuedSize -= rows;
+      inFlight++;
+      void commit(group, rows).finally(() => {
+        inFlight--;
+        schedule();
+      });
+    }
+    gauge();
+  };
+
+  const commit = async (group: Entry[], rows: number) => {
+    const started = performance.now();
+    try {
+      const results = await writeMerged(inner, group.map((entry) => entry.batch));
+      metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+      metrics?.commitRequests.observe(group.length);
+      metrics?.commitEvents.observe(rows);
+      group.forEach((entry, i) => entry.resolve(results[i] as WriteResult));
+    } catch (error) {
+      metrics?.commitFailures.inc();
+      if (group.length === 1) return (group[0] as Entry).reject(error);
+      // One request's bad row must not fail the others: each is retried on its own (dedup
+      // makes that safe even if part of the merged write had been applied).
+      for (const entry of group) await inner.write(entry.batch).then(entry.resolve, entry.reject);
+    }
+  };
+
+  return {
+    kind: inner.kind,
+    readQuarantine: (query) => inner.readQuarantine(query),
+    replay: (batch) => inner.replay(batch),
+    erase: (subject) => inner.erase(subject),
+    deleteOlderThan: (cutoffIso) => inner.deleteOlderThan(cutoffIso),
+    readEvents: (query) => inner.readEvents(query),
+    stats: () => inner.stats(),
+    write(batch) {
+      if (closing) return Promise.reject(new Error('the store is closing'));
+      const size = batch.events.length + batch.quarantined.length;
+      // An empty queue always admits, so one batch larger than the bound still gets through.
+      if (queue.length > 0 && queuedSize + size > options.maxQueuedEvents) {
+        metrics?.writesRefused.inc();
+        return Promise.reject(new WriterBusyError(`write queue is full (${queuedSize} events waiting)`));
+      }
+      return new Promise<WriteResult>((resolve, reject) => {
+        queue.push({ batch, size, resolve, reject });
+        queuedSize += size;
+        gauge();
+        schedule();
+      });
+    },
+    async ping() {
+      // Readiness: an instance whose writer is behind should get no new traffic for a while.
+      if (queuedSize > options.maxQueuedEvents * 0.8) {
+        throw new WriterBusyError(`writer is not keeping up (${queuedSize} events waiting)`);
+      }
+      await inner.ping();
+    },
+    close() {
+      closing ??= (async () => {
+        if (inFlight > 0 || queue.length > 0) await new Promise<void>((resolve) => (drained = resolve));
+        await inner.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * Writes several requests' batches as one (or, when a messageId repeats across sources, a few)
+ * store writes and splits the result back per request, in each request's row order.
+ */
+async function writeMerged(inner: Store, batches: readonly WriteBatch[]): Promise<WriteResult[]> {
+  if (batches.length === 1) return [await inner.write(batches[0] as WriteBatch)];
+  type Slot = { batch: number; row: EventRow; duplicate: boolean };
+  const slots: Slot[][] = batches.map(() => []);
+  const passes: EventRow[][] = [];
+  const seenKeys = new Set<string>();
+  const useCount = new Map<string, number>();
+  batches.forEach((batch, b) => {
+    for (const row of batch.events) {
+      const key = `${row.source}\u0000${row.messageId}`;
+      const duplicate = seenKeys.has(key);
+      (slots[b] as Slot[]).push({ batch: b, row, duplicate });
+      if (duplicate) continue;
+      seenKeys.add(key);
+      const pass = useCount.get(row.messageId) ?? 0;
+      useCount.set(row.messageId, pass + 1);
+      (passes[pass] ??= []).push(row);
+    }
+  });
+  const quarantined: QuarantineRow[] = batches.flatMap((batch) => batch.quarantined);
+  const inserted = new Set<EventRow>();
+  for (let p = 0; p < Math.max(1, passes.length); p++) {
+    const rows = passes[p] ?? [];
+    const result = await inner.write({ events: rows, quarantined: p === 0 ? quarantined : [] });
+    // Within a pass every messageId is unique, so the ids map back to rows exactly.
+    const ids = new Set(result.inserted);
+    for (const row of rows) if (ids.has(row.messageId)) inserted.add(row);
+  }
+  return slots.map((list) => {
+    const result: WriteResult = { inserted: [], duplicates: [] };
+    for (const slot of list) (!slot.duplicate && inserted.has(slot.row) ? result.inserted : result.duplicates).push(slot.row.messageId);
+    return result;
+  });
+}

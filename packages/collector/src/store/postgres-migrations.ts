@@ -1,0 +1,104 @@
+import type { Migration } from './sqlite-migrations.js';
+
+/**
+ * PostgreSQL schema history, applied in order and each exactly once (see `migratePostgres`).
+ * Append a migration to change the schema; never edit an applied one.
+ *
+ * Column names match SQLite's so queries and exports read the same. Differences, and why:
+ * - `timestamp` and `received_at` are `timestamptz` (the collector normalized them to UTC);
+ *   `original_timestamp` and `sent_at` stay `text`: they are the client's values as sent.
+ * - `raw` is `text`, not `jsonb`: jsonb reorders keys and drops duplicates, and raw must stay
+ *   verbatim. `normalized` is `text` too: jsonb refuses `\u0000` and lone surrogate escapes
+ *   that JSON allows, and such an event would fail its whole batch with a 503 forever; as
+ *   text, `coalesce(normalized, raw)::json` is the same query shape as on SQLite.
+ * - `events` is partitioned by UTC day of `received_at`, so retention drops whole partitions.
+ *   A unique key on a partitioned table must contain the partition key, which would make dedup
+ *   per day only; `event_ids` (no payload, only the key and the day) is the dedup authority.
+ * - Ids and names are `COLLATE "C"`: byte order as on SQLite (exports page in the same order
+ *   whatever the server's locale) and cheaper comparisons in the key indexes.
+ * - No `PRIMARY KEY (source, message_id)` on `events`: `event_ids` enforces it, and one index
+ *   fewer per row is insert throughput.
+ */
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'events (partitioned by day), event_ids, quarantine',
+    sql: `
+      CREATE TABLE event_ids (
+        source text COLLATE "C" NOT NULL,
+        message_id text COLLATE "C" NOT NULL,
+        received_at timestamptz NOT NULL,
+        PRIMARY KEY (source, message_id)
+      );
+      -- A B-tree, not BRIN: retention deletes old ids and new ones reuse the pages, which
+      -- would widen every BRIN range until it prunes nothing.
+      CREATE INDEX event_ids_by_received ON event_ids (received_at);
+
+      CREATE TABLE events (
+        source text COLLATE "C" NOT NULL,
+        message_id text COLLATE "C" NOT NULL,
+        type text COLLATE "C" NOT NULL,
+        event text COLLATE "C",
+        name text COLLATE "C",
+        anonymous_id text COLLATE "C",
+        user_id text COLLATE "C",
+        timestamp timestamptz NOT NULL,
+        original_timestamp text,
+        sent_at text,
+        received_at timestamptz NOT NULL,
+        raw text NOT NULL,
+        normalized text
+      ) PARTITION BY RANGE (received_at);
+      -- message_id last: an export pages through (source, timestamp, message_id) on this index.
+      CREATE INDEX events_by_time ON events (source, timestamp, message_id);
+      CREATE INDEX events_by_event ON events (source, event, timestamp) WHERE event IS NOT NULL;
+      -- Without the source first, so erasure across all sources can use them too.
+      CREATE INDEX events_by_user ON events (user_id) WHERE user_id IS NOT NULL;
+      CREATE INDEX events_by_anonymous ON events (anonymous_id) WHERE anonymous_id IS NOT NULL;
+      -- Rows arrive in received_at order within a day's partition: BRIN is tiny and cheap.
+      CREATE INDEX events_by_received ON events USING brin (received_at);
+
+      CREATE TABLE quarantine (
+        id bigserial PRIMARY KEY,
+        source text COLLATE "C",
+        message_id text COLLATE "C",
+        received_at timestamptz,
+        code text NOT NULL,
+        reason text NOT NULL,
+        raw text NOT NULL
+      );
+      CREATE INDEX quarantine_by_time ON quarantine (source, received_at);
+
+      -- Creates the partition of one UTC day unless it exists. Values reach the DDL only
+      -- through format(%I/%L), and the advisory lock (the one migrations and retention take)
+      -- stops two collectors from creating the same table at once. CREATE TABLE … PARTITION OF
+      -- would lock the whole events table (ACCESS EXCLUSIVE: every insert and query waits);
+      -- ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE, which neither blocks nor waits for them.
+      CREATE FUNCTION cairn_ensure_event_partition(day date) RETURNS boolean
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        target text := 'events_' || to_char(day, 'YYYYMMDD');
+      BEGIN
+        PERFORM pg_advisory_xact_lock(1128352082, hashtext(coalesce(current_schema(), current_setting('search_path'))));
+        IF to_regclass(format('%I.%I', current_schema(), target)) IS NOT NULL THEN
+          RETURN false;
+        END IF;
+        EXECUTE format('CREATE TABLE %I.%I (LIKE %I.events)', current_schema(), target, current_schema());
+        EXECUTE format(
+          'ALTER TABLE %I.events ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)',
+          current_schema(), current_schema(), target,
+          to_char(day, 'YYYY-MM-DD') || ' 00:00:00+00',
+          to_char(day + 1, 'YYYY-MM-DD') || ' 00:00:00+00');
+        RETURN true;
+      END
+      $fn$;
+    `,
+  },
+];
+
+/**
+ * Key of the advisory lock that serializes schema changes in one schema (migrations, partition
+ * creation, retention drops); the second half is the hash of the schema's name (of the search
+ * path while the schema does not exist yet, which is then that name).
+ */
+export const POSTGRES_DDL_LOCK = 1128352082;

@@ -1,0 +1,40 @@
+// Worker-thread entry of the SQLite store (see sqlite-worker-store.ts): owns the connection
+// and runs each call it is sent, in order, so the main thread never waits on SQLite or fsync.
+import { parentPort, workerData } from 'node:worker_threads';
+import { CollectorError } from '../collector-error.js';
+import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import type { Store } from './store.js';
+import type { WorkerCall, WorkerReply } from './sqlite-worker-protocol.js';
+
+const port = parentPort;
+if (port) {
+  let store: Store | undefined;
+  try {
+    store = createSqliteStore(workerData as SqliteStoreOptions);
+    port.postMessage({ id: 0, ok: true, value: store.kind } satisfies WorkerReply);
+  } catch (error) {
+    port.postMessage({ id: 0, ok: false, error: toWire(error) } satisfies WorkerReply);
+  }
+  port.on('message', (call: WorkerCall) => {
+    void run(call).then((reply) => port.postMessage(reply));
+  });
+
+  async function run(call: WorkerCall): Promise<WorkerReply> {
+    try {
+      if (!store) throw new Error('the SQLite store did not open');
+      const method = store[call.method] as (arg?: unknown) => Promise<unknown>;
+      return { id: call.id, ok: true, value: await method(call.arg) };
+    } catch (error) {
+      return { id: call.id, ok: false, error: toWire(error) };
+    }
+  }
+}
+
+function toWire(error: unknown): { name: string; message: string; code?: string } {
+  if (error instanceof CollectorError) return { name: error.name, message: error.message, code: error.code };
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { name: 'Error', message: String(error) };
+}
