@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 /** Budget for the final script-tag SDK (queue, retries, consent, context, e-commerce helpers). */
 export const SDK_GZIP_BUDGET_BYTES = 4_096;
 
-const bundle = fileURLToPath(new URL('../packages/browser/dist/cairn.js', import.meta.url));
+// CAIRN_BENCH_SDK=path measures another build (e.g. an older one, for a before/after).
+const bundle = process.env.CAIRN_BENCH_SDK || fileURLToPath(new URL('../packages/browser/dist/cairn.js', import.meta.url));
 
 /**
  * Size of the script-tag build: what every visitor of a site downloads. Gzip at level 9, as
@@ -22,11 +23,14 @@ export const sdkSize = {
       return { ok: false, figures: [], notes: [`${bundle} is missing: run npm run build -w @cairn/browser`] };
     }
     const gzip = gzipSync(source, { level: 9 }).length;
+    // The opt-in e-commerce add-on: reported, outside the budget.
+    const addOn = await readFile(new URL('../packages/browser/dist/cairn-commerce.js', import.meta.url)).catch(() => undefined);
     return {
       ok: gzip <= SDK_GZIP_BUDGET_BYTES,
       figures: [
         { name: 'raw (minified)', value: source.length, unit: 'B' },
         { name: 'gzip -9', value: gzip, unit: 'B', budget: SDK_GZIP_BUDGET_BYTES },
+        ...(addOn ? [{ name: 'commerce add-on', value: gzipSync(addOn, { level: 9 }).length, unit: 'B' }] : []),
       ],
       notes: [`${Math.round((gzip / SDK_GZIP_BUDGET_BYTES) * 100)}% of the ${SDK_GZIP_BUDGET_BYTES}-byte gzip budget`],
     };

@@ -2,15 +2,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../scripts/chromium.mjs';
 import { startCollector } from '../scripts/collector-process.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
+import { openBarePage } from './sdk-cdp.mjs';
 
 /** Targets from issue #3 (the cheapest peer measured here: ~40 µs per call, ~380 µs per event). */
 export const TRACK_CALL_BUDGET_US = 5;
 export const EVENT_MAIN_THREAD_BUDGET_US = 20;
 
-const SDK_BUNDLE = fileURLToPath(new URL('../packages/browser/dist/cairn.js', import.meta.url));
+// CAIRN_BENCH_SDK=path measures another build (e.g. an older one, for a before/after).
+const SDK_BUNDLE = process.env.CAIRN_BENCH_SDK || fileURLToPath(new URL('../packages/browser/dist/cairn.js', import.meta.url));
 const WRITE_KEY = 'bench-key';
 /** Calls per timed loop, as the issue states the figure. */
 const CALLS = 2000;
@@ -44,7 +45,9 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>track() be
  *   ticks without calls. Here each drain (every `flushAt` = 20 events) pays a lock, three
  *   transactions and a request, milliseconds each on this machine, and each call runs in a
  *   cold task: no SDK design gets that to 20 µs an event (docs/benchmarks.md has the numbers).
- * Every event must reach the collector (counted from its `batch` log lines).
+ * Every event must reach the collector (counted from its `batch` log lines). The page runs in
+ * Chromium driven over a bare CDP pipe (sdk-cdp.mjs), not playwright: playwright's network
+ * instrumentation copies every request body on the main thread, a cost visitors never pay.
  *
  * @type {import('./bench-module.mjs').BenchModule}
  */
@@ -57,8 +60,8 @@ export const sdkTrackCost = {
     let collector;
     /** @type {Awaited<ReturnType<typeof startStaticServer>> | undefined} */
     let site;
-    /** @type {import('playwright-core').Browser | undefined} */
-    let browser;
+    /** @type {import('./sdk-cdp.mjs').BarePage | undefined} */
+    let page;
     try {
       await writeFile(join(dir, 'index.html'), PAGE);
       collector = await startCollector({
@@ -66,29 +69,20 @@ export const sdkTrackCost = {
       });
       const running = collector;
       site = await startStaticServer({ root: dir, sdkPath: SDK_BUNDLE, endpoint: collector.url, writeKey: WRITE_KEY });
-      browser = await launchChromium();
-      const page = await browser.newPage();
-      /** @type {string[]} */
-      const pageErrors = [];
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      page.on('console', (message) => message.type() == 'warning' && pageErrors.push(message.text()));
-      await page.goto(`${site.url}/`);
-      await page.waitForFunction('typeof window.cairn?.flush == "function"', undefined, { timeout: 10_000 }).catch((error) => {
-        throw new Error(`the SDK did not load: ${pageErrors.join('; ') || error}`);
-      });
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Performance.enable');
-      const taskSeconds = async () => {
-        const { metrics } = await cdp.send('Performance.getMetrics');
-        return metrics.find((metric) => metric.name == 'TaskDuration')?.value ?? NaN;
-      };
+      const bare = (page = await openBarePage(`${site.url}/`));
+      const pageErrors = bare.errors;
+      for (let tries = 0; (await bare.evaluate('typeof window.cairn?.flush').catch(() => '')) != 'function'; tries++) {
+        if (tries > 100) throw new Error(`the SDK did not load: ${pageErrors.join('; ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const taskSeconds = bare.taskSeconds;
       const requests = () => running.logs.filter((line) => line.msg == 'batch').length;
       /** Main-thread µs of `run` less that of `base`, both evaluated in the page. */
       const mainThread = async (/** @type {string} */ base, /** @type {string} */ run) => {
         const t0 = await taskSeconds();
-        await page.evaluate(base);
+        await bare.evaluate(base);
         const t1 = await taskSeconds();
-        await page.evaluate(run);
+        await bare.evaluate(run);
         const t2 = await taskSeconds();
         return (t2 - t1 - (t1 - t0)) * 1e6;
       };
@@ -97,13 +91,13 @@ export const sdkTrackCost = {
       // Per call: the synchronous cost of track() itself.
       const loops = [];
       for (let round = 0; round <= ROUNDS; round++) {
-        const ms = await page.evaluate(`(() => {
+        const ms = await bare.evaluate(`(() => {
           const start = performance.now();
           for (let i = 0; i < ${CALLS}; i++) cairn.track('Bench Clicked', ${PROPERTIES});
           return performance.now() - start;
         })()`);
         if (round) loops.push((Number(ms) * 1000) / CALLS);
-        await page.evaluate('cairn.flush()');
+        await bare.evaluate('cairn.flush()');
       }
 
       // Per event, bursts of 2,000 in one task, everything until flush() resolved.
@@ -147,7 +141,7 @@ export const sdkTrackCost = {
         ],
       };
     } finally {
-      await browser?.close();
+      await page?.close();
       await site?.close();
       await collector?.stop();
       await rm(dir, { recursive: true, force: true });

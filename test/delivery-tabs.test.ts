@@ -1,6 +1,6 @@
 // Issue #3 proof 5 in real Chromium against the real collector CLI: two tabs of one site share
-// the IndexedDB queue; one sender at a time (Web Locks, or the localStorage lease where the
-// API is missing) sends it, and every event is stored exactly once.
+// the IndexedDB queue; one sender at a time sends it (Web Locks; where the API is missing, each
+// tab sends the events it wrote), and every event is stored exactly once.
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../scripts/chromium.mjs';
@@ -39,7 +39,7 @@ function concurrentRepeats(requests: ProxiedRequest[]) {
 
 describe.each([
   ['Web Locks', true],
-  ['the localStorage lease (no Web Locks API)', false],
+  ['each tab its own events (no Web Locks API)', false],
 ])('two tabs, one sender: %s', (_name, webLocks) => {
   it('5. stores every event of two tabs tracking at the same time exactly once', async () => {
     rig = await startRig(browser, { webLocks });

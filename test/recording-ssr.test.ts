@@ -53,8 +53,9 @@ describe('@cairn/browser on Node (SSR)', () => {
   it('a tracker made while rendering on the server runs every helper without throwing', async () => {
     const bodies: string[] = [];
     vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-      bodies.push(String(init.body));
-      const count = JSON.parse(String(init.body)).batch.length;
+      const body = new TextDecoder().decode(init.body as Uint8Array); // the SDK sends UTF-8 bytes
+      bodies.push(body);
+      const count = JSON.parse(body).batch.length;
       return new Response(JSON.stringify({ accepted: count, duplicates: 0, rejected: [] }), { status: 200 });
     });
     const sdk = (await import(PACKAGE)) as Sdk;

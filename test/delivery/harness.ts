@@ -53,7 +53,7 @@ export async function startRig(browser: Browser, options: { webLocks?: boolean }
   const site = await startStaticServer({ root: SITE, sdkPath: SDK_BUNDLE, endpoint: proxy.url, writeKey: WRITE_KEY });
   const context = await browser.newContext();
   if (options.webLocks === false) {
-    // As in Safari before 15.4: the SDK falls back to its localStorage lease.
+    // As in Safari before 15.4: each tab then sends only the events it wrote.
     await context.addInitScript(() => delete (Navigator.prototype as { locks?: unknown }).locks);
   }
   const db = openEventsDb(collector.dbPath);

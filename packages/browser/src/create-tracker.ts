@@ -3,9 +3,11 @@ import { createIdbQueue } from './browser/idb-queue.js';
 import { fetchTransport } from './browser/fetch-transport.js';
 import { createLocalStorage } from './browser/local-storage.js';
 import { isOnline, onOnline } from './browser/network-status.js';
-import { pageContext } from './browser/page-context.js';
+import { createPageContext } from './browser/page-context.js';
 import { createUlid } from './browser/ulid.js';
 import { createWebLock } from './browser/web-lock.js';
+import { createConsent } from './consent/consent.js';
+import { gpcSignal } from './consent/gpc.js';
 import { createSession } from './context/session.js';
 import { systemClock } from './core/clock.js';
 import { resolveOptions } from './core/options.js';
@@ -30,17 +32,24 @@ export function createTracker(options: TrackerOptions): Tracker {
   const resolved = resolveOptions(options);
   const ids = createUlid();
   const storage = createLocalStorage();
-  const session = createSession(storage, systemClock, ids, resolved.sessionTimeout);
-  return createTrackerCore(resolved, {
+  const consent = createConsent(resolved, storage);
+  // The session record identifies the visitor too: it shares the identity's consent gate.
+  const session = createSession(consent.storage, systemClock, ids, resolved.sessionTimeout);
+  const pageContext = createPageContext();
+  const tracker = createTrackerCore(resolved, {
     queue: createIdbQueue(),
     transport: fetchTransport,
     clock: systemClock,
     ids,
     lock: createWebLock('cairn:send:' + resolved.writeKey),
     storage,
+    consent,
     context: () => session(pageContext()),
     onPageExit,
     online: isOnline,
     onOnline,
   });
+  // Before any call is replayed: the GPC default must be in force for the first event.
+  for (const signal of resolved.consentSignals || [gpcSignal]) signal(tracker.setConsent);
+  return tracker;
 }

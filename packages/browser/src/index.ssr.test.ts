@@ -14,7 +14,7 @@ describe('@cairn/browser under SSR (Node, no window)', () => {
     vi.stubGlobal('indexedDB', undefined);
     const bodies: string[] = [];
     vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-      bodies.push(init.body as string);
+      bodies.push(new TextDecoder().decode(init.body as Uint8Array));
       return new Response('{"accepted":1,"duplicates":0,"rejected":[]}', { status: 200 });
     });
     const { createTracker } = await import('./index.js');

@@ -14,6 +14,18 @@ export { parseCampaign } from './context/campaign.js';
 export { COMMERCE_EVENTS, type CommerceEvent } from './commerce/commerce-events.js';
 export { addCommerce, type CommerceDeps } from './commerce/add-commerce.js';
 export { withCommerce, type CommerceOptions } from './commerce/with-commerce.js';
+export {
+  createConsent,
+  type ApplyConsent,
+  type Consent,
+  type ConsentListener,
+  type ConsentOptions,
+  type ConsentPreferences,
+  type ConsentSignal,
+} from './consent/consent.js';
+export { gpcSignal } from './consent/gpc.js';
+export { tcfSignal, TCF_PURPOSES, type TcData, type TcfApi } from './consent/tcf.js';
+export { consentModeSignal, CONSENT_MODE_STATES } from './consent/consent-mode.js';
 export type {
   CartAbandonedProperties,
   CartProperties,

@@ -31,7 +31,7 @@ beforeEach(() => {
   delete win.cairn;
   requests = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
-    const body = JSON.parse(init.body as string) as BatchRequest;
+    const body = JSON.parse(new TextDecoder().decode(init.body as Uint8Array)) as BatchRequest;
     requests.push({ url, body });
     return new Response(JSON.stringify({ accepted: body.batch.length, duplicates: 0, rejected: [] }), { status: 200 });
   });

@@ -13,7 +13,12 @@ if (!stub || Array.isArray(stub)) {
   const data = script ? script.dataset : {};
   // Options come straight from the data-* attributes (data-flush-at="5" is flushAt: '5'):
   // resolveOptions reads numbers from strings and ignores what it does not know.
-  const tracker = createTracker(data as unknown as TrackerOptions);
+  // data-consent="required" passes as is; data-event-categories is JSON. GPC is read by
+  // default; TCF and Consent Mode come with the cairn-consent.js add-on.
+  const tracker = createTracker({
+    ...data,
+    eventCategories: data.eventCategories && JSON.parse(data.eventCategories),
+  } as unknown as TrackerOptions);
   // Calls made before load, in order, each stamped with its own call time. The stub's methods
   // call `cairn.push`, which is the tracker's from now on: late calls still land.
   global.cairn = tracker;

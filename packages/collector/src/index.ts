@@ -15,6 +15,9 @@ export { createMetrics, type Metrics, type Counter, type Gauge, type Histogram, 
 export type { RateLimit } from './http/rate-limits.js';
 export type { EventQuery, StoreStats, ErasureSubject } from './store/store.js';
 export { createIngestStages, type IngestStagesOptions } from './ingest/create-ingest-stages.js';
+export { createPrivacyStages, type PrivacyOptions } from './privacy/privacy-stages.js';
+export { applyIpMode, IP_MODES, type IpMode } from './privacy/ip.js';
+export { createConsentStage, type ConsentRules } from './ingest/check-consent.js';
 export { DEFAULT_INGEST_RULES, type IngestRules, type EnvelopeLimits, type TimestampRules } from './ingest/ingest-rules.js';
 export type { CairnNotes, Violation } from './ingest/cairn-notes.js';
 export { compileTrackingPlan } from './plan/compile-tracking-plan.js';

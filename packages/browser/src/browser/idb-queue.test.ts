@@ -10,6 +10,22 @@ const record = (id: string) => {
   return { id, json, bytes: json.length };
 };
 
+/** The store's records as [key, ids of the events in it]. */
+function records(name: string) {
+  return new Promise<[IDBValidKey, string[]][]>((resolve) => {
+    const open = indexedDB.open(name);
+    open.onsuccess = () => {
+      const store = open.result.transaction('events').objectStore('events');
+      const keys = store.getAllKeys();
+      const values = store.getAll();
+      values.onsuccess = () => {
+        open.result.close();
+        resolve(keys.result.map((key, i) => [key, values.result[i][0].split(' ')]));
+      };
+    };
+  });
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
@@ -22,8 +38,39 @@ describe('createIdbQueue', () => {
     await queue.add([record('01C')]);
     expect((await queue.read(10)).map((event) => event.id)).toEqual(['01A', '01B', '01C']);
     expect(await queue.read(2)).toEqual([record('01A'), record('01B')]);
-    await queue.remove(['01A', '01C']);
+    await queue.remove((await queue.read()).filter((event) => event.id != '01B'));
     expect(await queue.read(10)).toEqual([record('01B')]);
+  });
+
+  it('stores a write as one record; what is left of a record after a removal gets a new key', async () => {
+    const name = freshName();
+    const queue = createIdbQueue(name);
+    const burst = ['01A', '01B', '01C', '01D'].map(record);
+    await queue.add(burst);
+    expect(await records(name)).toEqual([['01A', ['01A', '01B', '01C', '01D']]]);
+    await queue.remove(burst.slice(0, 2)); // the objects it was given: no read needed
+    expect(await records(name)).toEqual([['01A.', ['01C', '01D']]]);
+    // Another page load removes what it read, across records.
+    await queue.add([record('01E')]);
+    const later = createIdbQueue(name);
+    await later.remove((await later.read()).filter((event) => event.id != '01D'));
+    expect(await records(name)).toEqual([['01A..', ['01D']]]);
+    await later.remove(await later.read());
+    expect(await records(name)).toEqual([]);
+  });
+
+  it('reads its own records from memory, and never a copy another page has changed since', async () => {
+    const name = freshName();
+    const page = createIdbQueue(name);
+    await page.add(['01A', '01B', '01C'].map(record));
+    const get = vi.spyOn(IDBObjectStore.prototype, 'get');
+    expect((await page.read()).map((event) => event.id)).toEqual(['01A', '01B', '01C']);
+    expect(get).not.toHaveBeenCalled();
+    const other = createIdbQueue(name);
+    await other.remove((await other.read()).slice(0, 1));
+    expect((await page.read()).map((event) => event.id)).toEqual(['01B', '01C']);
+    await other.remove(await other.read());
+    expect(await page.read()).toEqual([]);
   });
 
   it('is durable: another connection (a later page load) sees the records', async () => {
@@ -43,7 +90,7 @@ describe('createIdbQueue', () => {
     vi.stubGlobal('indexedDB', undefined);
     const queue = createIdbQueue(freshName());
     await queue.add([record('01B'), record('01C')]);
-    await queue.remove(['01B']);
+    await queue.remove((await queue.read()).slice(0, 1));
     expect(await queue.read(10)).toEqual([record('01C')]);
   });
 

@@ -1,4 +1,5 @@
 import type { KeyValueStorage } from '../core/types.js';
+import { inBrowser } from './in-browser.js';
 
 /**
  * localStorage behind a cache. Reading localStorage costs a few µs a call in Chromium and the
@@ -13,7 +14,7 @@ import type { KeyValueStorage } from '../core/types.js';
  */
 export function createLocalStorage(): KeyValueStorage {
   let cache: Record<string, string | null> = {};
-  if (typeof document != 'undefined') {
+  if (inBrowser()) {
     addEventListener('storage', (event) => {
       // A null key is localStorage.clear() in the other tab.
       if (event.key == null) cache = {};

@@ -1,3 +1,5 @@
+import { inBrowser } from './in-browser.js';
+
 /**
  * Whether the device has a network: `navigator.onLine` is false only when it surely has none
  * (true may still mean a captive portal, which the retries cover). True outside a browser.
@@ -5,7 +7,7 @@
  * @example
  * if (!isOnline()) waitForOnline();
  */
-export const isOnline = (): boolean => typeof navigator == 'undefined' || navigator.onLine !== false;
+export const isOnline = (): boolean => !inBrowser() || navigator.onLine !== false;
 
 /**
  * Calls `callback` each time the device comes back online, so sending resumes at once rather
@@ -15,5 +17,5 @@ export const isOnline = (): boolean => typeof navigator == 'undefined' || naviga
  * onOnline(() => sendNow());
  */
 export function onOnline(callback: () => void): void {
-  if (typeof document != 'undefined') addEventListener('online', callback);
+  if (inBrowser()) addEventListener('online', callback);
 }

@@ -1,3 +1,5 @@
+import { inBrowser } from './in-browser.js';
+
 /**
  * Calls `callback` when the page may be about to go away. `visibilitychange` to hidden is the
  * last event reliably fired on mobile (tab switch, then the OS kills it); `pagehide` covers
@@ -7,7 +9,7 @@
  * onPageExit(() => sendPendingWithKeepalive());
  */
 export function onPageExit(callback: () => void): void {
-  if (typeof document == 'undefined') return;
+  if (!inBrowser()) return;
   document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && callback());
   addEventListener('pagehide', callback);
 }

@@ -12,21 +12,24 @@ import { CROCKFORD, ulidTime } from '../core/ulid-time.js';
  * ulid(); // '01JD3Q7X9K2M4N6P8R0S2T4V6W'
  */
 export function createUlid(
-  now: () => number = Date.now,
+  clock: () => number = Date.now,
   fill: (bytes: Uint8Array) => Uint8Array = (bytes) => crypto.getRandomValues(bytes),
 ): () => string {
   let last = -1;
+  let time = '';
   let digits: number[] = [];
   return () => {
-    const time = now();
-    if (time > last) {
-      last = time;
+    const now = clock();
+    if (now > last) {
+      time = ulidTime((last = now));
       // 256 is a multiple of 32: masking keeps every digit uniform.
       digits = Array.from(fill(new Uint8Array(16)), (byte) => byte & 31);
     } else {
       // Same ms, or the clock stepped back: keep the last time and count up, with carry.
       for (let i = 16; i-- && !(digits[i] = (digits[i]! + 1) & 31); );
     }
-    return ulidTime(last) + digits.map((digit) => CROCKFORD[digit]).join('');
+    let id = time;
+    for (const digit of digits) id += CROCKFORD[digit];
+    return id;
   };
 }

@@ -1,4 +1,5 @@
 import type { Tracker } from '../core/types.js';
+import { inBrowser } from '../browser/in-browser.js';
 
 /**
  * Automatic page views: one now, then one per client-side navigation of a single-page app
@@ -11,7 +12,7 @@ import type { Tracker } from '../core/types.js';
  * autoPage(createTracker({ writeKey: 'KEY', endpoint: 'https://collect.example.com' }));
  */
 export function autoPage(tracker: Pick<Tracker, 'page'>): void {
-  if (typeof history == 'undefined') return;
+  if (!inBrowser()) return;
   let last: string | undefined;
   const check = () => {
     const url = location.pathname + location.search;

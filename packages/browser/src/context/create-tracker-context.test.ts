@@ -12,7 +12,7 @@ beforeEach(() => {
   localStorage.clear();
   sent = [];
   vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-    const body = JSON.parse(init.body as string) as BatchRequest;
+    const body = JSON.parse(new TextDecoder().decode(init.body as Uint8Array)) as BatchRequest;
     sent.push(...body.batch);
     return new Response(JSON.stringify({ accepted: body.batch.length, duplicates: 0, rejected: [] }), { status: 200 });
   });

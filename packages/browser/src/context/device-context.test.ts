@@ -1,6 +1,6 @@
-// The device fields pageContext() adds to every event (browser/page-context.ts).
+// The device fields createPageContext() adds to every event (browser/page-context.ts).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { pageContext } from '../browser/page-context.js';
+import { createPageContext } from '../browser/page-context.js';
 
 const PIXEL =
   'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
@@ -13,12 +13,12 @@ function uaData(mobile: boolean) {
 
 afterEach(() => vi.restoreAllMocks());
 
-describe('pageContext device fields', () => {
+describe('createPageContext device fields', () => {
   it('adds client hints, device type, screen with viewport, locale and timezone', () => {
     vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(PIXEL);
     Object.defineProperty(navigator, 'userAgentData', { configurable: true, get: () => uaData(true) });
     try {
-      const context = pageContext();
+      const context = createPageContext()();
       expect(context.device).toEqual({ type: 'mobile' });
       expect(context.screen).toEqual({
         width: screen.width,
@@ -44,7 +44,7 @@ describe('pageContext device fields', () => {
     vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(
       'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
     );
-    const wire = JSON.parse(JSON.stringify(pageContext()));
+    const wire = JSON.parse(JSON.stringify(createPageContext()()));
     expect(wire.device).toEqual({ type: 'mobile' });
     expect('userAgentData' in wire).toBe(false);
   });

@@ -1,5 +1,5 @@
 import type { EventContext } from '@cairn/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../core/memory-storage.js';
 import { createCounterIds, createFakeClock } from '../core/test-kit.js';
 import { createSession } from './session.js';
@@ -71,4 +71,43 @@ describe('createSession', () => {
     expect(context).toMatchObject({ page: { path: '/x' }, locale: 'de-DE', sessionId: 's-000001' });
     expect(JSON.parse(storage.get('cairn:session')!)).toMatchObject({ id: 's-000001' });
   });
+
+  it('writes storage when the id or campaign changes, else at most every timeout / 360 ms', async () => {
+    const { session, storage, clock } = setup();
+    const set = vi.spyOn(storage, 'set');
+    session(at());
+    expect(set).toHaveBeenCalledTimes(1); // a new session
+    for (let i = 0; i < 50; i++) {
+      await clock.advance(100);
+      session(at());
+    }
+    expect(set).toHaveBeenCalledTimes(1); // 5 s of events: within 30 min / 360
+    await clock.advance(100);
+    session(at());
+    expect(set).toHaveBeenCalledTimes(2);
+    expect(JSON.parse(storage.get('cairn:session')!).at).toBe(clock.now());
+    session(at('?utm_source=google'));
+    expect(set).toHaveBeenCalledTimes(3); // a new campaign: at once
+  });
+
+  it('takes over another tab’s newer session rather than keeping its own', async () => {
+    const { session, storage, clock } = setup();
+    const mine = session(at()).sessionId;
+    storage.set('cairn:session', JSON.stringify({ id: 'other', at: clock.now() + 1 }));
+    await clock.advance(10);
+    expect(session(at()).sessionId).toBe('other');
+    storage.set('cairn:session', JSON.stringify({ id: 'stale', at: clock.now() - 60_000 }));
+    expect(session(at()).sessionId).toBe('other');
+    expect(mine).not.toBe('other');
+  });
+
+  it('hands back the same object while nothing changed', async () => {
+    const { session, clock } = setup();
+    const context = at('?gclid=A');
+    const first = session(context);
+    await clock.advance(1000);
+    expect(session(context)).toBe(first);
+    expect(session(at('?gclid=A'))).not.toBe(first);
+  });
 });
+

@@ -14,6 +14,6 @@ export function createMemoryQueue(): Queue {
   return {
     add: async (batch) => batch.forEach((event) => events.set(event.id, event)),
     read: async (limit) => [...events.values()].slice(0, limit),
-    remove: async (ids) => ids.forEach((id) => events.delete(id)),
+    remove: async (batch) => batch.forEach((event) => events.delete(event.id)),
   };
 }

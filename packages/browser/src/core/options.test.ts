@@ -20,6 +20,7 @@ describe('resolveOptions', () => {
       maxQueueEvents: 1000,
       maxQueueBytes: 5 * 1024 * 1024,
       queueTtl: 7 * 24 * 3600 * 1000,
+      sessionTimeout: 30 * 60 * 1000,
     });
   });
 
@@ -49,6 +50,8 @@ describe('resolveOptions', () => {
     ['negative flushInterval', { ...valid, flushInterval: -1 }, 'flushInterval'],
     ['infinite flushInterval', { ...valid, flushInterval: Infinity }, 'flushInterval'],
     ['onError not a function', { ...valid, onError: 'log' }, 'onError'],
+    ['sessionTimeout not a number', { ...valid, sessionTimeout: 'soon' }, 'sessionTimeout'],
+    ['negative sessionTimeout', { ...valid, sessionTimeout: -1 }, 'sessionTimeout'],
   ])('%s throws invalid_option', (_name, input, option) => {
     let caught: unknown;
     try {

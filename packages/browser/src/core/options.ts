@@ -10,6 +10,7 @@ const NUMBERS = {
   maxQueueEvents: 1000,
   maxQueueBytes: 5 << 20,
   queueTtl: 6048e5,
+  sessionTimeout: 18e5,
 };
 
 export type ResolvedOptions = TrackerOptions &
@@ -17,27 +18,27 @@ export type ResolvedOptions = TrackerOptions &
 
 /**
  * Checks createTracker() options and fills the defaults; throws `invalid_option` naming the
- * bad one (messages stay short: they ship in the script tag's byte budget). Unknown options
- * pass through for the modules that read them.
+ * first bad one (messages stay short: they ship in the script tag's byte budget). Unknown
+ * options pass through for the modules that read them.
  *
  * @example
  * resolveOptions({ writeKey: 'KEY', endpoint: 'https://c.example.com' }).flushAt // 20
  */
 export function resolveOptions(options: TrackerOptions): ResolvedOptions {
-  const { writeKey, endpoint, onError = (error: CairnError) => console.warn(error) } = options || ({} as TrackerOptions);
-  const check = (valid: boolean, name: string) => {
-    if (!valid) throw new CairnError('invalid_option', 'invalid option: ' + name);
-  };
-  check(!!writeKey && typeof writeKey == 'string', 'writeKey');
-  // A scheme-less "collect.example.com" would silently resolve against the page's own URL.
-  check(/^(https?:\/\/|\/)/i.test(endpoint), 'endpoint');
-  check(typeof onError == 'function', 'onError');
-  const resolved = { ...options, endpoint: endpoint.replace(/\/+$/, ''), onError } as ResolvedOptions;
-  for (const key in NUMBERS) {
-    const name = key as keyof typeof NUMBERS;
+  const resolved = { ...options, onError: (options && options.onError) || ((error: CairnError) => console.warn(error)) };
+  const fields = resolved as Record<string, any>;
+  for (const name of ['writeKey', 'endpoint', 'onError', ...Object.keys(NUMBERS)]) {
+    const fallback = NUMBERS[name as keyof typeof NUMBERS];
     // `+`: data-* attributes arrive as strings. NaN fails the check.
-    const value = (resolved[name] = +(options[name] ?? NUMBERS[name]));
-    check(value >= 0 && value < 1 / 0, name);
+    const value = fallback ? (fields[name] = +(fields[name] ?? fallback)) : fields[name];
+    const valid = fallback
+      ? value >= 0 && value < 1 / 0
+      : name == 'onError'
+        ? typeof value == 'function'
+        : // A scheme-less "collect.example.com" would silently resolve against the page's own URL.
+          typeof value == 'string' && (name == 'writeKey' ? !!value : /^(https?:\/\/|\/)/i.test(value));
+    if (!valid) throw new CairnError('invalid_option', 'invalid option: ' + name);
   }
-  return resolved;
+  resolved.endpoint = resolved.endpoint.replace(/\/+$/, '');
+  return resolved as ResolvedOptions;
 }

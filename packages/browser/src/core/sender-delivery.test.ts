@@ -212,3 +212,39 @@ describe('page exit', () => {
     expect((await env.queue.read()).length).toBe(2);
   });
 });
+
+describe('without a cross-tab lock (no Web Locks API)', () => {
+  function tab(shared?: { queue: TrackerDeps['queue']; clock: ReturnType<typeof createTestDeps>['clock'] }) {
+    const env = createTestDeps(shared ? { queue: shared.queue, clock: shared.clock } : {});
+    const clock = shared ? shared.clock : env.clock;
+    const deps = { ...env.deps, lock: undefined, ids: createUlid(clock.now) };
+    return { ...env, clock, deps, tracker: createTrackerCore({ ...options, onError: () => {} }, deps) };
+  }
+
+  it('each tab sends the events it wrote, never another live tab’s', async () => {
+    const a = tab();
+    const b = tab(a);
+    for (let i = 0; i < 3; i++) {
+      a.tracker.track('A' + i);
+      b.tracker.track('B' + i);
+      await a.clock.advance(400);
+    }
+    await a.clock.advance(5000);
+    expect(names(a.net.sent())).toEqual(['A0', 'A1', 'A2']);
+    expect(names(b.net.sent())).toEqual(['B0', 'B1', 'B2']);
+    expect(await a.queue.read()).toEqual([]);
+  });
+
+  it('takes over events another tab left unsent once they are 30 s old', async () => {
+    const env = tab();
+    const left = (ageMs: number, event: string) => {
+      const id = createUlid(() => env.clock.now() - ageMs)();
+      return queued(id, JSON.stringify({ messageId: id, event }));
+    };
+    await env.queue.add([left(40_000, 'Old'), left(10_000, 'Young')]);
+    await env.clock.advance(1000);
+    expect(names(env.net.sent())).toEqual(['Old']);
+    await env.clock.advance(30_000);
+    expect(names(env.net.sent())).toEqual(['Old', 'Young']);
+  });
+});

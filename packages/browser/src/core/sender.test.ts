@@ -1,6 +1,6 @@
 import { KEEPALIVE_BUDGET_BYTES, MAX_REQUEST_BYTES } from '@cairn/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { createTestDeps, options, queued, settle } from './test-kit.js';
+import { createFakeTransport, createTestDeps, options, queued, settle } from './test-kit.js';
 import { createTrackerCore } from './tracker.js';
 import type { TrackerDeps, TrackerOptions, TransportResponse } from './types.js';
 
@@ -249,7 +249,7 @@ describe('sender lock', () => {
     expect(net.calls).toHaveLength(0); // tried at 1000 and 2100: another tab is sending
     await tracker.flush();
     expect(at()).toEqual([2500]);
-    expect(waits).toEqual([false, false, true, true]); // flush: send, then find nothing left
+    expect(waits).toEqual([false, false, true]); // flush: one hold of the lock sends everything
   });
 
   it('never has two requests in flight from one tab', async () => {
@@ -295,5 +295,60 @@ describe('sender page exit', () => {
     // The newest events are the ones a navigation would otherwise strand.
     expect(sent.body.batch.at(-1)?.properties).toMatchObject({ i: 19 });
     expect(await queue.read(100)).toHaveLength(20);
+  });
+});
+
+describe('sender drains', () => {
+  it('sends a burst in requests of up to 500 events under one hold of the lock, written in one add()', async () => {
+    let holds = 0;
+    const { tracker, net, clock, queue } = setup({ maxQueueEvents: 5000 }, { lock: async (_wait, fn) => (holds++, fn()) });
+    const add = vi.spyOn(queue, 'add');
+    for (let i = 0; i < 1200; i++) tracker.track('Burst', { i });
+    await clock.advance(0); // flushAt (20) reached: the drain starts once the task is over
+    await settle(20);
+    expect(net.calls.map((call) => call.body.batch.length)).toEqual([500, 500, 200]);
+    expect(holds).toBe(1);
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(net.sent().map((event) => (event.properties as { i: number }).i)).toEqual([...Array(1200).keys()]);
+    expect(await queue.read()).toEqual([]);
+  });
+
+  it('leaves events tracked during a drain to their own trigger, rather than chasing them one request each', async () => {
+    const collector = createFakeTransport();
+    let answer = () => {};
+    const { tracker, clock, at } = setup({ flushAt: 2 }, {
+      transport: async (url, body, keepalive) => {
+        await new Promise<void>((resolve) => (answer = resolve));
+        return collector.transport(url, body, keepalive);
+      },
+    });
+    tracker.track('A');
+    tracker.track('B');
+    await clock.advance(0);
+    tracker.track('C'); // while the request is in flight
+    answer();
+    await clock.advance(999);
+    expect(collector.calls.map((call) => names(call.body.batch))).toEqual([['A', 'B']]);
+    await clock.advance(1);
+    answer();
+    await clock.advance(0);
+    expect(collector.calls.map((call) => names(call.body.batch))).toEqual([['A', 'B'], ['C']]);
+    expect(at()).toEqual([0, 1000]);
+  });
+});
+
+const names = (batch: { event?: string }[]) => batch.map((event) => event.event);
+
+describe('sender writes', () => {
+  it('keeps one write per burst when a drain wrote the previous one before its timer', async () => {
+    const { tracker, queue, clock } = setup({ flushAt: 3, flushInterval: 60_000 });
+    const add = vi.spyOn(queue, 'add');
+    for (let i = 0; i < 12; i++) {
+      tracker.track('E', { i });
+      await clock.advance(20);
+    }
+    await clock.advance(100);
+    // Every third event starts a drain, which writes what waits: four writes of three events.
+    expect(add.mock.calls.map(([events]) => events.length)).toEqual([3, 3, 3, 3]);
   });
 });

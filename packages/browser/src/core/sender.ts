@@ -11,25 +11,41 @@ import { CairnError, type CairnErrorCode } from './cairn-error.js';
 import type { ResolvedOptions } from './options.js';
 import { countOverLimits } from './queue-limits.js';
 import { backoffDelay, parseRetryAfter } from './retry.js';
-import type { QueuedEvent, TrackerDeps, TransportResponse } from './types.js';
+import type { Lock, QueuedEvent, TrackerDeps, TransportResponse } from './types.js';
+import { ulidTime } from './ulid-time.js';
 
 /** Requests stay this far under the collector's limit (its count and ours may differ slightly). */
 const BATCH_BUDGET = MAX_REQUEST_BYTES - 20 * 1024;
 /**
+ * Most events per request. `flushAt` only says when to start sending: a drain then empties the
+ * queue in requests as large as this and the byte budget allow, so a burst of 2,000 events
+ * costs four requests, not a hundred (each one costs milliseconds of main thread in Chromium).
+ */
+const BATCH_EVENTS = 500;
+/**
  * Events tracked within this many ms go to the queue in one write. An IndexedDB transaction
- * costs hundreds of µs of main thread in Chromium (a put in an open one far less), so clicks
- * and the events they set off share one; a crash in that window is the only way to lose them
- * (a navigation or a closed tab goes through the page-exit send, which also writes at once).
+ * costs hundreds of µs of main thread in Chromium whatever its size, so clicks and the events
+ * they set off share one; a crash in that window is the only way to lose them (a navigation or
+ * a closed tab goes through the page-exit send, which also writes at once).
  */
 const WRITE_WINDOW = 100;
 /** This page's events kept in memory for the page-exit send, envelope excluded. */
 const EXIT_BUDGET = KEEPALIVE_BUDGET_BYTES - 1024;
+/**
+ * Without a cross-tab lock each tab sends the events it wrote, and those of other tabs only
+ * once they are this old (ms): their tab is gone, or stuck in a retry. Two tabs may then both
+ * send such an event; the collector's dedup on messageId stores it once.
+ */
+const ORPHAN_AGE = 30_000;
 
 const ok = (status: number) => status > 199 && status < 300;
+/** Where there is no lock to take, this tab just runs. */
+const unlocked: Lock = (_wait, fn) => fn();
 
 /**
- * Moves events from the tracker to the collector: buffers each task's events into one queue
- * write, sends in batches (count / interval triggers, byte budgets, one tab at a time),
+ * Moves events from the tracker to the collector: buffers each burst's events into one queue
+ * write, drains the queue when `flushAt` events wait or `flushInterval` passed (in batches as
+ * large as the byte budget allows, one tab at a time, holding the lock for the whole drain),
  * deletes only after a 2xx, retries with backoff (paused offline, capped in time), keeps the
  * queue within its limits, and sends from memory with keepalive when the page goes away.
  * Every loss is reported.
@@ -46,7 +62,8 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
   // This page's unacknowledged events, oldest first, within EXIT_BUDGET: the page-exit send
   // cannot wait for IndexedDB.
   let recent: QueuedEvent[] = [];
-  let recentBytes = 0;
+  // Without a lock: the ids of this page's events not yet acknowledged, the ones it sends.
+  const mine = new Set<string>();
   // The newest event a page-exit send carried: the next one sends only what came after it.
   let exited = '';
   let waiting = 0;
@@ -55,24 +72,39 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
   // Ms the head batch has waited on retries in this page: capped by maxRetryTime.
   let retried = 0;
   let blockedUntil = 0;
-  // Events per request: the byte budget usually binds first. A 413 halves it.
-  let batchEvents = 100;
+  // A 413 halves it, for the rest of the page.
+  let batchEvents = BATCH_EVENTS;
 
   const body = (events: QueuedEvent[], budget: number) =>
-    buildBatchBody(events, new Date(clock.now()).toISOString(), options.writeKey, budget);
+    buildBatchBody(events, budget, options.writeKey, clock.now());
 
   function enqueue(json: string, id: string) {
-    const event = { id, json, bytes: byteLength(json) };
-    if (event.bytes > MAX_EVENT_BYTES) throw new CairnError('event_too_large', `${id}: ${event.bytes} bytes`);
-    if (buffer.push(event) == 1) clock.setTimeout(commit, WRITE_WINDOW);
-    recent.push(event);
-    for (recentBytes += event.bytes; recentBytes > EXIT_BUDGET; ) recentBytes -= recent.shift()!.bytes;
+    // Measured now only if it may be over the limit (a UTF-16 unit is at most 3 UTF-8 bytes),
+    // so the caller hears of it at once; the others are measured with their burst.
+    const bytes = json.length * 3 > MAX_EVENT_BYTES ? byteLength(json) : 0;
+    if (bytes > MAX_EVENT_BYTES) throw new CairnError('event_too_large', `${id}: ${bytes} bytes`);
+    const burst = buffer;
+    // A drain may write the burst first: then its timer, finding another burst, leaves that
+    // one to its own timer (else every burst would be cut in pieces, a write each).
+    if (burst.push({ id, json, bytes }) == 1) clock.setTimeout(() => burst == buffer && commit(), WRITE_WINDOW);
     schedule(++waiting >= flushAt ? 0 : flushInterval);
   }
 
   /** Writes the buffered events to the queue (one write); resolves once they are in. */
   function commit() {
-    if (buffer[0]) written = written.then(() => buffer[0] && queue.add(buffer.splice(0))).catch(report);
+    const events = buffer;
+    if (events[0]) {
+      buffer = [];
+      for (const event of events) {
+        event.bytes ||= byteLength(event.json);
+        if (!lock) mine.add(event.id);
+      }
+      recent = recent.concat(events);
+      let keep = recent.length;
+      for (let bytes = 0; keep && (bytes += recent[keep - 1]!.bytes) <= EXIT_BUDGET; ) keep--;
+      recent = recent.slice(keep);
+      written = written.then(() => queue.add(events)).catch(report);
+    }
     return written;
   }
 
@@ -89,86 +121,101 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     }
   }
 
-  /** One send at a time in this tab, whatever the lock does; flush() passes its `mark`. */
+  /** One drain at a time in this tab, whatever the lock does; flush() passes its `mark`. */
   function exclusive(wait: boolean, mark?: string): Promise<number> {
-    const run = chain.then(() => pump(wait, mark));
+    const run = chain.then(() => drain(wait, mark));
     chain = run.catch(() => {});
     return run;
   }
 
-  async function drop(ids: string[]) {
-    await queue.remove(ids);
-    recent = recent.filter((event) => !ids.includes(event.id));
-    recentBytes = recent.reduce((sum, event) => sum + event.bytes, 0);
+  async function drop(events: QueuedEvent[]) {
+    if (!events[0]) return;
+    await written; // a page-exit send may be answered before its events were even written
+    await queue.remove(events);
+    const ids = new Set(events.map((event) => event.id));
+    recent = recent.filter((event) => !ids.has(event.id));
+    ids.forEach((id) => mine.delete(id));
   }
 
-  /** Deletes events that will never be delivered, and says so: a loss is never silent. */
-  async function lose(code: CairnErrorCode, why: string, ids: string[], status?: number) {
-    await drop(ids);
-    report(new CairnError(code, `${ids.length} events dropped: ${why}`, status, ids.length));
-    return 0;
+  /** Reports events that will never be delivered (a loss is never silent); returns them. */
+  function lost(code: CairnErrorCode, why: string, events: QueuedEvent[], status?: number) {
+    report(new CairnError(code, `${events.length} events dropped: ${why}`, status, events.length));
+    return events;
   }
 
   /**
-   * Sends the oldest batch. Resolves -1 when no record (up to `mark`) is left, 0 when a batch
-   * was settled, or the ms to wait before trying again (backoff, offline, another tab sends).
+   * Sends the queue (up to `mark`) batch after batch under one hold of the lock. Resolves -1
+   * once none is left, else the ms to wait before trying again (backoff, offline, another tab
+   * sends, another tab's events too young to be taken over).
    */
-  async function pump(wait: boolean, mark?: string): Promise<number> {
+  async function drain(wait: boolean, mark?: string): Promise<number> {
+    waiting = 0;
     await commit();
     const blocked = blockedUntil - clock.now();
     if (blocked > 0) return blocked;
-    const next = await lock(wait, async () => {
+    const next = await (lock || unlocked)(wait, async () => {
       // All of it: the limits are on the whole queue. Within them it stays small (1,000
       // events read in a few ms), and only the tab holding the lock reads it.
-      const events = await queue.read();
-      const over = countOverLimits(events, options, clock.now());
-      if (over) await lose('events_dropped', 'queue full or expired', events.splice(0, over).map((event) => event.id));
-      if (!events[0] || (mark && events[0].id > mark)) return -1;
-      // Offline: no attempt, no retry time spent; the `online` event (or the next poll) resumes.
-      if (!online()) return idle;
-      waiting = 0;
-      const batch = body(events.slice(0, batchEvents), BATCH_BUDGET);
-      const { ids } = batch;
-      let response: TransportResponse = { status: 0 };
+      let events = await queue.read();
+      // Acknowledged or lost events, deleted together when the drain ends (still under the
+      // lock): removing part of a record rewrites it, so one removal per batch would cost a
+      // burst's record as many rewrites as it has batches.
+      let done: QueuedEvent[] = [];
       try {
-        response = await transport(url, batch.body, false);
-      } catch {
-        // Network error: status 0, retried.
+        const over = countOverLimits(events, options, clock.now());
+        if (over) done = lost('events_dropped', 'queue full or expired', events.splice(0, over));
+        let skipped = events.length;
+        const orphan = ulidTime(clock.now() - ORPHAN_AGE);
+        if (!lock) events = events.filter((event) => mine.has(event.id) || event.id < orphan);
+        skipped -= events.length;
+        for (;;) {
+          // Other tabs' young events skipped: look again once they would count as left behind.
+          if (!events[0] || (mark && events[0].id > mark)) return mark || !skipped ? -1 : ORPHAN_AGE;
+          // Offline: no attempt, no retry time spent; the `online` event (or the next poll) resumes.
+          if (!online()) return idle;
+          const batch = body(events.slice(0, batchEvents), BATCH_BUDGET);
+          let response: TransportResponse = { status: 0 };
+          try {
+            response = await transport(url, batch.body, false);
+          } catch {
+            // Network error: status 0, retried.
+          }
+          const { status } = response;
+          if (status == 413 && batch.count > 1) {
+            // The collector's limit is below ours: halve the batches.
+            batchEvents = batch.count >> 1;
+            continue;
+          }
+          const retry = !status || isRetryableStatus(status);
+          if (retry) {
+            // The network went away during the request: that attempt does not count either.
+            if (!online()) return idle;
+            const delay = Math.max(
+              parseRetryAfter(response.retryAfter, clock.now()),
+              backoffDelay(attempt++, deps.random || Math.random, options.retryDelay),
+            );
+            if ((retried += delay) <= options.maxRetryTime) {
+              blockedUntil = clock.now() + delay;
+              return delay;
+            }
+          }
+          attempt = retried = 0;
+          const sent = events.splice(0, batch.count);
+          done = done.concat(ok(status) ? sent : lost('send_failed', retry ? 'retries exhausted' : 'HTTP ' + status, sent, status));
+          // Rejected events sit in the collector's quarantine with their reason: done on our side.
+          // The message is the collector's list: [{messageId, index, code, message}, …].
+          const { rejected } = (response.body || {}) as BatchResponse;
+          if (rejected && rejected[0]) report(new CairnError('event_rejected', JSON.stringify(rejected), status, rejected.length));
+        }
+      } finally {
+        await drop(done);
       }
-      const { status } = response;
-      if (status == 413 && ids[1]) {
-        // The collector's limit is below ours: halve the batches, for the rest of the page.
-        batchEvents = ids.length >> 1;
-        return 0;
-      }
-      if (status && !isRetryableStatus(status)) {
-        attempt = retried = 0;
-        if (!ok(status)) return lose('send_failed', 'HTTP ' + status, ids, status);
-        await drop(ids);
-        // Rejected events sit in the collector's quarantine with their reason: done on our side.
-        // The message is the collector's list: [{messageId, index, code, message}, …].
-        const { rejected } = (response.body || {}) as BatchResponse;
-        if (rejected?.[0]) report(new CairnError('event_rejected', JSON.stringify(rejected), status, rejected.length));
-        return 0;
-      }
-      // The network went away during the request: that attempt does not count either.
-      if (!online()) return idle;
-      const delay = Math.max(
-        parseRetryAfter(response.retryAfter, clock.now()),
-        backoffDelay(attempt++, deps.random || Math.random, options.retryDelay),
-      );
-      if ((retried += delay) > options.maxRetryTime) {
-        attempt = retried = 0;
-        return lose('send_failed', 'retries exhausted', ids, status);
-      }
-      blockedUntil = clock.now() + delay;
-      return delay;
     });
     return next ?? idle;
   }
 
   async function flush(): Promise<void> {
-    // ULIDs sort by time: every record keyed up to a fresh one was queued before this call.
+    // ULIDs sort by time: every event with an id up to a fresh one was queued before this call.
     const mark = deps.ids();
     try {
       for (let next; (next = await exclusive(true, mark)) >= 0; ) {
@@ -177,6 +224,18 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     } catch (error) {
       report(error);
     }
+  }
+
+  /**
+   * Deletes the queued events `keep` refuses (consent withdrawn), from memory at once (a
+   * page-exit send must not carry them) and from the queue, after any drain in progress.
+   */
+  function purge(keep: (event: QueuedEvent) => boolean) {
+    commit();
+    recent = recent.filter(keep);
+    const run = chain.then(async () => drop((await queue.read()).filter((event) => !keep(event))));
+    chain = run.catch(() => {});
+    return run;
   }
 
   /** The page may be going away: send this page's pending events now, from memory, with keepalive. */
@@ -189,11 +248,11 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     if (!events[0]) return;
     exited = events[events.length - 1]!.id;
     const batch = body(events, KEEPALIVE_BUDGET_BYTES);
-    // Records stay queued until acknowledged; if a normal send repeats one, the collector's
+    // Events stay queued until acknowledged; if a normal send repeats one, the collector's
     // dedup on messageId absorbs the copy.
     transport(url, batch.body, true)
       .then((response) => {
-        if (ok(response.status)) return drop(batch.ids);
+        if (ok(response.status)) return drop(events.slice(0, batch.count));
       })
       .catch(() => {});
   }
@@ -203,5 +262,5 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
   // Events left by earlier page loads go out soon after start-up.
   schedule(flushInterval);
 
-  return { enqueue, flush };
+  return { enqueue, flush, purge };
 }

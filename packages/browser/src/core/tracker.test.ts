@@ -86,6 +86,34 @@ describe('createTrackerCore events', () => {
   });
 });
 
+describe('createTrackerCore serialization', () => {
+  it('takes the properties as they were at the call', async () => {
+    const { tracker, events } = setup();
+    const properties = { step: 1, cart: { items: ['a'] } };
+    tracker.track('Step', properties);
+    properties.step = 2;
+    properties.cart.items.push('b');
+    tracker.track('Step', properties);
+    expect((await events()).map((event) => event.properties)).toEqual([
+      { step: 1, cart: { items: ['a'] } },
+      { step: 2, cart: { items: ['a', 'b'] } },
+    ]);
+  });
+
+  it('merges a call’s context over the automatic one without repeating a key in the JSON', async () => {
+    const { tracker, deps, clock } = setup();
+    tracker.track('A', {}, { context: { locale: 'fr-FR' } });
+    tracker.track('B', {}, { context: { app: 'pos' } });
+    tracker.track('C');
+    await clock.advance(100);
+    const [a, b, c] = (await deps.queue.read()).map((event) => event.json);
+    expect(a!.match(/"locale"/g)).toHaveLength(1);
+    expect(JSON.parse(a!).context).toEqual({ page: { path: '/pricing' }, locale: 'fr-FR', library: expect.any(Object) });
+    expect(JSON.parse(b!).context).toEqual({ page: { path: '/pricing' }, locale: 'en-GB', library: expect.any(Object), app: 'pos' });
+    expect(JSON.parse(c!).context).toEqual({ page: { path: '/pricing' }, locale: 'en-GB', library: expect.any(Object) });
+  });
+});
+
 describe('createTrackerCore never throws', () => {
   it('reports bad input through onError and keeps working', async () => {
     const { tracker, onError, events } = setup();

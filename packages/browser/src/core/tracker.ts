@@ -1,14 +1,18 @@
-import type { EventType } from '@cairn/protocol';
+import type { EventContext, EventType } from '@cairn/protocol';
+import { createConsent } from '../consent/consent.js';
+import { createConsentGate } from '../consent/consent-gate.js';
 import { CairnError, type CairnErrorCode } from './cairn-error.js';
 import { createIdentity } from './identity.js';
 import { resolveOptions } from './options.js';
 import { createSender } from './sender.js';
-import type { CallOptions, Properties, StubEntry, Tracker, TrackerDeps, TrackerOptions } from './types.js';
+import type { CallOptions, CapturedEvent, Properties, StubEntry, Tracker, TrackerDeps, TrackerOptions } from './types.js';
 
 declare const __CAIRN_VERSION__: string | undefined;
 
 // Stamped by the build (tsup `define`); unit tests run from source without it.
 const library = { name: '@cairn/browser', version: typeof __CAIRN_VERSION__ == 'string' ? __CAIRN_VERSION__ : '0.0.0-dev' };
+
+const NO_CONTEXT: EventContext = {};
 
 const isObject = (value: unknown): value is Properties =>
   !!value && typeof value == 'object' && !Array.isArray(value);
@@ -35,46 +39,84 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
       // A throwing onError must not break tracking.
     }
   };
-  const identity = createIdentity(deps.storage, deps.ids);
+  const consent = deps.consent || createConsent(resolved, deps.storage);
+  // Identifiers go through the consent's storage: kept only once analytics is granted.
+  const identity = createIdentity(consent.storage, deps.ids);
   const sender = createSender(resolved, deps, report);
   // The call time of the stub entry being replayed.
   let replayTime: number | undefined;
+  // The last timestamp and its ISO string: a burst of calls shares one.
+  let time: unknown;
+  let iso = '';
+  // The last automatic context, with the library and as JSON: reused while the context
+  // source hands back the same object, so most events serialize only their own fields.
+  let auto: unknown;
+  let stamp: unknown;
+  let base: Properties = {};
+  let baseJson = '';
+
+  /** Serializes a captured event and queues it. */
+  function send({ messageId, json, auto: current, context, consent }: CapturedEvent) {
+    // The consent stamp changes as rarely as the automatic context: it joins its JSON.
+    if (current !== auto || consent !== stamp) {
+      baseJson = JSON.stringify((base = { ...current, library, consent }));
+      auto = current;
+      stamp = consent;
+    }
+    // Additions (the call's context) are merged over the automatic fields.
+    const contextJson = Object.keys(context)[0] ? JSON.stringify({ ...base, ...context }) : baseJson;
+    sender.enqueue(json.slice(0, -1) + ',"context":' + contextJson + '}', messageId);
+  }
 
   // Tracking calls never throw: bad input (an unserializable property, a bad timestamp, …)
   // goes to onError and the call is ignored.
-  function capture(type: EventType, fields: Properties, opts?: CallOptions) {
+  function capture(type: EventType, fields: Properties, data: unknown, opts?: CallOptions, key = 'properties') {
     try {
       const messageId = deps.ids();
       const { timestamp, context } = opts || {};
-      const event = {
-        type,
-        messageId,
-        timestamp: new Date(timestamp || replayTime || deps.clock.now()).toISOString(),
-        ...identity.get(),
-        ...fields,
-        context: { ...(deps.context && deps.context()), library, ...context },
-      };
-      sender.enqueue(JSON.stringify(event), messageId);
+      const at = timestamp || replayTime || deps.clock.now();
+      if (at !== time) {
+        iso = new Date(at).toISOString();
+        time = at;
+      }
+      gate.capture(
+        {
+          messageId,
+          // Serialized now: what the caller changes afterwards cannot leak into the event.
+          json: JSON.stringify({ type, messageId, timestamp: iso, ...identity.get(), ...fields, [key]: data }),
+          auto: deps.context ? deps.context() : NO_CONTEXT,
+          context: { ...context },
+        },
+        consent.categoryOf(type == 'track' ? (fields.event as string) : type),
+      );
     } catch (error) {
       report(error, 'invalid_event');
     }
   }
 
+  // Consent stamps each event and holds, sends or drops it; a change releases the held events
+  // and purges the queued ones of categories now denied.
+  const gate = createConsentGate(consent, send, resolved.maxQueueEvents, report);
+  consent.listen(() => {
+    gate.release();
+    sender.purge((event) => consent.keeps(event.json)).catch(report);
+  });
+
   const tracker: Tracker = {
     track(event, properties, opts) {
-      if (event && typeof event == 'string') capture('track', { event, properties }, opts);
-      else report(new CairnError('invalid_event', 'track() needs an event name'));
+      if (event && typeof event == 'string') capture('track', { event }, properties, opts);
+      else report(new CairnError('invalid_event', 'no event name'));
     },
     page(name, properties, opts) {
       // page(properties, options): the name is optional.
-      if (isObject(name)) capture('page', { properties: name }, properties);
-      else capture('page', { name, properties }, opts);
+      if (isObject(name)) capture('page', {}, name, properties);
+      else capture('page', { name }, properties, opts);
     },
     identify(userId, traits, opts) {
       // identify(traits, options): traits of the current, possibly anonymous, user.
       if (isObject(userId)) return tracker.identify(undefined, userId, traits);
       if (userId) identity.setUserId(String(userId));
-      capture('identify', { traits }, opts);
+      capture('identify', {}, traits, opts, 'traits');
     },
     flush: () => sender.flush(),
     reset: () => identity.reset(),
@@ -97,6 +139,9 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
       tracker.track('Signed Out', properties, opts);
       tracker.reset();
     },
+    setConsent: consent.apply,
+    getConsent: consent.snapshot,
+    onConsentChange: consent.listen,
   };
   return tracker;
 }

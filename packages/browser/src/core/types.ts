@@ -1,4 +1,5 @@
-import type { EventContext } from '@cairn/protocol';
+import type { ConsentContext, EventContext } from '@cairn/protocol';
+import type { Consent, ConsentListener, ConsentOptions, ConsentPreferences } from '../consent/consent.js';
 import type { CairnError } from './cairn-error.js';
 
 /**
@@ -11,13 +12,29 @@ export interface QueuedEvent {
   bytes: number;
 }
 
-/** Durable event store. Records leave it only once the collector has acknowledged them. */
+/**
+ * An event between capture and the queue. `json` is the event without its context, serialized
+ * at capture so that what the caller changes afterwards cannot leak in; `auto` is the
+ * automatic context of that moment (shared by many events: never mutate it); `context` holds
+ * what is merged over it (the call's `context` option).
+ */
+export interface CapturedEvent {
+  messageId: string;
+  json: string;
+  auto: EventContext;
+  context: Record<string, unknown>;
+  /** The consent stamp (`context.consent`): one object per consent state, so it joins `auto`'s JSON. */
+  consent?: ConsentContext;
+}
+
+/** Durable event store. Events leave it only once the collector has acknowledged them. */
 export interface Queue {
-  /** Stores the events in one write (one IndexedDB transaction for a whole burst). */
+  /** Stores a burst of events in one write (one IndexedDB transaction, one record). */
   add(events: QueuedEvent[]): Promise<void>;
-  /** The `limit` oldest records (all without a limit), in key order. */
+  /** The `limit` oldest events (all without a limit), oldest first (by id). */
   read(limit?: number): Promise<QueuedEvent[]>;
-  remove(ids: string[]): Promise<void>;
+  /** Removes events this queue handed out (`read`) or was given (`add`): the objects themselves. */
+  remove(events: QueuedEvent[]): Promise<void>;
 }
 
 /** What the core needs from an HTTP answer; a network error is a rejected promise. */
@@ -39,8 +56,8 @@ export interface Clock {
 }
 
 /**
- * Runs `fn` while holding the cross-tab send lock. With `wait` false and the lock held
- * elsewhere it resolves `undefined` without running `fn`.
+ * Runs `fn` while holding the cross-tab send lock (the sender holds it for a whole drain). With
+ * `wait` false and the lock held elsewhere it resolves `undefined` without running `fn`.
  */
 export type Lock = <T>(wait: boolean, fn: () => Promise<T>) => Promise<T | undefined>;
 
@@ -58,9 +75,21 @@ export interface TrackerDeps {
   clock: Clock;
   /** Monotonic ULID source: messageIds and anonymousIds. */
   ids: () => string;
-  lock: Lock;
+  /**
+   * The cross-tab send lock. Without one (no Web Locks API: Safari before 15.4, insecure
+   * origins) each tab sends only the events it wrote, and any tab those left unsent for 30 s.
+   */
+  lock?: Lock;
   storage: KeyValueStorage;
-  /** Context of the moment (page, userAgent, locale), merged into every event. */
+  /**
+   * The consent state, when something else must share its identifier storage (createTracker
+   * gives it to the session); default: one made on `storage`.
+   */
+  consent?: Consent;
+  /**
+   * Context of the moment (page, userAgent, locale), merged into every event. It may return
+   * the same object again while nothing changed (its JSON is then reused): never mutate it.
+   */
   context?: () => EventContext;
   /** Registers the callback to run when the page may be about to go away. */
   onPageExit?: (callback: () => void) => void;
@@ -76,7 +105,7 @@ export interface TrackerDeps {
  * createTracker() options. Numeric ones may also be given as numeric strings: the script tag
  * passes its `data-*` attributes (`data-flush-at="5"`) straight through.
  */
-export interface TrackerOptions {
+export interface TrackerOptions extends ConsentOptions {
   /** The source's write key, sent in the request body. */
   writeKey: string;
   /** Base URL of the collector (`https://collect.example.com`); events go to `{endpoint}/v1/batch`. */
@@ -106,7 +135,7 @@ export interface TrackerOptions {
    * `event_rejected`); tracking calls never throw. Default `console.warn`.
    */
   onError?: (error: CairnError) => void;
-  /** A session ends after this many ms without an event (any tab); the next gets a new id. Default 30 min. */
+  /** A session ends after this many ms without an event (any tab); the next gets a new id. Default 1,800,000 (30 min). */
   sessionTimeout?: number;
 }
 
@@ -146,4 +175,15 @@ export interface Tracker {
   signedIn(userId: string, properties?: Properties & { method?: string }, options?: CallOptions): void;
   /** The user signed out: a "Signed Out" event as that user, then reset(). */
   signedOut(properties?: Properties, options?: CallOptions): void;
+  /**
+   * Records the visitor's consent, merged into earlier decisions and kept for their next
+   * pages: `setConsent({ analytics: true, marketing: false })`. Held events of granted
+   * categories are sent, stamped with it; queued ones of denied categories are deleted.
+   * `source` names where it came from (default `api`; `gpc` makes it a default only).
+   */
+  setConsent(preferences: ConsentPreferences, source?: string): void;
+  /** The consent in force per category (`true`: events of it are sent). */
+  getConsent(): ConsentPreferences;
+  /** Calls `listener(preferences, source)` after every consent change. */
+  onConsentChange(listener: ConsentListener): void;
 }

@@ -36,7 +36,6 @@ export const checkEnvelope: Stage = {
   name: 'check-envelope',
   run(draft) {
     const event = draft.event;
-    const invalid = (message: string) => reject(ERROR_CODES.invalidEvent, message);
     if (!isEventType(event.type)) return invalid(`type must be one of ${EVENT_TYPES.join(', ')}`);
 
     const messageId = absentIfNull(event.messageId);
@@ -93,8 +92,15 @@ function isWellFormed(text: string): boolean {
   return !MAYBE_NOT_TEXT.test(text) || !NOT_TEXT.test(text);
 }
 
+/** Module-level rather than a closure per event: this stage runs for every event received. */
+function invalid(message: string) {
+  return reject(ERROR_CODES.invalidEvent, message);
+}
+
+const EVENT_TYPE_SET: ReadonlySet<unknown> = new Set(EVENT_TYPES);
+
 function isEventType(value: unknown): value is EventType {
-  return (EVENT_TYPES as readonly unknown[]).includes(value);
+  return EVENT_TYPE_SET.has(value);
 }
 
 function isPresent(value: unknown): boolean {

@@ -12,8 +12,10 @@ type Work = { literal: string } | { value: unknown };
  * serializeJson({ b: 1, a: [true, null] }) // '{"b":1,"a":[true,null]}'
  * serializeJson({ b: 1, a: 2 }, { sortKeys: true }) // '{"a":2,"b":1}'
  */
-export function serializeJson(value: unknown, options: { sortKeys?: boolean } = {}): string {
-  if (!options.sortKeys) {
+export function serializeJson(value: unknown, options?: { sortKeys?: boolean }): string {
+  // No `= {}` default: that would allocate an object on every call, i.e. per event ingested.
+  const sortKeys = options?.sortKeys === true;
+  if (!sortKeys) {
     // Fast path (several times faster on ordinary events); only absurd nesting overflows it.
     try {
       return JSON.stringify(value) ?? 'null';
@@ -42,7 +44,7 @@ export function serializeJson(value: unknown, options: { sortKeys?: boolean } = 
     } else if (current !== null && typeof current === 'object') {
       const record = current as Record<string, unknown>;
       const keys = Object.keys(record).filter((key) => !isSkipped(record[key]));
-      if (options.sortKeys) keys.sort();
+      if (sortKeys) keys.sort();
       work.push({ literal: '}' });
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i] as string;

@@ -1,0 +1,54 @@
+import type { ConsentContext } from '@cairn/protocol';
+import { CairnError } from '../core/cairn-error.js';
+import type { Consent } from './consent.js';
+
+/** An event on its way out of the tracker: all the gate touches is its consent stamp. */
+export type CapturedEvent = { consent?: ConsentContext };
+
+/**
+ * Where consent decides what happens to a captured event: stamped with the consent in force
+ * and passed to `send` when its category is granted, dropped when it is denied, held in this
+ * page's memory while undecided. Held events never reach the queue (so nothing about an
+ * undecided visitor is written to IndexedDB); `release()`, run after every consent change,
+ * sends those now granted, re-stamped with the granting decision, and drops those now denied.
+ * Past `limit` held events the oldest go (reported, `events_dropped`); an event `send` throws
+ * on at release (too large) is reported and dropped.
+ *
+ * @example
+ * const gate = createConsentGate(consent, send, 1000, report);
+ * gate.capture(event, consent.categoryOf('Product Added'));
+ * consent.listen(gate.release);
+ */
+export function createConsentGate<Event extends CapturedEvent>(
+  consent: Consent,
+  send: (event: Event) => void,
+  limit: number,
+  report: (error: unknown) => void,
+) {
+  let held: [Event, string][] = [];
+  const pass = (event: Event, category: string) => {
+    const allowed = consent.allows(category);
+    if (allowed) {
+      event.consent = consent.stamp();
+      send(event);
+    }
+    return allowed;
+  };
+  return {
+    capture(event: Event, category: string) {
+      if (pass(event, category) == undefined && held.push([event, category]) > limit) {
+        held.shift();
+        report(new CairnError('events_dropped', 'consent undecided', 0, 1));
+      }
+    },
+    release() {
+      held = held.filter((entry) => {
+        try {
+          return pass(...entry) == undefined;
+        } catch (error) {
+          report(error);
+        }
+      });
+    },
+  };
+}
