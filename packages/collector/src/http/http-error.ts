@@ -37,8 +37,11 @@ export function httpError(
   return new HTTPException(status, { message, res: errorResponse(status, code, message, headers) });
 }
 
-/** Codes for HTTPExceptions raised by Hono itself (they carry no JSON response). */
-const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+/**
+ * The error code each status stands for: names HTTPExceptions raised by Hono itself (they
+ * carry no JSON response) and labels request outcomes in the metrics.
+ */
+export const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   400: ERROR_CODES.invalidBody,
   401: ERROR_CODES.unauthorized,
   403: ERROR_CODES.originNotAllowed,

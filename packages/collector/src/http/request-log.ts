@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
-import { ERROR_CODES } from '@cairn/protocol';
 import type { Logger } from '../logger.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { CollectorEnv } from './collector-env.js';
+import { CODE_BY_STATUS } from './http-error.js';
 
 // Route labels are a closed set: a label per path an attacker makes up would grow the
 // metrics registry without bound.
@@ -11,18 +11,6 @@ const ROUTES = new Set([
   '/healthz', '/readyz', '/metrics',
   '/admin/export', '/admin/erase', '/admin/stats', '/admin/replay', '/admin/quarantine', '/admin/plan', '/admin/plan/reload',
 ]);
-
-const OUTCOME_BY_STATUS: Partial<Record<number, string>> = {
-  200: 'ok',
-  400: ERROR_CODES.invalidBody,
-  401: ERROR_CODES.unauthorized,
-  403: ERROR_CODES.originNotAllowed,
-  404: ERROR_CODES.notFound,
-  413: ERROR_CODES.payloadTooLarge,
-  415: ERROR_CODES.unsupportedEncoding,
-  429: ERROR_CODES.rateLimited,
-  503: ERROR_CODES.storageUnavailable,
-};
 
 /**
  * One info line per request — `{msg: 'request', method, path, status, ms, source?, events?}`,
@@ -46,7 +34,7 @@ export function createRequestLog(logger: Logger, metrics: CollectorMetrics, now:
     const events = ingested ? ingested.accepted + ingested.duplicates + ingested.rejected.length : undefined;
     if (route.startsWith('/v1/') && c.req.method === 'POST') {
       const sourceLabel = source ?? 'unknown';
-      metrics.ingestRequests.inc({ source: sourceLabel, outcome: OUTCOME_BY_STATUS[status] ?? String(status) });
+      metrics.ingestRequests.inc({ source: sourceLabel, outcome: (status === 200 ? 'ok' : CODE_BY_STATUS[status]) ?? String(status) });
       metrics.ingestSeconds.observe(ms / 1000);
       if (status === 429) metrics.rateLimited.inc({ scope: source === undefined ? 'ip' : 'source' });
       if (ingested && events !== undefined) {
