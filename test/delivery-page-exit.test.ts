@@ -1,36 +1,22 @@
 // Issue #3 proof 2 in real Chromium against the real collector CLI: an event tracked right
 // before navigating to a page without the SDK is delivered by the page-exit keepalive send.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../scripts/chromium.mjs';
+import { describe, expect, it } from 'vitest';
 import { recordPage } from './helpers/page-recorder.js';
-import { labels, startRig, type DeliveryRig } from './delivery/harness.js';
+import { labels, useDeliveryRigs } from './delivery/harness.js';
 
 type CairnWindow = { cairn: { track(event: string, properties?: object): void; flush?: unknown } };
 
-let browser: Browser;
-let rig: DeliveryRig | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await rig?.dispose();
-  rig = undefined;
-});
+const rigs = useDeliveryRigs();
 
 describe('page exit', () => {
   it('2. stores an event tracked just before `location.href = otherPage`, 10 times out of 10', async () => {
-    rig = await startRig(browser);
+    const rig = await rigs.start();
     const { site, proxy } = rig;
     const reports: string[] = [];
     for (let i = 0; i < 10; i++) {
       // A fresh profile each time: no later page load finds the event in IndexedDB, so the
       // keepalive send on the way out is its only way to the collector.
-      const context = await browser.newContext();
+      const context = await rigs.browser().newContext();
       try {
         const page = await context.newPage();
         const recorder = recordPage(page);

@@ -1,33 +1,19 @@
 // Issue #3 proofs 1, 3, 4 and 6 in real Chromium against the real collector CLI, faults
 // injected by a proxy in front of it; counts read from the collector's SQLite file.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../scripts/chromium.mjs';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from './helpers/events-db.js';
-import { labels, loggedTotal, startRig, type DeliveryRig } from './delivery/harness.js';
+import { labels, loggedTotal, useDeliveryRigs } from './delivery/harness.js';
 
 type CairnWindow = { cairn: { flush(): Promise<void> } };
 const loaded = () => typeof (window as unknown as CairnWindow).cairn.flush == 'function';
 const flush = () => (window as unknown as CairnWindow).cairn.flush();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let browser: Browser;
-let rig: DeliveryRig | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await rig?.dispose();
-  rig = undefined;
-});
+const rigs = useDeliveryRigs();
 
 describe('delivery through failures', () => {
   it('1. stores 20 events tracked while the collector was unreachable, after a reload, once each', async () => {
-    rig = await startRig(browser);
+    const rig = await rigs.start();
     const { proxy } = rig;
     proxy.rule = () => 'refuse';
     const tab = await rig.openTab();
@@ -48,7 +34,7 @@ describe('delivery through failures', () => {
   });
 
   it('3. stores all 50 events once when the collector answers 500 to the first attempt of every batch', async () => {
-    rig = await startRig(browser);
+    const rig = await rigs.start();
     const { proxy } = rig;
     proxy.rule = (request) => (request.attempt == 0 ? { status: 500 } : 'forward');
     const tab = await rig.openTab();
@@ -69,7 +55,7 @@ describe('delivery through failures', () => {
   });
 
   it('4. stores every event exactly once when the connection is cut after the collector committed', async () => {
-    rig = await startRig(browser);
+    const rig = await rigs.start();
     const { proxy } = rig;
     // Twice: Chromium itself resends a POST once when a reused keep-alive connection drops
     // without an answer; the second cut reaches the page, whose SDK then retries.
@@ -98,7 +84,7 @@ describe('delivery through failures', () => {
   });
 
   it('6. sends nothing for 2 s after a 429 with Retry-After: 2', async () => {
-    rig = await startRig(browser);
+    const rig = await rigs.start();
     const { proxy } = rig;
     proxy.rule = () => (proxy.requests.length == 0 ? { status: 429, headers: { 'retry-after': '2' } } : 'forward');
     const tab = await rig.openTab();

@@ -1,29 +1,15 @@
 // Issue #3 proof 5 in real Chromium against the real collector CLI: two tabs of one site share
 // the IndexedDB queue; one sender at a time sends it (Web Locks; where the API is missing, each
 // tab sends the events it wrote), and every event is stored exactly once.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { labels, loggedTotal, startRig, type DeliveryRig } from './delivery/harness.js';
+import { describe, expect, it } from 'vitest';
+import { labels, loggedTotal, useDeliveryRigs } from './delivery/harness.js';
 import type { ProxiedRequest } from './delivery/fault-proxy.js';
 
 type CairnWindow = { cairn: { flush(): Promise<void> } };
 const flush = () => (window as unknown as CairnWindow).cairn.flush();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let browser: Browser;
-let rig: DeliveryRig | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await rig?.dispose();
-  rig = undefined;
-});
+const rigs = useDeliveryRigs();
 
 /** Pairs of requests in flight at the same time that carried a common event. */
 function concurrentRepeats(requests: ProxiedRequest[]) {
@@ -42,7 +28,7 @@ describe.each([
   ['each tab its own events (no Web Locks API)', false],
 ])('two tabs, one sender: %s', (_name, webLocks) => {
   it('5. stores every event of two tabs tracking at the same time exactly once', async () => {
-    rig = await startRig(browser, { webLocks });
+    const rig = await rigs.start({ webLocks });
     const [a, b] = [await rig.openTab(), await rig.openTab()];
     const hasLocks = await a.page.evaluate(() => 'locks' in navigator);
     expect(hasLocks).toBe(webLocks);

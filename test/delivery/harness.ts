@@ -1,5 +1,7 @@
 import type { WireEvent } from '@cairn/protocol';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server.mjs';
 import { openEventsDb, waitFor, type EventsDb } from '../helpers/events-db.js';
 import { recordPage, type PageRecorder } from '../helpers/page-recorder.js';
@@ -36,6 +38,29 @@ export interface DeliveryRig {
   /** What every part saw, for failure messages. */
   diagnose(): string;
   dispose(): Promise<void>;
+}
+
+/**
+ * Registers a suite's lifecycle: one Chromium for the file, and each test's rig disposed after
+ * the test, so a failing test never leaks a collector, proxy or server into the next.
+ */
+export function useDeliveryRigs() {
+  let browser: Browser | undefined;
+  let rig: DeliveryRig | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await rig?.dispose();
+    rig = undefined;
+  });
+  return {
+    browser: (): Browser => browser!,
+    start: async (options?: { webLocks?: boolean }): Promise<DeliveryRig> => (rig = await startRig(browser!, options)),
+  };
 }
 
 /**
