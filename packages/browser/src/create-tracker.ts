@@ -6,7 +6,7 @@ import { isOnline, onOnline } from './browser/network-status.js';
 import { createPageContext } from './browser/page-context.js';
 import { createUlid } from './browser/ulid.js';
 import { createWebLock } from './browser/web-lock.js';
-import { createConsent } from './consent/consent.js';
+import { CONSENT_KEY, createConsent } from './consent/consent.js';
 import { gpcSignal } from './consent/gpc.js';
 import { createSession } from './context/session.js';
 import { systemClock } from './core/clock.js';
@@ -31,7 +31,8 @@ import type { Tracker, TrackerOptions } from './core/types.js';
 export function createTracker(options: TrackerOptions): Tracker {
   const resolved = resolveOptions(options);
   const ids = createUlid();
-  const storage = createLocalStorage();
+  // A decision stored by another tab applies here at once (see Consent.reload).
+  const storage = createLocalStorage((key) => key == CONSENT_KEY && consent.reload());
   const consent = createConsent(resolved, storage);
   // The session record identifies the visitor too: it shares the identity's consent gate.
   const session = createSession(consent.storage, systemClock, ids, resolved.sessionTimeout);

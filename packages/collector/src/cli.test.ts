@@ -229,6 +229,39 @@ describe('cairn-collector CLI', { timeout: 30_000 }, () => {
     expect(broken.stderr.join('')).toMatch(/tracking plan .*plan\.json is not JSON/);
   });
 
+  it('applies the privacy settings of the config file and of --ip', async () => {
+    const config = join(dir, 'privacy.config.json');
+    writeFileSync(config, JSON.stringify({ sources: [{ name: 'shop', writeKey: 'KEY' }], privacy: { eventCategories: { 'Ad Clicked': 'marketing' } } }));
+    const db = join(dir, 'privacy.db');
+    const cli = startCli(['--port', '0', '--config', config, '--db', db, '--ip', 'drop']);
+    running.push(cli);
+    const { url } = await cli.waitFor((line) => line.msg === 'ready', 'ready');
+    const consent = { categoryPreferences: { analytics: true, marketing: false } };
+    const res = await fetch(`${url as string}/v1/batch`, {
+      method: 'POST',
+      body: JSON.stringify({
+        writeKey: 'KEY',
+        batch: [
+          // Forged or not, a stamp denying marketing refuses an event the config calls marketing.
+          { type: 'track', event: 'Ad Clicked', messageId: 'ad', userId: 'u1', context: { consent, ip: '203.0.113.77' } },
+          { type: 'track', event: 'Product Viewed', messageId: 'pv', context: { consent, ip: '203.0.113.77', locale: 'fr-FR' } },
+        ],
+      }),
+    });
+    expect(await res.json()).toMatchObject({ accepted: 1, rejected: [{ messageId: 'ad', code: 'consent_denied' }] });
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    const reader = new Database(db, { readonly: true });
+    const rows = reader.prepare('SELECT message_id, raw, normalized FROM events').all() as { message_id: string; raw: string; normalized: string | null }[];
+    expect(rows.map((row) => row.message_id)).toEqual(['pv']);
+    expect(JSON.parse(rows[0]?.raw ?? '{}').context).toEqual({ consent, locale: 'fr-FR' });
+    expect(rows[0]?.normalized).toBeNull();
+    const quarantined = reader.prepare('SELECT code, raw FROM quarantine').all() as { code: string; raw: string }[];
+    expect(quarantined).toEqual([{ code: 'consent_denied', raw: expect.not.stringContaining('u1') }]);
+    expect(JSON.stringify(quarantined)).not.toContain('203.0.113');
+    reader.close();
+  });
+
   it.each([
     ['--production without a key or admin token', ['--production'], /refusing to start in production/],
     ['a --database-url that is not PostgreSQL', ['--database-url', 'mysql://db/cairn'], /postgres:\/\/ or postgresql:\/\/ URL/],

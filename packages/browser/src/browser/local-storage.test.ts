@@ -38,6 +38,14 @@ describe('createLocalStorage', () => {
     expect(storage.get('cairn:aid')).toBeNull();
   });
 
+  it('tells `changed` which key another tab wrote, once the cache holds the new value', () => {
+    const seen: [string, string | null | undefined][] = [];
+    const storage = createLocalStorage((key) => seen.push([key, storage.get(key)]));
+    dispatchEvent(new StorageEvent('storage', { key: 'cairn:consent', newValue: '{"analytics":false}' }));
+    dispatchEvent(new StorageEvent('storage', { key: null }));
+    expect(seen).toEqual([['cairn:consent', '{"analytics":false}']]);
+  });
+
   it('keeps values in memory where localStorage throws (storage blocked)', () => {
     const blocked = () => {
       throw new DOMException('The operation is insecure.', 'SecurityError');

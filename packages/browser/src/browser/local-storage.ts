@@ -7,18 +7,22 @@ import { inBrowser } from './in-browser.js';
  * when another tab writes, keeps the cache current (identify() or reset() in another tab
  * applies here too). Nothing is touched before the first call (SSR-safe). Where localStorage
  * is blocked (Safari with all cookies blocked throws on access) or full, values live in
- * memory for this page.
+ * memory for this page. `changed` hears of each key another tab wrote, after the cache took it
+ * (a consent decision made in another tab applies here at once).
  *
  * @example
- * createLocalStorage().get('cairn:aid');
+ * createLocalStorage((key) => key == 'cairn:consent' && consent.reload()).get('cairn:aid');
  */
-export function createLocalStorage(): KeyValueStorage {
+export function createLocalStorage(changed?: (key: string) => void): KeyValueStorage {
   let cache: Record<string, string | null> = {};
   if (inBrowser()) {
     addEventListener('storage', (event) => {
       // A null key is localStorage.clear() in the other tab.
       if (event.key == null) cache = {};
-      else cache[event.key] = event.newValue;
+      else {
+        cache[event.key] = event.newValue;
+        changed?.(event.key);
+      }
     });
   }
   return {

@@ -74,6 +74,32 @@ describe('createConsent', () => {
     expect(listener).toHaveBeenCalledWith({ necessary: true, analytics: true, marketing: false }, 'consent-mode');
   });
 
+  it('takes a decision another tab stored: listeners hear it with source `tab`, identifiers follow', () => {
+    // Two tabs share localStorage; this one only sees what the other stored when told (reload).
+    const storage = createMemoryStorage();
+    const here = createConsent({ consent: 'required' }, storage);
+    const there = createConsent({ consent: 'required' }, storage);
+    const listener = vi.fn();
+    here.listen(listener);
+    here.storage.set('cairn:aid', 'here-aid');
+    there.storage.set('cairn:aid', 'there-aid');
+    there.apply({ analytics: true });
+    expect(storage.get('cairn:aid')).toBe('there-aid');
+    expect(here.allows('analytics')).toBeUndefined();
+    here.reload();
+    expect(here.allows('analytics')).toBe(true);
+    expect(listener).toHaveBeenCalledWith({ necessary: true, analytics: true, marketing: false }, 'tab');
+    // The tab that granted stored its ids first: this one adopts them rather than overwrite.
+    expect(here.storage.get('cairn:aid')).toBe('there-aid');
+    expect(here.stamp()).toEqual({ categoryPreferences: { necessary: true, analytics: true, marketing: false } });
+
+    there.apply({ analytics: false });
+    here.reload();
+    expect(here.allows('analytics')).toBe(false);
+    expect(storage.get('cairn:aid')).toBeUndefined();
+    expect(listener).toHaveBeenLastCalledWith({ necessary: true, analytics: false, marketing: false }, 'tab');
+  });
+
   it('reads a corrupt stored record as undecided', () => {
     const storage = createMemoryStorage();
     storage.set('cairn:consent', '{not json');

@@ -8,7 +8,8 @@ export type ConsentPreferences = Record<string, boolean>;
 
 /**
  * Receives the preferences in force after every change, and what changed them: `api`
- * (setConsent), `gpc`, `tcf`, `consent-mode`, or a name of your own.
+ * (setConsent), `tab` (a decision made in another tab of the site), `gpc`, `tcf`,
+ * `consent-mode`, or a name of your own.
  */
 export type ConsentListener = (preferences: ConsentPreferences, source: string) => void;
 
@@ -46,7 +47,7 @@ export interface ConsentOptions {
 }
 
 /** Where the visitor's own decisions are kept (no identifier: a choice is not a person). */
-const KEY = 'cairn:consent';
+export const CONSENT_KEY = 'cairn:consent';
 
 export type Consent = ReturnType<typeof createConsent>;
 
@@ -64,7 +65,7 @@ export type Consent = ReturnType<typeof createConsent>;
  * consent.snapshot();                     // { necessary: true, analytics: true, marketing: false }
  */
 export function createConsent(options: ConsentOptions, storage: KeyValueStorage) {
-  const decided = readJson(storage, KEY) as ConsentPreferences;
+  let decided = readJson(storage, CONSENT_KEY) as ConsentPreferences;
   const defaults: ConsentPreferences = {};
   const listeners: ConsentListener[] = [];
   const required = options.consent == 'required';
@@ -94,6 +95,10 @@ export function createConsent(options: ConsentOptions, storage: KeyValueStorage)
     stamp = required || Object.keys({ ...decided, ...defaults })[0] ? { categoryPreferences: snapshot() } : undefined;
   };
   update();
+  const changed = (source: string) => {
+    update();
+    for (const listener of listeners) listener(snapshot(), source);
+  };
 
   return {
     storage: ids as KeyValueStorage,
@@ -116,9 +121,17 @@ export function createConsent(options: ConsentOptions, storage: KeyValueStorage)
       for (const category in preferences) {
         if (typeof preferences[category] == 'boolean') (source == 'gpc' ? defaults : decided)[category] = preferences[category]!;
       }
-      storage.set(KEY, JSON.stringify(decided));
-      update();
-      for (const listener of listeners) listener(snapshot(), source);
+      storage.set(CONSENT_KEY, JSON.stringify(decided));
+      changed(source);
+    },
+    /**
+     * Takes the decisions another tab stored (source `tab`): a visitor who says no in one tab
+     * is not tracked on in the others until their next page load, and their held and queued
+     * events follow the new decision there too.
+     */
+    reload() {
+      decided = readJson(storage, CONSENT_KEY) as ConsentPreferences;
+      changed('tab');
     },
     /** Registers a listener of every change (a throwing one throws from `apply`). */
     listen: (listener: ConsentListener) => void listeners.push(listener),

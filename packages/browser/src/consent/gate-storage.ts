@@ -9,7 +9,8 @@ const IDENTIFYING = ['cairn:aid', 'cairn:uid', 'cairn:session'];
  * visitor who has not decided, or said no, leaves nothing that recognises them next time.
  * `sync()` applies a change, and runs once at the start: a grant writes the page's values
  * out; anything else deletes the stored ones, so after a denial the page goes on under new
- * ids that end with it (a userId included: identify again after a new grant).
+ * ids that end with it (a userId included: identify again after a new grant). After a grant
+ * another tab made, the ids it stored are kept and this page's own are dropped.
  *
  * @example
  * const ids = gateStorage(createLocalStorage(), () => consent.allows('analytics'));
@@ -28,7 +29,8 @@ export function gateStorage(storage: KeyValueStorage, persist: () => boolean | u
       for (const key of IDENTIFYING) {
         if (!persist()) storage.set(key);
         else if (key in memory) {
-          storage.set(key, memory[key]);
+          // A grant made in another tab: the ids that tab stored win, so the tabs share one.
+          if (storage.get(key) == null) storage.set(key, memory[key]);
           delete memory[key];
         }
       }

@@ -1,3 +1,4 @@
+import { IP_MODES, type IpMode } from '../privacy/ip.js';
 import type { SourceConfig } from '../source-config.js';
 
 /**
@@ -30,10 +31,19 @@ export interface FileConfig {
     sourceRateLimit?: number;
     maxQueuedEvents?: number;
   };
+  /** `createCollector({ privacy })`: IP handling and consent categories (docs/privacy.md). */
+  privacy?: {
+    ip?: IpMode;
+    recordIp?: boolean;
+    /** Consent category per track event name or call type where the tracking plan declares none. */
+    eventCategories?: Record<string, string>;
+  };
 }
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 const requestRate = { type: 'integer', minimum: 0, maximum: 1_000_000 } as const;
+// 64: the consent stage keeps stamp keys up to that length in a refused event's quarantine row.
+const categoryName = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
 /** JSON Schema of one source, shared by the file's `sources` and `CAIRN_SOURCES`. */
 export const SOURCE_SCHEMA = {
@@ -87,6 +97,19 @@ export const CONFIG_SCHEMA = {
         rateLimitBurst: { type: 'integer', minimum: 1, maximum: 10_000_000 },
         sourceRateLimit: requestRate,
         maxQueuedEvents: { type: 'integer', minimum: 100, maximum: 10_000_000 },
+      },
+    },
+    privacy: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ip: { enum: IP_MODES },
+        recordIp: { type: 'boolean' },
+        eventCategories: {
+          type: 'object',
+          propertyNames: { type: 'string', minLength: 1 },
+          additionalProperties: categoryName,
+        },
       },
     },
   },

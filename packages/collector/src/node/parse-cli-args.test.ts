@@ -25,7 +25,7 @@ describe('parseCliArgs', () => {
         '--allowed-origin', 'https://b.example', '--admin-token', 'T', '--metrics-token', 'M', '--rate-limit', '0',
         '--rate-limit-burst', '5', '--source-rate-limit', '200', '--max-queued-events', '5000',
         '--sqlite-synchronous', 'normal', '--sqlite-worker', 'true', '--retention-days', '30', '--trust-proxy', 'true',
-        '--tracking-plan', 'plan.json', '--shutdown-timeout', '3', '--production', '-h',
+        '--tracking-plan', 'plan.json', '--shutdown-timeout', '3', '--ip', 'drop', '--record-ip', 'true', '--production', '-h',
       ],
       {},
     );
@@ -46,6 +46,7 @@ describe('parseCliArgs', () => {
         shutdownTimeoutSeconds: 3,
         storage: { db: '/tmp/x.db', databaseUrl: 'postgres://h/db', synchronous: 'normal', sqliteWorker: true, retentionDays: 30 },
         limits: { rateLimit: 0, rateLimitBurst: 5, sourceRateLimit: 200, maxQueuedEvents: 5000 },
+        privacy: { ip: 'drop', recordIp: true },
       },
     });
   });
@@ -101,6 +102,8 @@ describe('parseCliArgs', () => {
     [['--rate-limit', '1.5'], /--rate-limit \(limits.rateLimit\): must be an integer/],
     [['--sqlite-synchronous', 'off'], /must be one of "full", "normal"/],
     [['--trust-proxy', 'yes'], /--trust-proxy \(trustProxy\): must be a boolean or an integer/],
+    [['--ip', 'hash'], /--ip \(privacy\.ip\): must be one of "truncate", "drop", "full"/],
+    [['--record-ip', 'maybe'], /--record-ip \(privacy\.recordIp\): must be a boolean/],
     [['--unknown'], /--unknown/],
     [['positional'], /positional/],
     [['--write-key'], /--write-key/],
@@ -110,6 +113,11 @@ describe('parseCliArgs', () => {
 
   it('names the environment variable when the bad value came from it', () => {
     expect(() => parseCliArgs([], { CAIRN_RATE_LIMIT: 'lots' })).toThrow(/CAIRN_RATE_LIMIT \(limits.rateLimit\): must be an integer/);
+    expect(() => parseCliArgs([], { CAIRN_IP: 'anonymize' })).toThrow(/CAIRN_IP \(privacy\.ip\): must be one of/);
+  });
+
+  it('reads the IP settings from CAIRN_IP and CAIRN_RECORD_IP', () => {
+    expect(parseCliArgs([], { CAIRN_IP: 'full', CAIRN_RECORD_IP: 'true' }).settings).toEqual({ privacy: { ip: 'full', recordIp: true } });
   });
 
   it('documents every flag and its variable in --help', () => {

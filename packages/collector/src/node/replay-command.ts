@@ -20,7 +20,7 @@ Options:
   --db PATH              SQLite file (env CAIRN_DB; default ./cairn.db)
   --database-url URL     PostgreSQL instead of SQLite (env DATABASE_URL)
   --tracking-plan PATH   The (fixed) tracking plan (env CAIRN_TRACKING_PLAN)
-  --config PATH          Read storage and trackingPlan from cairn.config.json (env CAIRN_CONFIG)
+  --config PATH          Read storage, trackingPlan and privacy from cairn.config.json (env CAIRN_CONFIG)
   --source NAME          Only this source's quarantine
   -h, --help             This help
 `;
@@ -72,7 +72,9 @@ export async function runReplayCommand(
     databaseUrl: text('database-url') ?? env.DATABASE_URL ?? config.storage?.databaseUrl,
   });
   try {
-    const stages = createIngestStages({ plan: createPlanHolder(plan) });
+    // The config file's privacy settings too: the consent categories decide again whether a
+    // refused event (kept without its content) may be stored.
+    const stages = createIngestStages({ plan: createPlanHolder(plan), ...(config.privacy ? { privacy: config.privacy } : {}) });
     const source = text('source');
     const report = await replayQuarantine({ store, stages, ...(source ? { source } : {}) });
     logger.info('replay', { ...report, source: source ?? null, trackingPlan: planPath ?? null });

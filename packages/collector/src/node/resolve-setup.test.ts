@@ -37,6 +37,7 @@ describe('resolveSetup', () => {
       maxQueuedEvents: 20_000,
       retentionDays: 0,
       trackingPlanPath: undefined,
+      privacy: { ip: 'truncate', recordIp: false },
       shutdownTimeoutMs: 10_000,
       warnings: [
         { msg: expect.stringContaining('development mode'), fields: expect.objectContaining({ writeKey: 'cairn-dev' }) },
@@ -68,6 +69,7 @@ describe('resolveSetup', () => {
       shutdownTimeoutSeconds: 30,
       storage: { db: 'data/cairn.db', synchronous: 'normal', sqliteWorker: true, retentionDays: 395 },
       limits: { rateLimit: 20, rateLimitBurst: 100, sourceRateLimit: 1000, maxQueuedEvents: 50_000 },
+      privacy: { ip: 'drop', recordIp: true, eventCategories: { 'Ad Clicked': 'marketing', page: 'necessary' } },
     });
     const result = await setup(['--config', path, '--production']);
     expect(result).toMatchObject({
@@ -86,6 +88,7 @@ describe('resolveSetup', () => {
       maxQueuedEvents: 50_000,
       retentionDays: 395,
       trackingPlanPath: join(dir, 'plans/plan.json'),
+      privacy: { ip: 'drop', recordIp: true, eventCategories: { 'Ad Clicked': 'marketing', page: 'necessary' } },
       shutdownTimeoutMs: 30_000,
     });
     expect(result.sources.map((s) => s.name)).toEqual(['shop', 'api']);
@@ -103,6 +106,12 @@ describe('resolveSetup', () => {
       sourceRateLimit: 7,
       sources: [{ name: 'env', writeKey: 'ek' }],
     });
+  });
+
+  it('lets --ip and --record-ip override the file, keeping its eventCategories', async () => {
+    const path = configFile({ sources, privacy: { ip: 'full', recordIp: true, eventCategories: { 'Ad Clicked': 'marketing' } } });
+    const result = await setup(['--config', path, '--ip', 'drop'], { CAIRN_RECORD_IP: 'false' });
+    expect(result.privacy).toEqual({ ip: 'drop', recordIp: false, eventCategories: { 'Ad Clicked': 'marketing' } });
   });
 
   it('takes sources from CAIRN_SOURCES alone, and production from the file', async () => {
@@ -139,6 +148,12 @@ describe('resolveSetup', () => {
     ['a negative rate', { sources, limits: { rateLimit: -1 } }, /limits\.rateLimit: must be >= 0/],
     ['an unknown synchronous mode', { sources, storage: { synchronous: 'off' } }, /storage\.synchronous: must be one of "full", "normal"/],
     ['a port as a string', { sources, port: '8787' }, /port: must be an integer/],
+    ['an unknown IP mode', { sources, privacy: { ip: 'hash' } }, /privacy\.ip: must be one of "truncate", "drop", "full"/],
+    ['recordIp as a string', { sources, privacy: { recordIp: 'yes' } }, /privacy\.recordIp: must be a boolean/],
+    ['a category that is not a string', { sources, privacy: { eventCategories: { 'Ad Clicked': true } } }, /privacy\.eventCategories\.Ad Clicked: must be a string/],
+    ['an empty category', { sources, privacy: { eventCategories: { page: '' } } }, /privacy\.eventCategories\.page: must NOT have fewer than 1 characters/],
+    ['eventCategories as a list', { sources, privacy: { eventCategories: ['marketing'] } }, /privacy\.eventCategories: must be an object/],
+    ['a misspelt privacy key', { sources, privacy: { eventCategory: {} } }, /privacy\.eventCategory: is not a known setting/],
   ])('names the fault in a config file with %s', async (_label, content, message) => {
     const path = configFile(content);
     const failure = setup(['--config', path]);

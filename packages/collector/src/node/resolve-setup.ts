@@ -1,5 +1,6 @@
 import { CollectorError } from '../collector-error.js';
 import type { LogFields } from '../logger.js';
+import type { PrivacyOptions } from '../privacy/privacy-stages.js';
 import type { SourceConfig } from '../source-config.js';
 import { loadConfig, type FileConfig } from './load-config.js';
 import type { CliArgs } from './parse-cli-args.js';
@@ -43,6 +44,8 @@ export interface Setup {
   /** 0 = keep events forever. */
   retentionDays: number;
   trackingPlanPath: string | undefined;
+  /** `createCollector({ privacy })`; `eventCategories` only from the config file. */
+  privacy: Required<Pick<PrivacyOptions, 'ip' | 'recordIp'>> & Pick<PrivacyOptions, 'eventCategories'>;
   shutdownTimeoutMs: number;
   warnings: { msg: string; fields: LogFields }[];
 }
@@ -99,6 +102,11 @@ export async function resolveSetup(
     maxQueuedEvents: merged.limits?.maxQueuedEvents ?? DEFAULTS.maxQueuedEvents,
     retentionDays: merged.storage?.retentionDays ?? 0,
     trackingPlanPath: merged.trackingPlan,
+    privacy: {
+      ip: merged.privacy?.ip ?? 'truncate',
+      recordIp: merged.privacy?.recordIp ?? false,
+      ...(merged.privacy?.eventCategories === undefined ? {} : { eventCategories: merged.privacy.eventCategories }),
+    },
     shutdownTimeoutMs: (merged.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds) * 1000,
     warnings: [],
   };
@@ -106,13 +114,14 @@ export async function resolveSetup(
   return setup;
 }
 
-/** File settings overlaid by flag/env settings, one level deep for `storage` and `limits`. */
+/** File settings overlaid by flag/env settings, one level deep for `storage`, `limits` and `privacy`. */
 function mergeSettings(file: FileConfig, given: FileConfig): FileConfig {
   return {
     ...file,
     ...given,
     storage: { ...file.storage, ...given.storage },
     limits: { ...file.limits, ...given.limits },
+    privacy: { ...file.privacy, ...given.privacy },
   };
 }
 

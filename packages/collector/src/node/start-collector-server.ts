@@ -65,6 +65,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     sourceRateLimit: setup.sourceRateLimit,
     clientIp: (c) => clientIp(c, setup.trustProxyHops),
     beforeMetricsScrape: processMetrics.update,
+    privacy: setup.privacy,
     ...(plan === undefined ? {} : { plan }),
   });
   const stopPlanReload = plan === undefined ? () => undefined : reloadPlanOnSignal(plan, logger);
