@@ -40,7 +40,7 @@ export default defineConfig([
         // it knows alone anyway). ~60 bytes gzip.
         properties: {
           regex:
-            /^(queue|transport|clock|ids|lock|storage|onPageExit|onOnline|online|enqueue|bytes|setUserId|auto|purge|allows|stamp|categoryOf|keeps|sync|snapshot|listen|release|capture|reload)$/,
+            /^(queue|transport|clock|ids|lock|storage|onPageExit|onOnline|online|enqueue|bytes|setUserId|auto|purge|allows|stamp|categoryOf|keeps|sync|snapshot|listen|release|capture|reload|send|report|identity|limits)$/,
         },
       },
       format: { comments: false },

@@ -48,7 +48,7 @@ export interface ConsentRig {
 /**
  * The real collector CLI (admin token set) behind a recording proxy, a consent test page from
  * `site/` served from another origin, in a fresh browser profile. `init` runs in the page before
- * any of its scripts (a GPC browser, a CMP).
+ * any of its scripts (a GPC browser, a CMP); `files` serves more scripts (URL glob → file).
  *
  * @example
  * const rig = await startConsentRig(browser, '/required.html');
@@ -58,6 +58,7 @@ export async function startConsentRig(
   browser: Browser,
   path: string,
   init: { script?: () => void; path?: string }[] = [],
+  files: Record<string, string> = {},
 ): Promise<ConsentRig> {
   const dir = await mkdtemp(join(tmpdir(), 'cairn-consent-'));
   const dbPath = join(dir, 'cairn.db');
@@ -73,7 +74,9 @@ export async function startConsentRig(
   const site = await startStaticServer({ root: SITE, sdkPath: SDK_BUNDLE, endpoint: proxy.url, writeKey: WRITE_KEY });
   const context = await browser.newContext();
   // The static server serves cairn.js only; the add-on comes from the same build.
-  await context.route('**/cairn-consent.js', (route) => route.fulfill({ path: CONSENT_ADD_ON, contentType: 'text/javascript' }));
+  for (const [glob, path] of Object.entries({ '**/cairn-consent.js': CONSENT_ADD_ON, ...files })) {
+    await context.route(glob, (route) => route.fulfill({ path, contentType: 'text/javascript' }));
+  }
   for (const item of init) await context.addInitScript(item.script ?? { path: item.path });
   const db = openEventsDb(dbPath);
   const page = await context.newPage();

@@ -24,6 +24,7 @@ export {
   type ConsentSignal,
 } from './consent/consent.js';
 export { gpcSignal } from './consent/gpc.js';
+export { holdIn, type HoldDeps, type UndecidedHold } from './consent/hold-in.js';
 export { tcfSignal, TCF_PURPOSES, type TcData, type TcfApi } from './consent/tcf.js';
 export { consentModeSignal, CONSENT_MODE_STATES } from './consent/consent-mode.js';
 export type {

@@ -10,9 +10,11 @@ export type CapturedEvent = { consent?: ConsentContext };
  * and passed to `send` when its category is granted, dropped when it is denied, held in this
  * page's memory while undecided. Held events never reach the queue (so nothing about an
  * undecided visitor is written to IndexedDB); `release()`, run after every consent change,
- * sends those now granted, re-stamped with the granting decision, and drops those now denied.
+ * sends those now granted, re-stamped with the granting decision (`send`'s `held` is true),
+ * and drops those now denied.
  * Past `limit` held events the oldest go (reported, `events_dropped`); an event `send` throws
- * on at release (too large) is reported and dropped.
+ * on at release (too large) is reported and dropped. With `hold` (the `holdUndecided` option)
+ * undecided events go there instead, and it releases them.
  *
  * @example
  * const gate = createConsentGate(consent, send, 1000, report);
@@ -21,22 +23,25 @@ export type CapturedEvent = { consent?: ConsentContext };
  */
 export function createConsentGate<Event extends CapturedEvent>(
   consent: Consent,
-  send: (event: Event) => void,
+  send: (event: Event, held?: boolean) => void,
   limit: number,
   report: (error: unknown) => void,
+  hold?: (event: Event) => void,
 ) {
   let held: [Event, string][] = [];
-  const pass = (event: Event, category: string) => {
+  const pass = (event: Event, category: string, held?: boolean) => {
     const allowed = consent.allows(category);
     if (allowed) {
       event.consent = consent.stamp();
-      send(event);
+      send(event, held);
     }
     return allowed;
   };
   return {
     capture(event: Event, category: string) {
-      if (pass(event, category) == undefined && held.push([event, category]) > limit) {
+      if (pass(event, category) != undefined) return;
+      if (hold) hold(event);
+      else if (held.push([event, category]) > limit) {
         held.shift();
         report(new CairnError('events_dropped', 'consent undecided', 0, 1));
       }
@@ -44,7 +49,7 @@ export function createConsentGate<Event extends CapturedEvent>(
     release() {
       held = held.filter((entry) => {
         try {
-          return pass(...entry) == undefined;
+          return pass(...entry, true) == undefined;
         } catch (error) {
           report(error);
         }

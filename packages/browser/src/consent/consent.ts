@@ -2,6 +2,7 @@ import { DEFAULT_CONSENT_CATEGORIES, DEFAULT_EVENT_CATEGORY, NECESSARY_CATEGORY,
 import { readJson } from '../context/stored-json.js';
 import type { KeyValueStorage } from '../core/types.js';
 import { gateStorage } from './gate-storage.js';
+import type { HoldDeps, UndecidedHold } from './hold-in.js';
 
 /** Consent per category, Segment's `categoryPreferences`: `{ analytics: true, marketing: false }`. */
 export type ConsentPreferences = Record<string, boolean>;
@@ -44,6 +45,14 @@ export interface ConsentOptions {
    * (`data-consent-signals="gpc tcf consent-mode"` picks, `"none"` turns them off).
    */
   consentSignals?: ConsentSignal[];
+  /**
+   * createTracker() only, required mode: where events captured before a decision wait. Default:
+   * the page's memory, so nothing is written before a decision (and a visitor who leaves
+   * undecided takes their events along). `holdIn(createIdbQueue('cairn-undecided'))` keeps
+   * them across page loads until the visitor decides: an identifier in storage before consent,
+   * the site's call (docs/privacy.md).
+   */
+  holdUndecided?: (deps: HoldDeps) => UndecidedHold;
 }
 
 /** Where the visitor's own decisions are kept (no identifier: a choice is not a person). */
@@ -95,8 +104,11 @@ export function createConsent(options: ConsentOptions, storage: KeyValueStorage)
     stamp = required || Object.keys({ ...decided, ...defaults })[0] ? { categoryPreferences: snapshot() } : undefined;
   };
   update();
-  const changed = (source: string) => {
+  const changed = (source: string, store?: boolean) => {
     update();
+    // After update() wrote or deleted the ids: another tab hears of them before the decision,
+    // so on a grant it adopts this tab's ids rather than overwrite them with its own.
+    if (store) storage.set(CONSENT_KEY, JSON.stringify(decided));
     for (const listener of listeners) listener(snapshot(), source);
   };
 
@@ -121,8 +133,7 @@ export function createConsent(options: ConsentOptions, storage: KeyValueStorage)
       for (const category in preferences) {
         if (typeof preferences[category] == 'boolean') (source == 'gpc' ? defaults : decided)[category] = preferences[category]!;
       }
-      storage.set(CONSENT_KEY, JSON.stringify(decided));
-      changed(source);
+      changed(source, true);
     },
     /**
      * Takes the decisions another tab stored (source `tab`): a visitor who says no in one tab

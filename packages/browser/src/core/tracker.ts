@@ -55,8 +55,8 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
   let base: Properties = {};
   let baseJson = '';
 
-  /** Serializes a captured event and queues it. */
-  function send({ messageId, json, auto: current, context, consent }: CapturedEvent) {
+  /** The whole JSON of a captured event: its own fields, then its context. */
+  function serialize({ json, auto: current, context, consent }: CapturedEvent) {
     // The consent stamp changes as rarely as the automatic context: it joins its JSON.
     if (current !== auto || consent !== stamp) {
       baseJson = JSON.stringify((base = { ...current, library, consent }));
@@ -65,7 +65,7 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
     }
     // Additions (the call's context) are merged over the automatic fields.
     const contextJson = Object.keys(context)[0] ? JSON.stringify({ ...base, ...context }) : baseJson;
-    sender.enqueue(json.slice(0, -1) + ',"context":' + contextJson + '}', messageId);
+    return json.slice(0, -1) + ',"context":' + contextJson + '}';
   }
 
   // Tracking calls never throw: bad input (an unserializable property, a bad timestamp, …)
@@ -96,11 +96,30 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
 
   // Consent stamps each event and holds, sends or drops it; a change releases the held events
   // and purges the queued ones of categories now denied.
-  const gate = createConsentGate(consent, send, resolved.maxQueueEvents, report);
+  // A held event goes out under the anonymousId in force at its release: the undecided id it
+  // was captured with was never kept, and the tab may have adopted another tab's since.
+  const send = (event: CapturedEvent, held?: boolean) => {
+    const json = serialize(event);
+    sender.enqueue(held ? json.replace(/"anonymousId":"[^"]*"/, '"anonymousId":' + JSON.stringify(identity.get().anonymousId)) : json, event.messageId);
+  };
+  // Opt-in (npm only): undecided events wait in a queue of the site's choice, not in memory.
+  const held = resolved.holdUndecided?.({
+    consent,
+    send: sender.enqueue,
+    report,
+    identity,
+    limits: resolved,
+    clock: deps.clock,
+    lock: deps.lock,
+  });
+  const gate = createConsentGate(consent, send, resolved.maxQueueEvents, report, held && ((event) => held.hold(event.messageId, serialize(event))));
   consent.listen(() => {
     gate.release();
+    held?.settle();
     sender.purge((event) => consent.keeps(event.json)).catch(report);
   });
+  // Events an earlier page held may be decided already (or expired).
+  held?.settle();
 
   const tracker: Tracker = {
     track(event, properties, opts) {
