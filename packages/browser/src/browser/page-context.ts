@@ -19,18 +19,24 @@ import { inBrowser } from './in-browser.js';
  */
 export function createPageContext(): () => EventContext {
   let last: EventContext = {};
-  let seen = '';
+  let url: string | undefined;
+  let title: string | undefined;
+  let width: number | undefined;
+  let height: number | undefined;
   let timezone: string | undefined;
   return () => {
     if (!inBrowser()) return last;
-    const { href } = location;
-    const { title } = document;
-    const now = [href, title, innerWidth, innerHeight].join('\n');
-    if (now != seen) {
-      seen = now;
+    // document.URL is the same string as location.href (pushState and hash changes update
+    // both) at a fifth of the cost in Chromium (~120 ns against ~550); compared one by one, as
+    // joining the four into one string cost another ~500 ns a call.
+    if (document.URL != url || document.title != title || innerWidth != width || innerHeight != height) {
+      url = document.URL;
+      title = document.title;
+      width = innerWidth;
+      height = innerHeight;
       const hints = (navigator as { userAgentData?: { mobile: boolean; toJSON(): object } }).userAgentData;
       last = {
-        page: { url: href, path: location.pathname, search: location.search, referrer: document.referrer, title },
+        page: { url, path: location.pathname, search: location.search, referrer: document.referrer, title },
         userAgent: navigator.userAgent,
         // A plain copy ({brands, mobile, platform}): serializing the browser's object costs µs each time.
         userAgentData: hints && hints.toJSON(),
