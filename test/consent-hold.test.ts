@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../scripts/chromium.mjs';
-import { sleep, startConsentRig, until, type ConsentRig } from './consent/consent-rig.js';
+import { countIdbRecords, sleep, startConsentRig, until, type ConsentRig } from './consent/consent-rig.js';
 
 type Cairn = {
   page(name?: string): void;
@@ -43,23 +43,7 @@ afterAll(async () => {
 });
 
 /** Records in the page's `cairn-undecided` IndexedDB database (0 if it does not exist). */
-const heldRecords = () =>
-  rig.page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('cairn-undecided');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('events')) return resolve(0);
-          const count = db.transaction('events').objectStore('events').count();
-          count.onsuccess = () => {
-            resolve(count.result);
-            db.close();
-          };
-        };
-      }),
-  );
+const heldRecords = () => countIdbRecords(rig.page, 'cairn-undecided');
 
 describe('undecided events kept in IndexedDB (opt-in), in Chromium', () => {
   it('survive a page load without reaching the collector, and leave no identifier in localStorage', async () => {

@@ -102,7 +102,7 @@ export async function startConsentRig(
     received: () => proxy.requests.flatMap((request) => request.ids),
     waitForStored: (count, event) =>
       waitFor(`${count} stored ${event ?? ''} events`, () => stored(event), (rows) => rows.length >= count, () => rig.diagnose()),
-    traces: () => page.evaluate(readTraces),
+    traces: async () => ({ ...(await page.evaluate(readStorage)), queued: await countIdbRecords(page, 'cairn') }),
     diagnose: () =>
       [
         recorder.report(),
@@ -120,33 +120,43 @@ export async function startConsentRig(
   return rig;
 }
 
-/** Runs in the page: localStorage, cookies and the size of the SDK's IndexedDB queue. */
-async function readTraces(): Promise<PageTraces> {
+/** Runs in the page: localStorage and cookies. */
+function readStorage(): Omit<PageTraces, 'queued'> {
   const stored: Record<string, string> = {};
   for (let i = 0; i < localStorage.length; i++) {
     const key = localStorage.key(i) as string;
     stored[key] = localStorage.getItem(key) as string;
   }
-  const databases = await indexedDB.databases();
-  let queued = 0;
-  if (databases.some((database) => database.name === 'cairn')) {
-    queued = await new Promise<number>((resolve, reject) => {
-      const open = indexedDB.open('cairn');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const db = open.result;
-        if (!db.objectStoreNames.contains('events')) return resolve(0);
-        const count = db.transaction('events').objectStore('events').count();
-        count.onsuccess = () => {
-          resolve(count.result);
-          db.close();
-        };
-        count.onerror = () => reject(count.error);
-      };
-    });
-  }
-  return { localStorage: stored, cookies: document.cookie, queued };
+  return { localStorage: stored, cookies: document.cookie };
 }
+
+/** Runs in the page: the records in IndexedDB database `name`'s `events` store; 0 when there is none. */
+async function countRecords(name: string): Promise<number> {
+  const databases = await indexedDB.databases();
+  if (!databases.some((database) => database.name === name)) return 0;
+  return new Promise<number>((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('events')) return resolve(0);
+      const count = db.transaction('events').objectStore('events').count();
+      count.onsuccess = () => {
+        resolve(count.result);
+        db.close();
+      };
+      count.onerror = () => reject(count.error);
+    };
+  });
+}
+
+/**
+ * Records in IndexedDB database `name` (store `events`) of `page`: the SDK's queue is `cairn`.
+ *
+ * @example
+ * await countIdbRecords(rig.page, 'cairn-undecided') // 0
+ */
+export const countIdbRecords = (page: Page, name: string) => page.evaluate(countRecords, name);
 
 /** Sends a request to the collector's admin API with the admin token. */
 export async function adminPost(rig: ConsentRig, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
