@@ -1,4 +1,3 @@
-import { byteLength } from '../core/batch-body.js';
 import { CairnError } from '../core/cairn-error.js';
 import { countOverLimits, type QueueLimits } from '../core/queue-limits.js';
 import type { Clock, Lock, Queue, QueuedEvent } from '../core/types.js';
@@ -77,7 +76,7 @@ export function holdIn(queue: Queue): (deps: HoldDeps) => UndecidedHold {
       if (done[0]) await queue.remove(done);
     };
     return {
-      hold: (id, json) => void run(() => queue.add([{ id, json, bytes: byteLength(json) }])),
+      hold: (id, json) => void run(() => queue.add([{ id, json, bytes: 0 }])),
       settle: () => run(() => (lock ? lock(true, settle) : settle())),
     };
   };

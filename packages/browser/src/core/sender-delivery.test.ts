@@ -1,7 +1,7 @@
 // The delivery rules of issue #3 on the core: queue limits, offline pause, retry cap, 413 split.
 import { describe, expect, it, vi } from 'vitest';
 import { createUlid } from '../browser/ulid.js';
-import { createFakeTransport, createTestDeps, options, queued, settle } from './test-kit.js';
+import { createFakeTransport, createTestDeps, options, queued, settle, readBody } from './test-kit.js';
 import { createTrackerCore } from './tracker.js';
 import type { Transport, TrackerDeps, TrackerOptions } from './types.js';
 
@@ -178,7 +178,7 @@ describe('413', () => {
     const statuses: number[] = [];
     // A collector whose request limit is three events' worth.
     const transport: Transport = async (url, body, keepalive) => {
-      const fits = JSON.parse(body).batch.length <= 3;
+      const fits = readBody(body).batch.length <= 3;
       statuses.push(fits ? 200 : 413);
       return fits ? collector.transport(url, body, keepalive) : { status: 413 };
     };

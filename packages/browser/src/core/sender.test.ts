@@ -1,6 +1,6 @@
 import { KEEPALIVE_BUDGET_BYTES, MAX_REQUEST_BYTES } from '@cairn/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { createFakeTransport, createTestDeps, options, queued, settle } from './test-kit.js';
+import { createFakeTransport, createTestDeps, options, queued, settle, readBody } from './test-kit.js';
 import { createTrackerCore } from './tracker.js';
 import type { TrackerDeps, TrackerOptions, TransportResponse } from './types.js';
 
@@ -260,7 +260,7 @@ describe('sender lock', () => {
         most = Math.max(most, ++inFlight);
         await new Promise((resolve) => setTimeout(resolve, 5));
         inFlight--;
-        return { status: 200, body: { accepted: JSON.parse(body).batch.length, duplicates: 0, rejected: [] } };
+        return { status: 200, body: { accepted: readBody(body).batch.length, duplicates: 0, rejected: [] } };
       },
     });
     for (let i = 0; i < 10; i++) tracker.track('E', { i });

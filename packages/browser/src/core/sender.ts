@@ -39,6 +39,13 @@ const EXIT_BUDGET = KEEPALIVE_BUDGET_BYTES - 1024;
 const ORPHAN_AGE = 30_000;
 
 const ok = (status: number) => status > 199 && status < 300;
+
+/** The newest of `events` (oldest first) whose sizes, and a comma each, fit in EXIT_BUDGET. */
+function newest(events: QueuedEvent[], size: (event: QueuedEvent) => number) {
+  let keep = events.length;
+  for (let bytes = 0; keep && (bytes += size(events[keep - 1]!) + 1) <= EXIT_BUDGET; ) keep--;
+  return events.slice(keep);
+}
 /** Where there is no lock to take, this tab just runs. */
 const unlocked: Lock = (_wait, fn) => fn();
 
@@ -80,7 +87,8 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
 
   function enqueue(json: string, id: string) {
     // Measured now only if it may be over the limit (a UTF-16 unit is at most 3 UTF-8 bytes),
-    // so the caller hears of it at once; the others are measured with their burst.
+    // so the caller hears of it at once; the others when their batch is encoded (bytes 0:
+    // not measured yet).
     const bytes = json.length * 3 > MAX_EVENT_BYTES ? byteLength(json) : 0;
     if (bytes > MAX_EVENT_BYTES) throw new CairnError('event_too_large', `${id}: ${bytes} bytes`);
     const burst = buffer;
@@ -95,14 +103,9 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     const events = buffer;
     if (events[0]) {
       buffer = [];
-      for (const event of events) {
-        event.bytes ||= byteLength(event.json);
-        if (!lock) mine.add(event.id);
-      }
-      recent = recent.concat(events);
-      let keep = recent.length;
-      for (let bytes = 0; keep && (bytes += recent[keep - 1]!.bytes) <= EXIT_BUDGET; ) keep--;
-      recent = recent.slice(keep);
+      if (!lock) for (const event of events) mine.add(event.id);
+      // By length, a lower bound of the UTF-8 size: exit() measures what it sends.
+      recent = newest(recent.concat(events), (event) => event.json.length);
       written = written.then(() => queue.add(events)).catch(report);
     }
     return written;
@@ -244,7 +247,10 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     // visibilitychange and pagehide both fire on a navigation: the second finds nothing new.
     // Sending only what came after the last exit send also keeps the keepalive requests in
     // flight together within the browser's 64 KiB.
-    const events = recent.filter((event) => event.id > exited);
+    const events = newest(
+      recent.filter((event) => event.id > exited),
+      (event) => (event.bytes ||= byteLength(event.json)),
+    );
     if (!events[0]) return;
     exited = events[events.length - 1]!.id;
     const batch = body(events, KEEPALIVE_BUDGET_BYTES);

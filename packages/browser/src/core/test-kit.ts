@@ -52,8 +52,8 @@ interface Call {
 export function createFakeTransport() {
   const calls: Call[] = [];
   const answers: (TransportResponse | Error)[] = [];
-  const transport = async (url: string, body: string, keepalive: boolean): Promise<TransportResponse> => {
-    const request = JSON.parse(body) as BatchRequest;
+  const transport = async (url: string, body: Uint8Array<ArrayBuffer>, keepalive: boolean): Promise<TransportResponse> => {
+    const request = readBody(body);
     calls.push({ url, body: request, keepalive });
     const answer = answers.shift();
     if (answer instanceof Error) throw answer;
@@ -67,6 +67,9 @@ export function createFakeTransport() {
     sent: () => calls.flatMap((call) => call.body.batch),
   };
 }
+
+/** A request body as the collector reads it. */
+export const readBody = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as BatchRequest;
 
 /** A queue record as the sender writes it. */
 export const queued = (id: string, json: string) => ({ id, json, bytes: new TextEncoder().encode(json).length });

@@ -4,7 +4,8 @@ import type { CairnError } from './cairn-error.js';
 
 /**
  * One stored event: its messageId (the key; ULIDs sort by capture time), its JSON as it will
- * be sent, and that JSON's UTF-8 size (measured once, at capture, for every byte budget).
+ * be sent, and that JSON's UTF-8 size for every byte budget (0 until measured: an event is
+ * measured as its first batch encodes it, or when a limit needs it).
  */
 export interface QueuedEvent {
   id: string;
@@ -46,8 +47,8 @@ export interface TransportResponse {
   body?: unknown;
 }
 
-/** POSTs a text/plain body; `keepalive` asks it to outlive the page. */
-export type Transport = (url: string, body: string, keepalive: boolean) => Promise<TransportResponse>;
+/** POSTs a text/plain body (JSON as UTF-8 bytes); `keepalive` asks it to outlive the page. */
+export type Transport = (url: string, body: Uint8Array<ArrayBuffer>, keepalive: boolean) => Promise<TransportResponse>;
 
 /** Time source and timers. No clearTimeout: a superseded timer fires and finds nothing to do. */
 export interface Clock {
