@@ -76,7 +76,24 @@ describe('createIdbQueue', () => {
   it('is durable: another connection (a later page load) sees the records', async () => {
     const name = freshName();
     await createIdbQueue(name).add([record('01A')]);
-    expect(await createIdbQueue(name).read(10)).toEqual([record('01A')]);
+    // Sizes are not stored: a later page measures an event when it sends it.
+    expect(await createIdbQueue(name).read(10)).toEqual([{ ...record('01A'), bytes: 0 }]);
+  });
+
+  it('reads records an earlier version wrote with their sizes', async () => {
+    const name = freshName();
+    await createIdbQueue(name).read();
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => resolve(open.result);
+    });
+    const put = db.transaction('events', 'readwrite').objectStore('events').put(['01A 01B', '{"a":1}\n{"b":2}', [7, 7]], '01A');
+    await new Promise((resolve) => (put.onsuccess = resolve));
+    db.close();
+    expect(await createIdbQueue(name).read()).toEqual([
+      { id: '01A', json: '{"a":1}', bytes: 0 },
+      { id: '01B', json: '{"b":2}', bytes: 0 },
+    ]);
   });
 
   it('uses a store of its own, not idb-keyval’s default one', async () => {

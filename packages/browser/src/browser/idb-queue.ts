@@ -4,16 +4,13 @@ import type { Queue, QueuedEvent } from '../core/types.js';
 
 /**
  * A record: the ids of its events joined by spaces, their JSON joined by newlines (JSON text
- * never holds a raw one), their UTF-8 sizes. Two strings clone into IndexedDB and back at
- * memcpy speed; an array of event objects takes 2–3 times as long.
+ * never holds a raw one). Two strings clone into IndexedDB and back at memcpy speed; an array
+ * of event objects takes 2–3 times as long. Sizes are not kept: an event is measured when it
+ * is first sent (records of an earlier version carry a third element, ignored).
  */
-type Packed = [ids: string, json: string, bytes: number[]];
+type Packed = [ids: string, json: string];
 
-const pack = (events: QueuedEvent[]): Packed => [
-  events.map((event) => event.id).join(' '),
-  events.map((event) => event.json).join('\n'),
-  events.map((event) => event.bytes),
-];
+const pack = (events: QueuedEvent[]): Packed => [events.map((event) => event.id).join(' '), events.map((event) => event.json).join('\n')];
 
 /**
  * The durable queue, in IndexedDB in a store of our own (`cairn`/`events` by default). Each
@@ -83,7 +80,7 @@ export function createIdbQueue(dbName = 'cairn', storeName = 'events', openTimeo
         for (const key of own.keys()) if (!listed.includes(key)) own.delete(key);
         const read = others.map(([key, { result }]) => {
           const texts = result[1].split('\n');
-          return file(key, result[0].split(' ').map((id, n) => ({ id, json: texts[n]!, bytes: result[2][n]! })));
+          return file(key, result[0].split(' ').map((id, n) => ({ id, json: texts[n]!, bytes: 0 })));
         });
         return [...own.values(), ...read]
           .flat()
