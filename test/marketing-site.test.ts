@@ -2,14 +2,10 @@
 // script-tag SDK posts to the real collector CLI on another origin (so CORS is exercised), and
 // the assertions read the SQLite file the collector wrote.
 import type { WireEvent } from '@cairn/protocol';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { startStaticServer, type StaticServer } from '../scripts/static-server.mjs';
-import { openEventsDb, waitFor, type EventRow, type EventsDb } from './helpers/events-db.js';
-import { recordPage, type PageRecorder } from './helpers/page-recorder.js';
-import { SDK_BUNDLE, SITE_ROOT } from './helpers/repo-paths.js';
-import { startTestCollector, type TestCollector } from './helpers/test-collector.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, type EventRow } from './helpers/events-db.js';
+import { SITE_ROOT } from './helpers/repo-paths.js';
+import { useSiteRigs } from './helpers/site-rig.js';
 
 const WRITE_KEY = 'e2e-write-key';
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -19,51 +15,12 @@ const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 type StubEntry = [method: string, callTimeMs: number, ...args: unknown[]];
 type CairnWindow = { cairn: StubEntry[] & { flush: () => Promise<void> } };
 
-let browser: Browser;
-let collector: TestCollector | undefined;
-let site: StaticServer | undefined;
-let context: BrowserContext | undefined;
-let db: EventsDb | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  // Each step on its own: one failing close must not leave a process or a port behind.
-  await context?.close().catch(() => undefined);
-  db?.close();
-  await Promise.allSettled([site?.close(), collector?.dispose()]);
-  context = undefined;
-  db = undefined;
-  site = undefined;
-  collector = undefined;
-});
+const rigs = useSiteRigs(WRITE_KEY);
 
 async function setUp(beforeSdk?: () => Promise<void>) {
-  collector = await startTestCollector(WRITE_KEY);
-  site = await startStaticServer({
-    root: SITE_ROOT,
-    sdkPath: SDK_BUNDLE,
-    endpoint: collector.url,
-    writeKey: WRITE_KEY,
-    beforeSdk,
-  });
-  expect(new URL(site.url).origin).not.toBe(new URL(collector.url).origin);
-  context = await browser.newContext();
-  const page = await context.newPage();
-  const recorder = recordPage(page);
-  db = openEventsDb(collector.dbPath);
-  return { page, recorder, db, collector, site };
-}
-
-function diagnostics(recorder: PageRecorder, running: TestCollector) {
-  return () =>
-    `${recorder.report()}\ncollector log:\n${running.logs.map((line) => `  ${JSON.stringify(line)}`).join('\n')}`;
+  const rig = await rigs.start({ root: SITE_ROOT, beforeSdk });
+  expect(new URL(rig.site.url).origin).not.toBe(new URL(rig.collector.url).origin);
+  return { ...rig, ...(await rig.visitor()) };
 }
 
 const isPageView = (row: EventRow) => row.type === 'page';
@@ -71,8 +28,7 @@ const isProductAdded = (row: EventRow) => row.type === 'track' && row.event === 
 
 describe('marketing-site example', () => {
   it('stores the page view and the "Product Added" click exactly once, with their context', async () => {
-    const { page, recorder, db, collector, site } = await setUp();
-    const diagnose = diagnostics(recorder, collector);
+    const { context, page, recorder, db, collector, site, diagnose } = await setUp();
     const pageUrl = `${site.url}/`;
 
     await page.goto(pageUrl);
@@ -87,8 +43,7 @@ describe('marketing-site example', () => {
     );
     // flush() resolves once everything queued was acknowledged: any resend would be in by now.
     await page.evaluate(() => (window as unknown as CairnWindow).cairn.flush());
-    await context?.close();
-    context = undefined;
+    await context.close();
 
     const rows = db.events();
     expect(rows.filter(isPageView), diagnose()).toHaveLength(1);
@@ -145,8 +100,7 @@ describe('marketing-site example', () => {
     const sdkHeld = new Promise<void>((resolve) => {
       releaseSdk = resolve;
     });
-    const { page, recorder, db, collector, site } = await setUp(() => sdkHeld);
-    const diagnose = diagnostics(recorder, collector);
+    const { page, recorder, db, site, diagnose } = await setUp(() => sdkHeld);
 
     try {
       // /cairn.js is held by the server: the page's cairn.page() and this click hit the stub.

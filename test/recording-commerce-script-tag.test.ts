@@ -2,44 +2,20 @@
 // collector: run before cairn.js (a plain tag before it, or both `defer`), its helpers work
 // through the stub and its cart watch sees every event, so it reports an idle cart on the next
 // page load.
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WireEvent } from '@cairn/protocol';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { startStaticServer, type StaticServer } from '../scripts/static-server.mjs';
-import { openEventsDb, waitFor, type EventsDb } from './helpers/events-db.js';
-import { recordPage } from './helpers/page-recorder.js';
-import { REPO_ROOT, SDK_BUNDLE } from './helpers/repo-paths.js';
-import { startTestCollector, type TestCollector } from './helpers/test-collector.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from './helpers/events-db.js';
+import { REPO_ROOT } from './helpers/repo-paths.js';
+import { useSiteRigs } from './helpers/site-rig.js';
 
 const WRITE_KEY = 'commerce-script-tag';
 const ADD_ON = `${REPO_ROOT}packages/browser/dist/cairn-commerce.js`;
 const STUB =
   'window.cairn=window.cairn||[];["track","page","identify","setConsent","signedIn","signedOut","productAdded"].forEach(function(m){cairn[m]=cairn[m]||function(){cairn.push([m,Date.now()].concat([].slice.call(arguments)))}})';
 
-let browser: Browser;
-let collector: TestCollector | undefined;
-let site: StaticServer | undefined;
-let context: BrowserContext | undefined;
-let db: EventsDb | undefined;
-let dir: string | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await context?.close().catch(() => undefined);
-  db?.close();
-  await Promise.allSettled([site?.close(), collector?.dispose()]);
-  if (dir) await rm(dir, { recursive: true, force: true });
-  context = db = site = collector = dir = undefined;
-});
+const rigs = useSiteRigs(WRITE_KEY);
 
 /** A page with the stub and both tags, the add-on's first; `data-cart-idle` short. */
 const page = (loading: 'async' | 'defer', body = '') => {
@@ -54,19 +30,12 @@ describe('script-tag commerce add-on', () => {
     ['a plain tag before async cairn.js', 'async'],
     ['both defer', 'defer'],
   ] as const)('%s: a stubbed productAdded is stored, and the idle cart is reported once on the next page', async (_name, loading) => {
-    dir = await mkdtemp(join(tmpdir(), 'cairn-commerce-'));
+    const dir = await rigs.tempDir('cairn-commerce-');
     await copyFile(ADD_ON, join(dir, 'cairn-commerce.js'));
     await writeFile(join(dir, 'index.html'), page(loading, '<script>cairn.productAdded({ product_id: "summit", price: 18, quantity: 2 })</script>'));
     await writeFile(join(dir, 'next.html'), page(loading));
-    collector = await startTestCollector(WRITE_KEY);
-    site = await startStaticServer({ root: dir, sdkPath: SDK_BUNDLE, endpoint: collector.url, writeKey: WRITE_KEY });
-    const events = openEventsDb(collector.dbPath);
-    db = events;
-    context = await browser.newContext();
-    const tab = await context.newPage();
-    const recorder = recordPage(tab);
-    const running = collector;
-    const diagnose = () => `${recorder.report()}\ncollector log:\n${running.logs.map((line) => `  ${JSON.stringify(line)}`).join('\n')}`;
+    const { site, db: events, diagnose, visitor } = await rigs.start({ root: dir });
+    const { page: tab } = await visitor();
 
     await tab.goto(`${site.url}/`);
     await waitFor('Product Added', () => events.events(), (rows) => rows.some((row) => row.event === 'Product Added'), diagnose);

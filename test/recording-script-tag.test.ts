@@ -1,62 +1,17 @@
 // The script-tag build (dist/cairn.js) in real Chromium against the real collector: the landing
 // campaign kept for the session (the marketing-site example), and the data-* attributes with
 // single-page-app navigation, a second copy of the script and helpers called through the stub.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WireEvent } from '@cairn/protocol';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { startStaticServer, type StaticServer } from '../scripts/static-server.mjs';
-import { openEventsDb, waitFor, type EventRow, type EventsDb } from './helpers/events-db.js';
-import { recordPage, type PageRecorder } from './helpers/page-recorder.js';
-import { SDK_BUNDLE, SITE_ROOT } from './helpers/repo-paths.js';
-import { startTestCollector, type TestCollector } from './helpers/test-collector.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, type EventRow } from './helpers/events-db.js';
+import { SITE_ROOT } from './helpers/repo-paths.js';
+import { useSiteRigs } from './helpers/site-rig.js';
 
 const WRITE_KEY = 'script-tag-e2e';
 
-let browser: Browser;
-let collector: TestCollector | undefined;
-let site: StaticServer | undefined;
-let contexts: BrowserContext[] = [];
-let db: EventsDb | undefined;
-let fixtureDir: string | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await Promise.allSettled(contexts.map((context) => context.close()));
-  db?.close();
-  await Promise.allSettled([site?.close(), collector?.dispose()]);
-  if (fixtureDir) await rm(fixtureDir, { recursive: true, force: true });
-  contexts = [];
-  db = site = collector = fixtureDir = undefined;
-});
-
-async function setUp(root: string) {
-  collector = await startTestCollector(WRITE_KEY);
-  site = await startStaticServer({ root, sdkPath: SDK_BUNDLE, endpoint: collector.url, writeKey: WRITE_KEY });
-  db = openEventsDb(collector.dbPath);
-  const visitor = async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    return { context, page, recorder: recordPage(page) };
-  };
-  return { db, collector, site, visitor };
-}
-
-const diagnostics = (recorders: PageRecorder[], running: TestCollector) => () =>
-  `${recorders.map((recorder) => recorder.report()).join('\n')}\ncollector log:\n${running.logs
-    .map((line) => `  ${JSON.stringify(line)}`)
-    .join('\n')}`;
+const rigs = useSiteRigs(WRITE_KEY);
 
 const raw = (row: EventRow) => JSON.parse(row.raw) as WireEvent;
 const pageViewOf = (path: string) => (row: EventRow) => row.type === 'page' && raw(row).context?.page?.path === path;
@@ -64,10 +19,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('script tag: campaign and session', () => {
   it('a landing URL with utm_* and gclid puts them on that session’s later events, in every tab', async () => {
-    const { db, collector, site, visitor } = await setUp(SITE_ROOT);
+    const { db, site, visitor, diagnose } = await rigs.start({ root: SITE_ROOT });
     const first = await visitor();
     const other = await visitor();
-    const diagnose = diagnostics([first.recorder, other.recorder], collector);
 
     await first.page.goto(`${site.url}/?utm_source=newsletter&utm_medium=email&utm_campaign=spring-sale&gclid=TEST-GCLID-1`);
     await first.page.getByRole('navigation').getByRole('link', { name: 'Subscriptions' }).click();
@@ -106,7 +60,7 @@ describe('script tag: campaign and session', () => {
 
 describe('script tag: data attributes', () => {
   it('data-auto-page follows pushState, data-session-timeout applies, helpers go through the stub, a second copy is harmless', async () => {
-    fixtureDir = await mkdtemp(join(tmpdir(), 'cairn-spa-'));
+    const fixtureDir = await rigs.tempDir('cairn-spa-');
     // The stub naming more methods, two copies of the script (a tag manager adding its own).
     const script = '<script async src="/cairn.js" data-write-key="KEY" data-endpoint="ENDPOINT" data-auto-page data-session-timeout="1500"></script>';
     await writeFile(
@@ -119,9 +73,8 @@ ${script}
 </head><body><a href="#" id="next" onclick="event.preventDefault();history.pushState({},'','/step-'+(++step))">Next</a>
 <script>var step=1;</script></body></html>`,
     );
-    const { db, collector, site, visitor } = await setUp(fixtureDir);
-    const { page, recorder } = await visitor();
-    const diagnose = diagnostics([recorder], collector);
+    const { db, site, visitor, diagnose } = await rigs.start({ root: fixtureDir });
+    const { page } = await visitor();
 
     await page.goto(`${site.url}/`);
     await page.waitForFunction(() => typeof (window as { cairn?: { flush?: unknown } }).cairn?.flush === 'function');

@@ -1,79 +1,41 @@
 // The storefront example (npm import, bundled) in real Chromium against the real collector:
 // device context from an emulated phone, cart abandonment across page loads, and an order
 // that leaves no abandoned cart. Assertions read the collector's SQLite file.
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WireEvent } from '@cairn/protocol';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStorefront } from '../examples/storefront/build.mjs';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { startStaticServer, type StaticServer } from '../scripts/static-server.mjs';
-import { openEventsDb, waitFor, type EventRow, type EventsDb } from './helpers/events-db.js';
-import { recordPage, type PageRecorder } from './helpers/page-recorder.js';
-import { REPO_ROOT, SDK_BUNDLE } from './helpers/repo-paths.js';
-import { startTestCollector, type TestCollector } from './helpers/test-collector.js';
+import { waitFor, type EventRow, type EventsDb } from './helpers/events-db.js';
+import { useSiteRigs } from './helpers/site-rig.js';
 
 const WRITE_KEY = 'storefront-e2e';
-const STOREFRONT_ROOT = `${REPO_ROOT}examples/storefront`;
 /** The shortened cart idle time (the shop's default is 30 minutes). */
 const CART_IDLE_MS = 3000;
 
 const PIXEL_UA =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
 
-let browser: Browser;
-let collector: TestCollector | undefined;
-let site: StaticServer | undefined;
-let context: BrowserContext | undefined;
-let db: EventsDb | undefined;
+const rigs = useSiteRigs(WRITE_KEY);
+/** The shop built once for the file, with the short cart idle time, outside the source tree. */
 let shopDir: string | undefined;
 
 beforeAll(async () => {
-  await buildStorefront();
-  browser = await launchChromium();
+  shopDir = await mkdtemp(join(tmpdir(), 'cairn-storefront-'));
+  await buildStorefront({ outDir: shopDir, cartIdle: CART_IDLE_MS });
 });
 
 afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await context?.close().catch(() => undefined);
-  db?.close();
-  await Promise.allSettled([site?.close(), collector?.dispose()]);
   if (shopDir) await rm(shopDir, { recursive: true, force: true });
-  context = db = site = collector = shopDir = undefined;
 });
 
-/**
- * A copy of the built shop whose pages set a short cart idle time (the shop reads it from its
- * pages' data-cart-idle; its default is 30 minutes).
- */
-async function shopWithShortCartIdle() {
-  const dir = await mkdtemp(join(tmpdir(), 'cairn-storefront-'));
-  await cp(STOREFRONT_ROOT, dir, { recursive: true, filter: (path) => !path.startsWith(join(STOREFRONT_ROOT, 'src')) });
-  for (const file of (await readdir(dir)).filter((name) => name.endsWith('.html'))) {
-    const html = await readFile(join(dir, file), 'utf8');
-    await writeFile(join(dir, file), html.replace(/data-cart-idle="\d+"/, `data-cart-idle="${CART_IDLE_MS}"`));
-  }
-  return dir;
-}
-
+/** A fresh collector serving the shop, and one visitor. */
 async function setUp() {
-  collector = await startTestCollector(WRITE_KEY);
-  shopDir = await shopWithShortCartIdle();
-  site = await startStaticServer({ root: shopDir, sdkPath: SDK_BUNDLE, endpoint: collector.url, writeKey: WRITE_KEY });
-  context = await browser.newContext();
-  const page = await context.newPage();
-  const recorder = recordPage(page);
-  db = openEventsDb(collector.dbPath);
-  return { page, recorder, db, collector, site, context };
+  const rig = await rigs.start({ root: shopDir! });
+  return { ...rig, ...(await rig.visitor()) };
 }
-
-const diagnostics = (recorder: PageRecorder, running: TestCollector) => () =>
-  `${recorder.report()}\ncollector log:\n${running.logs.map((line) => `  ${JSON.stringify(line)}`).join('\n')}`;
 
 const raw = (row: EventRow) => JSON.parse(row.raw) as WireEvent;
 const named = (name: string) => (row: EventRow) => row.event === name;
@@ -93,8 +55,7 @@ async function addFromProductPage(page: Page, url: string, productId: string, qu
 
 describe('storefront example: device context', () => {
   it('a sign-in from an emulated phone (UA + client hints) is stored with device.type = mobile', async () => {
-    const { page, recorder, db, collector, site, context } = await setUp();
-    const diagnose = diagnostics(recorder, collector);
+    const { page, db, site, context, diagnose } = await setUp();
     // Chromium reports navigator.userAgentData.mobile (and sends Sec-CH-UA-Mobile: ?1) only
     // when the UA override carries client-hint metadata: set it through CDP.
     const cdp = await context.newCDPSession(page);
@@ -147,20 +108,19 @@ describe('storefront example: device context', () => {
   });
 
   it('the same sign-in from desktop Chromium is stored with device.type = desktop', async () => {
-    const { page, recorder, db, collector, site } = await setUp();
+    const { page, db, site, diagnose } = await setUp();
     await page.goto(`${site.url}/account.html`);
     await page.getByLabel('Email').fill('grace@example.com');
     await page.getByLabel('Password').fill('hunter2');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    const [signedIn] = await rowsOf(db, 'a "Signed In" row', named('Signed In'), diagnostics(recorder, collector));
+    const [signedIn] = await rowsOf(db, 'a "Signed In" row', named('Signed In'), diagnose);
     expect(raw(signedIn!).context?.device).toEqual({ type: 'desktop' });
   });
 });
 
 describe('storefront example: cart abandonment', () => {
   it('a cart left idle is stored as exactly one "Cart Abandoned", on the next page load', async () => {
-    const { page, recorder, db, collector, site } = await setUp();
-    const diagnose = diagnostics(recorder, collector);
+    const { page, db, site, diagnose } = await setUp();
     await addFromProductPage(page, site.url, 'summit-blend', 2);
     await addFromProductPage(page, site.url, 'pour-over-kit', 1);
     const cartId = await page.evaluate(() => JSON.parse(localStorage.getItem('storefront:cart')!).id as string);
@@ -188,8 +148,7 @@ describe('storefront example: cart abandonment', () => {
   });
 
   it('while a page stays open, the idle cart is reported by a timer, once', async () => {
-    const { page, recorder, db, collector, site } = await setUp();
-    const diagnose = diagnostics(recorder, collector);
+    const { page, db, site, diagnose } = await setUp();
     await addFromProductPage(page, site.url, 'night-owl-decaf', 1);
     const [abandoned] = await rowsOf(db, 'a "Cart Abandoned" row', named('Cart Abandoned'), diagnose);
     expect(raw(abandoned!).properties).toMatchObject({ products: [expect.objectContaining({ product_id: 'night-owl-decaf' })] });
@@ -200,8 +159,7 @@ describe('storefront example: cart abandonment', () => {
   });
 
   it('an order after adding to the cart stores no "Cart Abandoned"; the shop sends every e-commerce event', async () => {
-    const { page, recorder, db, collector, site } = await setUp();
-    const diagnose = diagnostics(recorder, collector);
+    const { page, db, site, diagnose } = await setUp();
     await page.goto(`${site.url}/`);
     await page.getByRole('button', { name: 'Add to cart' }).first().click(); // Summit Blend, from the list
     await addFromProductPage(page, site.url, 'huila-single-origin', 2);

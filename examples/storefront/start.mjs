@@ -1,6 +1,7 @@
-// The storefront example with a collector: builds the shop's bundle, starts the collector on
+// The storefront example with a collector: builds the shop into dist/, starts the collector on
 // SQLite and serves the shop. Run `npm run build` at the repository root first (the shop
-// bundles the built @cairn/browser); Ctrl-C stops both.
+// bundles the built @cairn/browser); Ctrl-C stops both. CART_IDLE_MS shortens the cart idle
+// time (30 minutes) to see a "Cart Abandoned" without waiting.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startCollector } from '../../scripts/collector-process.mjs';
@@ -14,7 +15,7 @@ const sitePort = Number(process.env.SITE_PORT ?? 8081);
 const writeKey = 'demo-key';
 const db = '.data/storefront.db';
 
-await buildStorefront();
+const siteRoot = await buildStorefront({ cartIdle: Number(process.env.CART_IDLE_MS) || undefined });
 mkdirSync(`${repo}.data`, { recursive: true });
 const collector = await startCollector({
   cwd: repo,
@@ -25,7 +26,7 @@ const collector = await startCollector({
   },
 });
 const site = await startStaticServer({
-  root: fileURLToPath(new URL('.', import.meta.url)),
+  root: siteRoot,
   // The shop bundles the SDK itself; /cairn.js is served too, unused.
   sdkPath: `${repo}packages/browser/dist/cairn.js`,
   endpoint: collector.url,

@@ -1,12 +1,11 @@
 import type { WireEvent } from '@cairn/protocol';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import { launchChromium } from '../../scripts/chromium.mjs';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server.mjs';
 import { openEventsDb, waitFor, type EventsDb } from '../helpers/events-db.js';
 import { recordPage, type PageRecorder } from '../helpers/page-recorder.js';
 import { SDK_BUNDLE } from '../helpers/repo-paths.js';
 import { startTestCollector, type TestCollector } from '../helpers/test-collector.js';
+import { useBrowserRigs } from '../helpers/browser-rigs.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 
 const WRITE_KEY = 'delivery-key';
@@ -45,21 +44,10 @@ export interface DeliveryRig {
  * the test, so a failing test never leaks a collector, proxy or server into the next.
  */
 export function useDeliveryRigs() {
-  let browser: Browser | undefined;
-  let rig: DeliveryRig | undefined;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await rig?.dispose();
-    rig = undefined;
-  });
+  const rigs = useBrowserRigs<DeliveryRig>();
   return {
-    browser: (): Browser => browser!,
-    start: async (options?: { webLocks?: boolean }): Promise<DeliveryRig> => (rig = await startRig(browser!, options)),
+    browser: rigs.browser,
+    start: (options?: { webLocks?: boolean }): Promise<DeliveryRig> => rigs.hold(startRig(rigs.browser(), options)),
   };
 }
 

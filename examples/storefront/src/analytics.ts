@@ -1,8 +1,9 @@
 // The one place the shop creates its tracker, as an app using the npm package would.
 import { autoPage, createTracker, withCommerce } from '@cairn/browser';
 
-// The collector and write key come from the page (`npm run storefront` and the tests point
-// them at the collector actually running); data-cart-idle lets the tests shorten 30 minutes.
+// The collector and write key come from the page (start.mjs and the tests point them at the
+// collector actually running); data-cart-idle is the build's (CART_IDLE_MS and the tests
+// shorten the 30 minutes).
 const config = (document.querySelector('script[data-write-key]') as HTMLScriptElement).dataset;
 
 export const cairn = withCommerce(
