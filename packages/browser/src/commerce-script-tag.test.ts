@@ -1,6 +1,7 @@
-import type { BatchRequest, WireEvent } from '@cairn/protocol';
+import type { WireEvent } from '@cairn/protocol';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { stubCollectorFetch } from './core/test-kit.js';
 import type { Tracker } from './core/types.js';
 
 // The stub from DESIGN.md, verbatim.
@@ -23,12 +24,7 @@ beforeEach(() => {
   localStorage.clear();
   document.head.innerHTML = '<script data-write-key="wk_site" data-endpoint="https://collect.test"></script>';
   delete win.cairn;
-  sent = [];
-  vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-    const body = JSON.parse(new TextDecoder().decode(init.body as Uint8Array)) as BatchRequest;
-    sent.push(...body.batch);
-    return new Response(JSON.stringify({ accepted: body.batch.length, duplicates: 0, rejected: [] }), { status: 200 });
-  });
+  sent = stubCollectorFetch().events;
 });
 
 afterEach(() => {

@@ -1,6 +1,7 @@
 import type { BatchRequest } from '@cairn/protocol';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { stubCollectorFetch } from './core/test-kit.js';
 import type { Tracker } from './core/types.js';
 
 // The stub from DESIGN.md, verbatim: pages paste it before the async script tag.
@@ -29,12 +30,7 @@ beforeEach(() => {
   localStorage.clear();
   document.head.innerHTML = '';
   delete win.cairn;
-  requests = [];
-  vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
-    const body = JSON.parse(new TextDecoder().decode(init.body as Uint8Array)) as BatchRequest;
-    requests.push({ url, body });
-    return new Response(JSON.stringify({ accepted: body.batch.length, duplicates: 0, rejected: [] }), { status: 200 });
-  });
+  requests = stubCollectorFetch().requests;
   // The stub runs as page script, where `cairn` is a global: give it one.
   new Function(STUB)();
 });

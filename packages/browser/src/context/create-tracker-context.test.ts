@@ -1,7 +1,8 @@
 // createTracker() wiring: every event carries the page, device, session and campaign.
-import type { BatchRequest, WireEvent } from '@cairn/protocol';
+import type { WireEvent } from '@cairn/protocol';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { stubCollectorFetch } from '../core/test-kit.js';
 import { withCommerce } from '../commerce/with-commerce.js';
 import { createTracker } from '../create-tracker.js';
 
@@ -10,12 +11,7 @@ let sent: WireEvent[];
 beforeEach(() => {
   vi.stubGlobal('indexedDB', new IDBFactory());
   localStorage.clear();
-  sent = [];
-  vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-    const body = JSON.parse(new TextDecoder().decode(init.body as Uint8Array)) as BatchRequest;
-    sent.push(...body.batch);
-    return new Response(JSON.stringify({ accepted: body.batch.length, duplicates: 0, rejected: [] }), { status: 200 });
-  });
+  sent = stubCollectorFetch().events;
 });
 
 afterEach(() => vi.unstubAllGlobals());

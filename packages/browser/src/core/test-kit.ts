@@ -1,5 +1,6 @@
 // Test doubles for the core's injected dependencies (not part of the package's exports).
-import type { BatchRequest } from '@cairn/protocol';
+import type { BatchRequest, WireEvent } from '@cairn/protocol';
+import { vi } from 'vitest';
 import { createMemoryQueue } from './memory-queue.js';
 import { createMemoryStorage } from './memory-storage.js';
 import type { Clock, Lock, TrackerDeps, TransportResponse } from './types.js';
@@ -70,6 +71,27 @@ export function createFakeTransport() {
 
 /** A request body as the collector reads it. */
 export const readBody = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as BatchRequest;
+
+/**
+ * Stubs the global `fetch` with a collector that accepts every batch (`vi.unstubAllGlobals()`
+ * removes it): what the browser-level tests (script tag, createTracker) send to.
+ *
+ * @example
+ * const { events } = stubCollectorFetch();
+ * await tracker.flush();
+ * expect(events.map((event) => event.event)).toEqual(['Signed In']);
+ */
+export function stubCollectorFetch() {
+  const requests: { url: string; body: BatchRequest }[] = [];
+  const events: WireEvent[] = [];
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+    const body = readBody(init.body as Uint8Array);
+    requests.push({ url, body });
+    events.push(...(body.batch as WireEvent[]));
+    return new Response(JSON.stringify({ accepted: body.batch.length, duplicates: 0, rejected: [] }), { status: 200 });
+  });
+  return { requests, events };
+}
 
 /** A queue record as the sender writes it. */
 export const queued = (id: string, json: string) => ({ id, json, bytes: new TextEncoder().encode(json).length });
