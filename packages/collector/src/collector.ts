@@ -7,6 +7,7 @@ import type { CollectorEnv } from './http/collector-env.js';
 import { createCorsMiddleware } from './http/cors.js';
 import { errorResponse, toErrorResponse } from './http/http-error.js';
 import { createRateLimits, type RateLimit } from './http/rate-limits.js';
+import type { WireBodyReader } from './http/read-body.js';
 import { createRequestLog } from './http/request-log.js';
 import { collectorMetrics } from './metrics/collector-metrics.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
@@ -64,6 +65,12 @@ export interface CollectorOptions {
   clientIp?: (c: Context) => string | undefined;
   /** Called before `/metrics` renders (the Node entry refreshes process gauges). */
   beforeMetricsScrape?: () => void;
+  /**
+   * A faster route to an ingest request's bytes than the Web Request (the Node entry reads
+   * Node's request stream); returns undefined to fall back to `c.req.raw`. Limits, gzip and
+   * errors stay the collector's. Default: the Web Request.
+   */
+  readBody?: (c: Context, limit: number) => ReturnType<WireBodyReader>;
 }
 
 /**
@@ -110,7 +117,16 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
   app.route('/admin', createAdminPlanRoutes(plan, logger, metrics));
   app.route(
     '/v1',
-    createIngestRoutes({ registry, store: options.store, stages, logger, now, checkSourceRate: limits.checkSource, clientIp: options.clientIp }),
+    createIngestRoutes({
+      registry,
+      store: options.store,
+      stages,
+      logger,
+      now,
+      checkSourceRate: limits.checkSource,
+      clientIp: options.clientIp,
+      readBody: options.readBody,
+    }),
   );
   app.notFound((c) => errorResponse(404, ERROR_CODES.notFound, `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error) =>

@@ -26,3 +26,5 @@ export type { TrackingPlan, PlanEvent, PlanMoney } from './plan/tracking-plan.js
 export type { TrackingPlanDocument, PlanEventDocument, PlanMoneyDocument } from './plan/tracking-plan-document.js';
 export { replayQuarantine, type ReplayOptions, type ReplayReport } from './replay/replay-quarantine.js';
 export { loadTrackingPlan, loadTrackingPlanHolder, reloadPlanOnSignal } from './node/load-tracking-plan.js';
+export { readIncomingBody } from './node/read-incoming-body.js';
+export type { WireBodyReader } from './http/read-body.js';

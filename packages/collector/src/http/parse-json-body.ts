@@ -12,6 +12,17 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * parseJsonBody(new TextEncoder().encode('{"batch":[]}')) // { batch: [] }
  */
 export function parseJsonBody(bytes: Uint8Array): unknown {
+  return readJsonBody(bytes).value;
+}
+
+/**
+ * {@link parseJsonBody}, with the decoded text beside the value (the ingest route slices each
+ * event's raw JSON from it).
+ *
+ * @example
+ * readJsonBody(new TextEncoder().encode('{"batch":[]}')) // { text: '{"batch":[]}', value: { batch: [] } }
+ */
+export function readJsonBody(bytes: Uint8Array): { text: string; value: unknown } {
   let text: string;
   try {
     text = decoder.decode(bytes);
@@ -19,7 +30,7 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
     throw httpError(400, ERROR_CODES.invalidJson, 'body is not valid UTF-8');
   }
   try {
-    return JSON.parse(text);
+    return { text, value: JSON.parse(text) };
   } catch (error) {
     const detail = error instanceof Error ? `: ${error.message.slice(0, 120)}` : '';
     throw httpError(400, ERROR_CODES.invalidJson, `body is not valid JSON${detail}`);

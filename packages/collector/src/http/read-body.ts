@@ -3,6 +3,15 @@ import { ERROR_CODES } from '@cairn/protocol';
 import { httpError } from './http-error.js';
 
 /**
+ * The body's bytes as sent (before any inflation), read by a route faster than the Web
+ * stream when the runtime offers one: the Node entry reads the socket's request directly
+ * (see `readIncomingBody`), skipping the Web Request and ReadableStream it would otherwise
+ * build for every request. Resolves `'too_large'` once past `limit`, having stopped reading.
+ * Returns undefined when it cannot read this request (then the Web Request is read).
+ */
+export type WireBodyReader = (limit: number) => Promise<Uint8Array | 'too_large'> | undefined;
+
+/**
  * Request body bytes, inflated when gzip (by `Content-Encoding: gzip` or the gzip magic bytes,
  * since some libraries compress without saying so). Both the bytes on the wire and the
  * inflated bytes are capped at `limit`: the stream is counted as it is read and abandoned at
@@ -11,11 +20,13 @@ import { httpError } from './http-error.js';
  * @example
  * const bytes = await readRequestBody(request, MAX_REQUEST_BYTES); // 413 past the limit
  */
-export async function readRequestBody(request: Request, limit: number): Promise<Uint8Array> {
+export async function readRequestBody(request: Request, limit: number, readWire?: WireBodyReader): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit) throw tooLarge(limit);
   const gzipDeclared = readEncoding(request.headers.get('content-encoding'));
-  const wire = request.body ? await readLimited(request.body, limit) : new Uint8Array(0);
+  const fast = readWire?.(limit);
+  const wire = fast ? await fast : request.body ? await readLimited(request.body, limit) : new Uint8Array(0);
+  if (wire === 'too_large') throw tooLarge(limit);
   if (!gzipDeclared && !hasGzipMagic(wire)) return wire;
   try {
     return await readLimited(bytesStream(wire).pipeThrough(new DecompressionStream('gzip')), limit);

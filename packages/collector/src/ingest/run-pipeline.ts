@@ -18,6 +18,8 @@ export interface PipelineOutcome {
 /**
  * Runs each event through the stages independently: a bad event is quarantined with its
  * reason and never sinks the batch. Stages run in order and stop at the first rejection.
+ * `texts[i]`, when given, is item i's JSON text as received (sliced from the request body):
+ * it becomes the event's `raw` as is, instead of a serialization of the parsed item.
  *
  * @example
  * const outcome = await runPipeline(DEFAULT_STAGES, body.batch, { source: 'default', receivedAt: Date.now() });
@@ -26,12 +28,13 @@ export async function runPipeline(
   stages: readonly Stage[],
   items: readonly unknown[],
   context: IngestContext,
+  texts?: readonly string[],
 ): Promise<PipelineOutcome> {
   const receivedAt = formatTimestamp(context.receivedAt) ?? new Date().toISOString();
   const outcome: PipelineOutcome = { events: [], quarantined: [], rejected: [] };
   for (let index = 0; index < items.length; index++) {
     const received = items[index];
-    const rawJson = serializeJson(received);
+    const rawJson = texts?.[index] ?? serializeJson(received);
     let result: Draft | Rejection;
     let last: Draft | undefined;
     // The rejection is built only for a non-object: two allocations per event saved.

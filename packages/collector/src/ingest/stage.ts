@@ -25,7 +25,7 @@ export interface IngestContext {
 export interface Draft {
   readonly index: number;
   readonly received: Record<string, unknown>;
-  /** JSON text of `received`, stored verbatim in `raw`. */
+  /** JSON text of `received` as the client sent it (else serialized), stored verbatim in `raw`. */
   readonly rawJson: string;
   event: Record<string, unknown>;
   messageId?: string;

@@ -1,6 +1,5 @@
 import { CollectorError } from '../collector-error.js';
-import { createPostgresStore } from '../store/postgres-store.js';
-import { createSqliteStore, type SqliteStoreOptions } from '../store/sqlite-store.js';
+import type { SqliteStoreOptions } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 
 /** The start-up settings that choose the store. */
@@ -23,7 +22,10 @@ export interface StoreSetup {
  * const store = await openStore({ dbPath: './cairn.db', databaseUrl: process.env.DATABASE_URL });
  */
 export async function openStore(setup: StoreSetup): Promise<Store> {
+  // Each driver is loaded only when chosen: the one not used would cost resident memory
+  // (a few MB each) in every process, and the SQLite worker loads its own.
   if (setup.databaseUrl === undefined) {
+    const { createSqliteStore } = await import('../store/sqlite-store.js');
     return createSqliteStore({ path: setup.dbPath, ...(setup.sqliteSynchronous ? { synchronous: setup.sqliteSynchronous } : {}) });
   }
   if (!/^postgres(ql)?:\/\//i.test(setup.databaseUrl)) {
@@ -33,5 +35,6 @@ export async function openStore(setup: StoreSetup): Promise<Store> {
       `--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL (got ${scheme}); use --db PATH for SQLite`,
     );
   }
+  const { createPostgresStore } = await import('../store/postgres-store.js');
   return createPostgresStore({ url: setup.databaseUrl });
 }

@@ -30,7 +30,7 @@ export interface Setup {
   /** PostgreSQL instead of SQLite when set. */
   databaseUrl: string | undefined;
   sqliteSynchronous: 'full' | 'normal';
-  /** SQLite on a worker thread (off by default: measured, it costs more than it gives on 2 cores). */
+  /** SQLite on a worker thread (off by default: faster on a quiet 2-core machine, but over the memory budget). */
   sqliteWorker: boolean;
   adminToken: string | undefined;
   metricsToken: string | undefined;

@@ -13,6 +13,7 @@ import { createSqliteWorkerStore } from '../store/sqlite-worker-store.js';
 import type { Store } from '../store/store.js';
 import { loadTrackingPlanHolder, reloadPlanOnSignal } from './load-tracking-plan.js';
 import { openStore } from './open-store.js';
+import { readIncomingBody } from './read-incoming-body.js';
 import { createProcessMetrics } from './process-metrics.js';
 import type { Setup } from './resolve-setup.js';
 
@@ -66,6 +67,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     clientIp: (c) => clientIp(c, setup.trustProxyHops),
     beforeMetricsScrape: processMetrics.update,
     privacy: setup.privacy,
+    readBody: readIncomingBody,
     ...(plan === undefined ? {} : { plan }),
   });
   const stopPlanReload = plan === undefined ? () => undefined : reloadPlanOnSignal(plan, logger);
@@ -111,9 +113,10 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
 /**
  * PostgreSQL, or SQLite on the request thread (default), or SQLite on a worker thread with
  * `storage.sqliteWorker`. The worker takes inserts and fsyncs off the event loop: on the
- * 2-core machine measured (docs/benchmarks.md) it gave 20–50 % more events/s when the machine
- * was otherwise idle, nothing when other jobs loaded both cores, and always ~25 MB more
- * resident memory (over the 150 MB budget), so it is opt-in.
+ * 2-core machine measured (docs/benchmarks.md, 2026-12-06) it gave 15–30 % more events/s when
+ * the machine was otherwise quiet, nothing when other jobs loaded both cores, and always a
+ * second V8 heap: 160–185 MB peak resident memory, over the 150 MB budget (a smaller young
+ * generation for the worker saved under 10 MB), so it is opt-in.
  */
 async function openInnerStore(setup: Setup, onFatal: (error: Error) => void): Promise<Store> {
   if (setup.databaseUrl !== undefined || !setup.sqliteWorker) return openStore(setup);

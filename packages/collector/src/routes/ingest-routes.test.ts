@@ -20,6 +20,19 @@ const track = (messageId: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('POST /v1/batch', () => {
+  it("stores each event's JSON text exactly as sent, whatever its spacing, escapes or numbers", async () => {
+    t = createTestCollector();
+    const first = String.raw`{ "type" : "track",` + '\n' + String.raw`  "event": "Caf\u00e9 \\ \"Visited\"", "messageId": "raw-1", "properties": { "price": 1.50, "big": 1E3 } }`;
+    const second = '{"type":"page","name":"Home","messageId":"raw-2"}';
+    const body = `{"writeKey": "${TEST_WRITE_KEY}", "batch": [ ${first} ,\n ${second}\t], "batch2": [] }`;
+    const res = await t.post('/v1/batch', body);
+    expect(await res.json()).toMatchObject({ accepted: 2 });
+    expect(t.rows('SELECT message_id, event, raw FROM events ORDER BY message_id')).toEqual([
+      { message_id: 'raw-1', event: 'Café \\ "Visited"', raw: first },
+      { message_id: 'raw-2', event: null, raw: second },
+    ]);
+  });
+
   it('stores each event verbatim beside its query columns and answers after the commit', async () => {
     t = createTestCollector();
     const events = [

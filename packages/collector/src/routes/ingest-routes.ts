@@ -4,8 +4,8 @@ import type { ResolvedSource, SourceRegistry } from '../auth/source-registry.js'
 import { readBasicAuthKey } from '../http/basic-auth.js';
 import type { CollectorEnv } from '../http/collector-env.js';
 import { httpError } from '../http/http-error.js';
-import { parseJsonBody } from '../http/parse-json-body.js';
-import { readRequestBody } from '../http/read-body.js';
+import { readJsonBody } from '../http/parse-json-body.js';
+import { readRequestBody, type WireBodyReader } from '../http/read-body.js';
 import { runPipeline } from '../ingest/run-pipeline.js';
 import type { Stage } from '../ingest/stage.js';
 import { isPlainObject } from '../json/is-plain-object.js';
@@ -27,6 +27,8 @@ export interface IngestDeps {
   checkSourceRate?: (source: string) => void;
   /** The client's address, handed to the stages (the IP privacy stage may record it). */
   clientIp?: (c: Context) => string | undefined;
+  /** A faster route to the body's bytes than the Web Request (see `CollectorOptions.readBody`). */
+  readBody?: (c: Context, limit: number) => ReturnType<WireBodyReader>;
 }
 
 /**
@@ -49,17 +51,19 @@ async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: Even
   const headerKey = readBasicAuthKey(c.req.header('authorization'));
   if (headerKey !== undefined) admit(c, await authenticate(deps.registry, headerKey));
 
-  const body = parseJsonBody(await readRequestBody(c.req.raw, MAX_REQUEST_BYTES));
+  const readBody = deps.readBody;
+  const readWire: WireBodyReader | undefined = readBody && ((limit) => readBody(c, limit));
+  const { text, value: body } = readJsonBody(await readRequestBody(c.req.raw, MAX_REQUEST_BYTES, readWire));
   if (headerKey === undefined) {
     if (!isPlainObject(body)) throw httpError(400, ERROR_CODES.invalidBody, 'body must be a JSON object');
     admit(c, await authenticate(deps.registry, body.writeKey));
   }
   const source = c.get('source') as ResolvedSource;
   deps.checkSourceRate?.(source.name);
-  const envelope = readEnvelope(body, pathType);
+  const envelope = readEnvelope(body, pathType, text);
 
   const context = { source: source.name, receivedAt: deps.now(), sentAt: envelope.sentAt, pathType, clientIp: deps.clientIp?.(c) };
-  const outcome = await runPipeline(deps.stages, envelope.events, context);
+  const outcome = await runPipeline(deps.stages, envelope.events, context, envelope.texts);
   let written: WriteResult = { inserted: [], duplicates: [] };
   if (outcome.events.length > 0 || outcome.quarantined.length > 0) {
     try {

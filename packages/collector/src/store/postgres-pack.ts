@@ -23,7 +23,7 @@ const CANDIDATES = ['\u001e', '\u001f', '\u001d', '\u001c'];
  *
  * PostgreSQL text cannot hold U+0000 (the whole batch would fail, and the client would retry
  * it forever), while JSON, JavaScript and SQLite can: an id or name holding one is stored with
- * U+FFFD. `raw` never does (it is re-serialized JSON, so U+0000 is escaped there).
+ * U+FFFD. `raw` never does (it is JSON text, where U+0000 can only appear escaped).
  *
  * @example
  * packColumns([['a', null], ['', 'x']])

@@ -47,4 +47,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX quarantine_by_time ON quarantine (source, received_at);
     `,
   },
+  {
+    version: 2,
+    description: 'drop the indexes no collector query reads',
+    // Each index is one more B-tree insert per stored event: with all five, SQLite's share of
+    // an event's cost was ~16 µs CPU, with the two kept ~10 µs (docs/benchmarks.md). Export
+    // reads events_by_time, retention events_by_received; erasure could not use the user and
+    // anonymous indexes (source first, under an optional-source OR: it scanned), and nothing
+    // reads events_by_event. docs/operations.md says which indexes speed erasure up if needed.
+    sql: `
+      DROP INDEX IF EXISTS events_by_event;
+      DROP INDEX IF EXISTS events_by_user;
+      DROP INDEX IF EXISTS events_by_anonymous;
+    `,
+  },
 ];

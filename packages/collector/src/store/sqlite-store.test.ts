@@ -66,6 +66,12 @@ describe('createSqliteStore', () => {
     expect(read<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     expect(read('SELECT version, applied_at FROM schema_migrations')).toEqual([
       { version: 1, applied_at: '2024-01-01T00:00:00.000Z' },
+      { version: 2, applied_at: '2024-01-01T00:00:00.000Z' },
+    ]);
+    expect(read<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")).toEqual([
+      { name: 'events_by_received' },
+      { name: 'events_by_time' },
+      { name: 'quarantine_by_time' },
     ]);
     const columns = (table: string) =>
       read<{ name: string; notnull: number; pk: number }>(`PRAGMA table_info(${table})`).map((c) => [c.name, c.notnull, c.pk]);
