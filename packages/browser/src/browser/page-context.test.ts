@@ -28,8 +28,12 @@ describe('createPageContext', () => {
     const third = pageContext();
     expect(third.page?.title).toBe('B');
     expect(pageContext()).toBe(third);
+    // The viewport is read again after a resize (not on every event).
     vi.spyOn(window, 'innerWidth', 'get').mockReturnValue(333);
+    expect(pageContext()).toBe(third);
+    dispatchEvent(new Event('resize'));
     expect(pageContext().screen).toMatchObject({ innerWidth: 333 });
+    expect(pageContext().page?.title).toBe('B');
   });
 
   it('reads the time zone once per page, not per event', () => {
