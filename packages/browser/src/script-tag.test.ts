@@ -40,7 +40,26 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+const setGpc = (value?: boolean) => Object.defineProperty(navigator, 'globalPrivacyControl', { value, configurable: true });
+
 describe('script tag', () => {
+  it('reads GPC unless data-consent-signals leaves it out', async () => {
+    setGpc(true);
+    try {
+      for (const [signals, marketing] of [[undefined, false], ['gpc', false], ['none', true], ['tcf consent-mode', true]] as const) {
+        document.head.innerHTML = '';
+        delete win.cairn;
+        addScriptTag({ 'data-write-key': 'wk_site', 'data-endpoint': 'https://collect.test', ...(signals ? { 'data-consent-signals': signals } : {}) });
+        await loadScript();
+        const tracker = win.cairn as Tracker;
+        expect(typeof tracker.track, String(signals)).toBe('function');
+        expect(tracker.getConsent().marketing, String(signals)).toBe(marketing);
+      }
+    } finally {
+      delete (navigator as { globalPrivacyControl?: unknown }).globalPrivacyControl;
+    }
+  });
+
   it('reads its data attributes and replays stubbed calls in order with their call times', async () => {
     vi.useFakeTimers({ now: Date.UTC(2025, 2, 1, 9, 0, 0), toFake: ['Date'] });
     const stub = win.cairn as Record<string, (...args: unknown[]) => void>;

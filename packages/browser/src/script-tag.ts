@@ -1,5 +1,6 @@
 // Entry of dist/cairn.js, the script-tag build: the only file touching `window`.
 import { autoPage } from './context/auto-page.js';
+import { gpcSignal } from './consent/gpc.js';
 import { createTracker } from './create-tracker.js';
 import type { StubEntry, Tracker, TrackerOptions } from './core/types.js';
 
@@ -10,14 +11,16 @@ const stub = global.cairn;
 if (!stub || Array.isArray(stub)) {
   // currentScript is set while an async script runs; the selector covers exotic loaders.
   const script = (document.currentScript || document.querySelector('script[data-write-key]')) as HTMLElement | null;
-  const data = script ? script.dataset : {};
+  const data = script?.dataset || {};
   // Options come straight from the data-* attributes (data-flush-at="5" is flushAt: '5'):
   // resolveOptions reads numbers from strings and ignores what it does not know.
-  // data-consent="required" passes as is; data-event-categories is JSON. GPC is read by
-  // default; TCF and Consent Mode come with the cairn-consent.js add-on.
+  // data-consent="required" passes as is; data-event-categories is JSON. GPC is read unless
+  // data-consent-signals leaves it out ("none", or the add-on's "tcf consent-mode"); TCF and
+  // Consent Mode come with the cairn-consent.js add-on, which reads the attribute on its tag.
   const tracker = createTracker({
     ...data,
     eventCategories: data.eventCategories && JSON.parse(data.eventCategories),
+    consentSignals: data.consentSignals != null && (/gpc/.test(data.consentSignals) ? [gpcSignal] : []),
   } as unknown as TrackerOptions);
   // Calls made before load, in order, each stamped with its own call time. The stub's methods
   // call `cairn.push`, which is the tracker's from now on: late calls still land.

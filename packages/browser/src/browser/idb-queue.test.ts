@@ -32,14 +32,14 @@ afterEach(() => {
 });
 
 describe('createIdbQueue', () => {
-  it('returns records in key order, up to the limit, and removes by id', async () => {
+  it('returns records in key order and removes by id', async () => {
     const queue = createIdbQueue(freshName());
     await queue.add([record('01B'), record('01A')]);
     await queue.add([record('01C')]);
-    expect((await queue.read(10)).map((event) => event.id)).toEqual(['01A', '01B', '01C']);
-    expect(await queue.read(2)).toEqual([record('01A'), record('01B')]);
+    expect((await queue.read()).map((event) => event.id)).toEqual(['01A', '01B', '01C']);
+    expect((await queue.read()).slice(0, 2)).toEqual([record('01A'), record('01B')]);
     await queue.remove((await queue.read()).filter((event) => event.id != '01B'));
-    expect(await queue.read(10)).toEqual([record('01B')]);
+    expect(await queue.read()).toEqual([record('01B')]);
   });
 
   it('stores a write as one record; what is left of a record after a removal gets a new key', async () => {
@@ -77,7 +77,7 @@ describe('createIdbQueue', () => {
     const name = freshName();
     await createIdbQueue(name).add([record('01A')]);
     // Sizes are not stored: a later page measures an event when it sends it.
-    expect(await createIdbQueue(name).read(10)).toEqual([{ ...record('01A'), bytes: 0 }]);
+    expect(await createIdbQueue(name).read()).toEqual([{ ...record('01A'), bytes: 0 }]);
   });
 
   it('reads records an earlier version wrote with their sizes', async () => {
@@ -96,11 +96,10 @@ describe('createIdbQueue', () => {
     ]);
   });
 
-  it('uses a store of its own, not idb-keyval’s default one', async () => {
+  it('uses a database of its own (cairn/events), not a shared default one', async () => {
     await createIdbQueue().add([record('01A')]);
     const databases = await indexedDB.databases();
     expect(databases.map((db) => db.name)).toContain('cairn');
-    expect(databases.map((db) => db.name)).not.toContain('keyval-store');
   });
 
   it('falls back to memory when indexedDB is missing', async () => {
@@ -108,7 +107,7 @@ describe('createIdbQueue', () => {
     const queue = createIdbQueue(freshName());
     await queue.add([record('01B'), record('01C')]);
     await queue.remove((await queue.read()).slice(0, 1));
-    expect(await queue.read(10)).toEqual([record('01C')]);
+    expect(await queue.read()).toEqual([record('01C')]);
   });
 
   it('falls back to memory when opening the database fails (private mode)', async () => {
@@ -121,14 +120,14 @@ describe('createIdbQueue', () => {
     });
     const queue = createIdbQueue(freshName());
     await queue.add([record('01A')]);
-    expect(await queue.read(10)).toEqual([record('01A')]);
+    expect(await queue.read()).toEqual([record('01A')]);
   });
 
   it('falls back to memory when an open never settles', async () => {
     vi.stubGlobal('indexedDB', { open: () => ({}) });
     const queue = createIdbQueue(freshName(), 'events', 20);
     await queue.add([record('01A')]);
-    expect(await queue.read(10)).toEqual([record('01A')]);
+    expect(await queue.read()).toEqual([record('01A')]);
   });
 
   it('falls back to memory on QuotaExceededError, keeping the events of the failed write', async () => {
@@ -141,7 +140,7 @@ describe('createIdbQueue', () => {
     put.mockRestore();
     await queue.add([record('01D')]);
     // 01A stays in IndexedDB for the next page load; this page goes on in memory.
-    expect(await queue.read(10)).toEqual([record('01B'), record('01C'), record('01D')]);
+    expect(await queue.read()).toEqual([record('01B'), record('01C'), record('01D')]);
   });
 });
 
@@ -160,7 +159,7 @@ describe('createIdbQueue under the tracker', () => {
     await settle(10);
     const writes = transaction.mock.calls.filter(([, mode]) => mode == 'readwrite');
     expect(writes).toHaveLength(1);
-    const stored = await queue.read(1000);
+    const stored = await queue.read();
     expect(stored).toHaveLength(100);
     expect(stored.map((event) => JSON.parse(event.json).properties.i)).toEqual([...Array(100).keys()]);
   });
@@ -185,10 +184,10 @@ describe('createIdbQueue under the tracker', () => {
     const flushed = tracker.flush();
     await clock.advance(600); // 1st attempt failed, backoff 500 ms, 2nd attempt failed
     expect(net.calls).toHaveLength(2);
-    expect(await queue.read(10)).toHaveLength(1);
+    expect(await queue.read()).toHaveLength(1);
     await clock.advance(5000);
     await flushed;
     expect(net.calls).toHaveLength(3);
-    expect(await queue.read(10)).toEqual([]);
+    expect(await queue.read()).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { attempt } from '../core/attempt.js';
 import type { KeyValueStorage } from '../core/types.js';
 import { inBrowser } from './in-browser.js';
 
@@ -26,24 +27,11 @@ export function createLocalStorage(changed?: (key: string) => void): KeyValueSto
     });
   }
   return {
-    get(key) {
-      if (!(key in cache)) {
-        try {
-          cache[key] = localStorage.getItem(key);
-        } catch {
-          cache[key] = null;
-        }
-      }
-      return cache[key];
-    },
+    get: (key) => (key in cache ? cache[key] : (cache[key] = attempt(() => localStorage.getItem(key)) ?? null)),
     set(key, value) {
+      // Kept in the cache whatever localStorage does.
       cache[key] = value ?? null;
-      try {
-        if (value == null) localStorage.removeItem(key);
-        else localStorage.setItem(key, value);
-      } catch {
-        // Kept in the cache above.
-      }
+      attempt(() => (value == null ? localStorage.removeItem(key) : localStorage.setItem(key, value)));
     },
   };
 }

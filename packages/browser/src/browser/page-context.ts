@@ -37,8 +37,8 @@ export function createPageContext(): () => EventContext {
         page: { url, path: location.pathname, search: location.search, referrer: document.referrer, title },
         userAgent: navigator.userAgent,
         // A plain copy ({brands, mobile, platform}): serializing the browser's object costs µs each time.
-        userAgentData: hints && hints.toJSON(),
-        device: { type: deviceType(navigator.userAgent, hints && hints.mobile, navigator.maxTouchPoints) },
+        userAgentData: hints?.toJSON(),
+        device: { type: deviceType(navigator.userAgent, hints?.mobile, navigator.maxTouchPoints) },
         screen: { width: screen.width, height: screen.height, density: devicePixelRatio, innerWidth, innerHeight },
         locale: navigator.language,
         timezone: (timezone ||= Intl.DateTimeFormat().resolvedOptions().timeZone),

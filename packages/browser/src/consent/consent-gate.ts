@@ -1,5 +1,5 @@
 import type { ConsentContext } from '@cairn/protocol';
-import { CairnError } from '../core/cairn-error.js';
+import type { CairnErrorCode } from '../core/cairn-error.js';
 import type { Consent } from './consent.js';
 
 /** An event on its way out of the tracker: all the gate touches is its consent stamp. */
@@ -18,14 +18,14 @@ export type CapturedEvent = { consent?: ConsentContext };
  *
  * @example
  * const gate = createConsentGate(consent, send, 1000, report);
- * gate.capture(event, consent.categoryOf('Product Added'));
+ * gate.capture(event, consent.categoryOf('track', 'Product Added'));
  * consent.listen(gate.release);
  */
 export function createConsentGate<Event extends CapturedEvent>(
   consent: Consent,
   send: (event: Event, held?: boolean) => void,
   limit: number,
-  report: (error: unknown) => void,
+  report: (error: unknown, code?: CairnErrorCode, status?: number, count?: number) => void,
   hold?: (event: Event) => void,
 ) {
   let held: [Event, string][] = [];
@@ -43,7 +43,7 @@ export function createConsentGate<Event extends CapturedEvent>(
       if (hold) hold(event);
       else if (held.push([event, category]) > limit) {
         held.shift();
-        report(new CairnError('events_dropped', 'consent undecided', 0, 1));
+        report('consent', 'events_dropped', 0, 1);
       }
     },
     release() {

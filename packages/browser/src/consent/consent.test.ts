@@ -54,10 +54,10 @@ describe('createConsent', () => {
 
   it('maps event names (or call types) to categories, analytics by default', () => {
     const consent = createConsent({ eventCategories: { 'Ad Clicked': 'marketing', page: 'necessary' } }, createMemoryStorage());
-    expect(consent.categoryOf('Ad Clicked')).toBe('marketing');
+    expect(consent.categoryOf('track', 'Ad Clicked')).toBe('marketing');
     expect(consent.categoryOf('page')).toBe('necessary');
-    expect(consent.categoryOf('Product Added')).toBe('analytics');
-    expect(consent.categoryOf('constructor')).toBe('analytics');
+    expect(consent.categoryOf('track', 'Product Added')).toBe('analytics');
+    expect(consent.categoryOf('track', 'constructor')).toBe('analytics');
   });
 
   it('stamps the three default categories plus any decided', () => {

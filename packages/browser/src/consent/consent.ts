@@ -41,8 +41,9 @@ export interface ConsentOptions {
   eventCategories?: Record<string, string>;
   /**
    * createTracker() only: the consent signals read from the page. Default `[gpcSignal]`; add
-   * `tcfSignal`, `consentModeSignal` or your own. The script tag reads all three
-   * (`data-consent-signals="gpc tcf consent-mode"` picks, `"none"` turns them off).
+   * `tcfSignal`, `consentModeSignal` or your own. Script tag: `cairn.js` reads GPC unless its
+   * `data-consent-signals` leaves `gpc` out (`"none"`); TCF and Consent Mode come with the
+   * `cairn-consent.js` add-on, whose own `data-consent-signals` picks between them.
    */
   consentSignals?: ConsentSignal[];
   /**
@@ -84,9 +85,9 @@ export function createConsent(options: ConsentOptions, storage: KeyValueStorage)
   const allows = (category: string): boolean | undefined =>
     category == NECESSARY_CATEGORY || (decided[category] ?? defaults[category] ?? (required ? undefined : true));
 
-  /** The category of a track event's name, or of another call's type. */
-  const categoryOf = (key: string) => {
-    const category = (options.eventCategories || {})[key];
+  /** The category of a track event's name (`event`), or of another call's `type`. */
+  const categoryOf = (type: string, event?: string) => {
+    const category = options.eventCategories?.[type == 'track' ? event! : type];
     // A string check: an event named `constructor` must not find Object's.
     return (typeof category == 'string' && category) || DEFAULT_EVENT_CATEGORY;
   };
@@ -126,7 +127,7 @@ export function createConsent(options: ConsentOptions, storage: KeyValueStorage)
     /** False for a queued event (its JSON) whose category is now denied: it is to be purged. */
     keeps(json: string) {
       const event = JSON.parse(json);
-      return allows(categoryOf(event.type == 'track' ? event.event : event.type)) !== false;
+      return allows(categoryOf(event.type, event.event)) !== false;
     },
     /** Merges `preferences` (booleans only) as decisions, or as defaults for source `gpc`. */
     apply(preferences: ConsentPreferences, source = 'api') {

@@ -1,7 +1,10 @@
 import type { KeyValueStorage } from '../core/types.js';
 
 /** What identifies a visitor across pages: the identity and the session record. */
-const IDENTIFYING = ['cairn:aid', 'cairn:uid', 'cairn:session'];
+export const ANONYMOUS_ID = 'cairn:aid';
+export const USER_ID = 'cairn:uid';
+export const SESSION_KEY = 'cairn:session';
+const IDENTIFYING = [ANONYMOUS_ID, USER_ID, SESSION_KEY];
 
 /**
  * The identity's storage under consent: values reach `storage` (localStorage) only while

@@ -60,7 +60,7 @@ export function holdIn(queue: Queue): (deps: HoldDeps) => UndecidedHold {
       for (const event of events.slice(over)) {
         try {
           const parsed = JSON.parse(event.json);
-          const allowed = consent.allows(consent.categoryOf(parsed.type == 'track' ? parsed.event : parsed.type));
+          const allowed = consent.allows(consent.categoryOf(parsed.type, parsed.event));
           if (allowed) {
             parsed.anonymousId = identity.get().anonymousId;
             parsed.context = { ...parsed.context, consent: consent.stamp() };

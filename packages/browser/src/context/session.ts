@@ -3,7 +3,7 @@ import type { Clock, KeyValueStorage } from '../core/types.js';
 import { parseCampaign } from './campaign.js';
 import { readJson } from './stored-json.js';
 
-const KEY = 'cairn:session';
+import { SESSION_KEY as KEY } from '../consent/gate-storage.js';
 
 /** Default `sessionTimeout`: 30 minutes without an event ends a session (as in GA and Segment). */
 export const SESSION_TIMEOUT = 18e5;
@@ -49,13 +49,13 @@ export function createSession(storage: KeyValueStorage, clock: Clock, ids: () =>
   return (context: EventContext): EventContext => {
     const now = clock.now();
     if (storage.get(KEY) !== stored) {
-      stored = storage.get(KEY);
       const other: Session = readJson(storage, KEY);
+      stored = storage.get(KEY);
       if (!(other.at! < session.at!)) session = other;
     }
     let changed = !(now - session.at! < ttl);
     if (changed) session = { id: ids() };
-    const query = context.page && context.page.search;
+    const query = context.page?.search;
     if (query !== search) campaign = parseCampaign((search = query));
     if (campaign && campaign !== session.campaign) changed = !!(session.campaign = campaign);
     session.at = now;

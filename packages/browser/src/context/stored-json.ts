@@ -1,3 +1,4 @@
+import { attempt } from '../core/attempt.js';
 import type { KeyValueStorage } from '../core/types.js';
 
 /**
@@ -8,9 +9,5 @@ import type { KeyValueStorage } from '../core/types.js';
  * readJson(storage, 'cairn:session').id
  */
 export function readJson(storage: KeyValueStorage, key: string): Record<string, any> {
-  try {
-    return JSON.parse(storage.get(key) || '0') || {};
-  } catch {
-    return {};
-  }
+  return attempt(() => JSON.parse(storage.get(key) || '0')) || {};
 }

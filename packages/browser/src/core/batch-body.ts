@@ -44,8 +44,9 @@ export function buildBatchBody(
   const out = (bodyBuffer ||= new Uint8Array(MAX_REQUEST_BYTES));
   const encode = (text: string, at: number, end: number) => utf8().encodeInto(text, out.subarray(at, end));
   const tail = '],' + JSON.stringify({ sentAt: new Date(now).toISOString(), writeKey }).slice(1);
-  // Room for the tail is kept at the end (its size is at most 3 bytes a unit).
-  const end = Math.max(0, Math.min(budget, MAX_REQUEST_BYTES) - 3 * tail.length);
+  // Room for the tail is kept at the end (its size is at most 3 bytes a unit). Budgets are at
+  // most MAX_REQUEST_BYTES (the sender's are).
+  const end = Math.max(0, budget - 3 * tail.length);
   let at = encode('{"batch":[', 0, MAX_REQUEST_BYTES).written;
   let count = 0;
   for (const event of events) {

@@ -1,7 +1,6 @@
 import type { KeyValueStorage } from './types.js';
 
-const ANONYMOUS_ID = 'cairn:aid';
-const USER_ID = 'cairn:uid';
+import { ANONYMOUS_ID, USER_ID } from '../consent/gate-storage.js';
 
 /**
  * Who the events are about. Read from storage on every event rather than cached, so an

@@ -13,7 +13,7 @@ export function createMemoryQueue(): Queue {
   const events = new Map<string, QueuedEvent>();
   return {
     add: async (batch) => batch.forEach((event) => events.set(event.id, event)),
-    read: async (limit) => [...events.values()].slice(0, limit),
+    read: async () => [...events.values()],
     remove: async (batch) => batch.forEach((event) => events.delete(event.id)),
   };
 }

@@ -25,20 +25,17 @@ export type ResolvedOptions = TrackerOptions &
  * resolveOptions({ writeKey: 'KEY', endpoint: 'https://c.example.com' }).flushAt // 20
  */
 export function resolveOptions(options: TrackerOptions): ResolvedOptions {
-  const resolved = { ...options, onError: (options && options.onError) || ((error: CairnError) => console.warn(error)) };
+  const resolved = { ...options, onError: options?.onError || ((error: CairnError) => console.warn(error)) };
   const fields = resolved as Record<string, any>;
-  for (const name of ['writeKey', 'endpoint', 'onError', ...Object.keys(NUMBERS)]) {
-    const fallback = NUMBERS[name as keyof typeof NUMBERS];
-    // `+`: data-* attributes arrive as strings. NaN fails the check.
-    const value = fallback ? (fields[name] = +(fields[name] ?? fallback)) : fields[name];
-    const valid = fallback
-      ? value >= 0 && value < 1 / 0
-      : name == 'onError'
-        ? typeof value == 'function'
-        : // A scheme-less "collect.example.com" would silently resolve against the page's own URL.
-          typeof value == 'string' && (name == 'writeKey' ? !!value : /^(https?:\/\/|\/)/i.test(value));
+  const check = (name: string, valid: unknown) => {
     if (!valid) throw new CairnError('invalid_option', 'invalid option: ' + name);
-  }
+  };
+  check('writeKey', typeof fields.writeKey == 'string' && fields.writeKey);
+  // A scheme-less "collect.example.com" would silently resolve against the page's own URL.
+  check('endpoint', typeof fields.endpoint == 'string' && /^(https?:\/\/|\/)/i.test(fields.endpoint));
+  check('onError', typeof fields.onError == 'function');
+  // `+`: data-* attributes arrive as strings. NaN fails the check.
+  for (const name in NUMBERS) check(name, (fields[name] = +(fields[name] ?? NUMBERS[name as keyof typeof NUMBERS])) >= 0 && fields[name] < 1 / 0);
   resolved.endpoint = resolved.endpoint.replace(/\/+$/, '');
   return resolved as ResolvedOptions;
 }

@@ -59,7 +59,7 @@ describe('queue limits', () => {
     await clock.advance(1000);
     expect(names(net.sent())).toEqual(['b', 'c']);
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'events_dropped', count: 1 });
-    expect(onError.mock.calls[0]?.[0].message).toBe('1 events dropped: queue full or expired');
+    expect(onError.mock.calls[0]?.[0].message).toBe('queue limits');
   });
 
   it('drops events left queued past queueTtl, unsent, and reports them', async () => {

@@ -101,7 +101,7 @@ describe('sender batching', () => {
     expect(net.calls.length).toBeGreaterThanOrEqual(3);
     for (const call of net.calls) expect(JSON.stringify(call.body).length).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
     expect(net.sent().map((event) => (event.properties as { i: number }).i)).toEqual([...Array(60).keys()]);
-    expect(await queue.read(100)).toEqual([]);
+    expect(await queue.read()).toEqual([]);
   });
 });
 
@@ -120,10 +120,10 @@ describe('sender flush()', () => {
     const flushed = tracker.flush().then(() => (done = true));
     await settle();
     expect(done).toBe(false);
-    expect(await queue.read(10)).toHaveLength(1);
+    expect(await queue.read()).toHaveLength(1);
     answer({ status: 200, body: { accepted: 1, duplicates: 0, rejected: [] } });
     await flushed;
-    expect(await queue.read(10)).toEqual([]);
+    expect(await queue.read()).toEqual([]);
   });
 
   it('waits through retries (Retry-After) and resends the same messageIds', async () => {
@@ -198,7 +198,7 @@ describe('sender retries', () => {
     await tracker.flush();
     await clock.advance(60_000);
     expect(net.calls).toHaveLength(1);
-    expect(await queue.read(10)).toEqual([]);
+    expect(await queue.read()).toEqual([]);
     expect(onError).toHaveBeenCalledTimes(1);
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'send_failed', status });
   });
@@ -209,7 +209,7 @@ describe('sender retries', () => {
     tracker.track('B');
     tracker.track('C');
     await clock.advance(100);
-    const [a, b, c] = await queue.read(10);
+    const [a, b, c] = await queue.read();
     const rejected = [
       { messageId: b!.id, index: 1, code: 'plan_violation', message: 'price must be a number' },
       { messageId: c!.id, index: 2, code: 'invalid_event', message: 'event is empty' },
@@ -217,7 +217,7 @@ describe('sender retries', () => {
     net.answers.push({ status: 200, body: { accepted: 1, duplicates: 0, rejected } });
     await tracker.flush();
     expect(ids(net.calls[0]!.body.batch)).toEqual([a!.id, b!.id, c!.id]);
-    expect(await queue.read(10)).toEqual([]);
+    expect(await queue.read()).toEqual([]);
     expect(net.calls).toHaveLength(1);
     expect(onError).toHaveBeenCalledTimes(1);
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'event_rejected' });
@@ -232,7 +232,7 @@ describe('sender retries', () => {
     tracker.track('B');
     await tracker.flush();
     expect(net.calls).toHaveLength(2);
-    expect(await queue.read(10)).toEqual([]);
+    expect(await queue.read()).toEqual([]);
     expect(onError).not.toHaveBeenCalled();
   });
 });
@@ -278,7 +278,7 @@ describe('sender page exit', () => {
     expect(net.calls[0]).toMatchObject({ keepalive: true });
     expect(net.calls[0]?.body.batch.map((event) => event.event)).toEqual(['Clicked Checkout']);
     await settle();
-    expect(await queue.read(10)).toEqual([]);
+    expect(await queue.read()).toEqual([]);
     exit(); // pagehide after visibilitychange: nothing new
     expect(net.calls).toHaveLength(1);
   });
@@ -294,7 +294,7 @@ describe('sender page exit', () => {
     expect(JSON.stringify(sent.body).length).toBeLessThanOrEqual(KEEPALIVE_BUDGET_BYTES);
     // The newest events are the ones a navigation would otherwise strand.
     expect(sent.body.batch.at(-1)?.properties).toMatchObject({ i: 19 });
-    expect(await queue.read(100)).toHaveLength(20);
+    expect(await queue.read()).toHaveLength(20);
   });
 });
 

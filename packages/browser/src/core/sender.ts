@@ -57,7 +57,7 @@ const unlocked: Lock = (_wait, fn) => fn();
  * queue within its limits, and sends from memory with keepalive when the page goes away.
  * Every loss is reported.
  */
-export function createSender(options: ResolvedOptions, deps: TrackerDeps, report: (error: unknown) => void) {
+export function createSender(options: ResolvedOptions, deps: TrackerDeps, report: (error: unknown, code?: CairnErrorCode, status?: number, count?: number) => void) {
   const { queue, transport, clock, lock, online = () => true } = deps;
   const { flushAt, flushInterval } = options;
   const url = options.endpoint + BATCH_PATH;
@@ -90,7 +90,7 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     // so the caller hears of it at once; the others when their batch is encoded (bytes 0:
     // not measured yet).
     const bytes = json.length * 3 > MAX_EVENT_BYTES ? byteLength(json) : 0;
-    if (bytes > MAX_EVENT_BYTES) throw new CairnError('event_too_large', `${id}: ${bytes} bytes`);
+    if (bytes > MAX_EVENT_BYTES) throw new CairnError('event_too_large', id);
     const burst = buffer;
     // A drain may write the burst first: then its timer, finding another burst, leaves that
     // one to its own timer (else every burst would be cut in pieces, a write each).
@@ -124,12 +124,14 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     }
   }
 
-  /** One drain at a time in this tab, whatever the lock does; flush() passes its `mark`. */
-  function exclusive(wait: boolean, mark?: string): Promise<number> {
-    const run = chain.then(() => drain(wait, mark));
+  /** Runs `step` after the drains and purges before it: one at a time in this tab, whatever the lock does. */
+  function serial<T>(step: () => Promise<T>): Promise<T> {
+    const run = chain.then(step);
     chain = run.catch(() => {});
     return run;
   }
+  /** flush() passes its `mark`. */
+  const exclusive = (wait: boolean, mark?: string) => serial(() => drain(wait, mark));
 
   async function drop(events: QueuedEvent[]) {
     if (!events[0]) return;
@@ -138,12 +140,6 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     const ids = new Set(events.map((event) => event.id));
     recent = recent.filter((event) => !ids.has(event.id));
     ids.forEach((id) => mine.delete(id));
-  }
-
-  /** Reports events that will never be delivered (a loss is never silent); returns them. */
-  function lost(code: CairnErrorCode, why: string, events: QueuedEvent[], status?: number) {
-    report(new CairnError(code, `${events.length} events dropped: ${why}`, status, events.length));
-    return events;
   }
 
   /**
@@ -166,7 +162,8 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
       let done: QueuedEvent[] = [];
       try {
         const over = countOverLimits(events, options, clock.now());
-        if (over) done = lost('events_dropped', 'queue full or expired', events.splice(0, over));
+        // A loss is never silent: every event that will never be delivered is reported.
+        if (over) report('queue limits', 'events_dropped', undefined, (done = events.splice(0, over)).length);
         let skipped = events.length;
         const orphan = ulidTime(clock.now() - ORPHAN_AGE);
         if (!lock) events = events.filter((event) => mine.has(event.id) || event.id < orphan);
@@ -203,12 +200,12 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
             }
           }
           attempt = retried = 0;
-          const sent = events.splice(0, batch.count);
-          done = done.concat(ok(status) ? sent : lost('send_failed', retry ? 'retries exhausted' : 'HTTP ' + status, sent, status));
+          done = done.concat(events.splice(0, batch.count));
+          if (!ok(status)) report(retry ? 'retries' : 'HTTP ' + status, 'send_failed', status, batch.count);
           // Rejected events sit in the collector's quarantine with their reason: done on our side.
           // The message is the collector's list: [{messageId, index, code, message}, …].
-          const { rejected } = (response.body || {}) as BatchResponse;
-          if (rejected && rejected[0]) report(new CairnError('event_rejected', JSON.stringify(rejected), status, rejected.length));
+          const rejected = (response.body as BatchResponse | undefined)?.rejected;
+          if (rejected?.[0]) report(JSON.stringify(rejected), 'event_rejected', status, rejected.length);
         }
       } finally {
         await drop(done);
@@ -236,9 +233,7 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
   function purge(keep: (event: QueuedEvent) => boolean) {
     commit();
     recent = recent.filter(keep);
-    const run = chain.then(async () => drop((await queue.read()).filter((event) => !keep(event))));
-    chain = run.catch(() => {});
-    return run;
+    return serial(async () => drop((await queue.read()).filter((event) => !keep(event))));
   }
 
   /** The page may be going away: send this page's pending events now, from memory, with keepalive. */
@@ -257,9 +252,7 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     // Events stay queued until acknowledged; if a normal send repeats one, the collector's
     // dedup on messageId absorbs the copy.
     transport(url, batch.body, true)
-      .then((response) => {
-        if (ok(response.status)) return drop(events.slice(0, batch.count));
-      })
+      .then((response): unknown => ok(response.status) && drop(events.slice(0, batch.count)))
       .catch(() => {});
   }
 

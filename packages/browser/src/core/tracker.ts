@@ -32,9 +32,10 @@ const isObject = (value: unknown): value is Properties =>
  */
 export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): Tracker {
   const resolved = resolveOptions(options);
-  const report = (error: unknown, code: CairnErrorCode = 'internal') => {
+  /** Hands `error` to onError; anything but a CairnError becomes one of `code`, its message `String(error)`. */
+  const report = (error: unknown, code: CairnErrorCode = 'internal', status?: number, count?: number) => {
     try {
-      resolved.onError(error instanceof CairnError ? error : new CairnError(code, String(error)));
+      resolved.onError(error instanceof CairnError ? error : new CairnError(code, String(error), status, count));
     } catch {
       // A throwing onError must not break tracking.
     }
@@ -73,8 +74,7 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
   function capture(type: EventType, fields: Properties, data: unknown, opts?: CallOptions, key = 'properties') {
     try {
       const messageId = deps.ids();
-      const { timestamp, context } = opts || {};
-      const at = timestamp || replayTime || deps.clock.now();
+      const at = opts?.timestamp || replayTime || deps.clock.now();
       if (at !== time) {
         iso = new Date(at).toISOString();
         time = at;
@@ -85,9 +85,9 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
           // Serialized now: what the caller changes afterwards cannot leak into the event.
           json: JSON.stringify({ type, messageId, timestamp: iso, ...identity.get(), ...fields, [key]: data }),
           auto: deps.context ? deps.context() : NO_CONTEXT,
-          context: { ...context },
+          context: { ...opts?.context },
         },
-        consent.categoryOf(type == 'track' ? (fields.event as string) : type),
+        consent.categoryOf(type, fields.event as string),
       );
     } catch (error) {
       report(error, 'invalid_event');
@@ -124,7 +124,7 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
   const tracker: Tracker = {
     track(event, properties, opts) {
       if (event && typeof event == 'string') capture('track', { event }, properties, opts);
-      else report(new CairnError('invalid_event', 'no event name'));
+      else report('event', 'invalid_event');
     },
     page(name, properties, opts) {
       // page(properties, options): the name is optional.
@@ -137,8 +137,8 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
       if (userId) identity.setUserId(String(userId));
       capture('identify', {}, traits, opts, 'traits');
     },
-    flush: () => sender.flush(),
-    reset: () => identity.reset(),
+    flush: sender.flush,
+    reset: identity.reset,
     push(entry: StubEntry) {
       try {
         const [method, time, ...args] = entry;
@@ -149,7 +149,7 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
       }
       replayTime = undefined;
     },
-    user: () => identity.get(),
+    user: identity.get,
     signedIn(userId, properties, opts) {
       tracker.identify(userId, undefined, opts);
       tracker.track('Signed In', properties, opts);

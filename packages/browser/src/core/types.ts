@@ -33,7 +33,7 @@ export interface Queue {
   /** Stores a burst of events in one write (one IndexedDB transaction, one record). */
   add(events: QueuedEvent[]): Promise<void>;
   /** The `limit` oldest events (all without a limit), oldest first (by id). */
-  read(limit?: number): Promise<QueuedEvent[]>;
+  read(): Promise<QueuedEvent[]>;
   /** Removes events this queue handed out (`read`) or was given (`add`): the objects themselves. */
   remove(events: QueuedEvent[]): Promise<void>;
 }
