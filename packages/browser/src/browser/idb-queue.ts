@@ -56,7 +56,7 @@ export function createIdbQueue(dbName = 'cairn', storeName = 'events', openTimeo
     records.set(key, events);
     events.forEach((event) => keys.set(event, key));
   };
-  /** Runs `op` in a transaction; resolves true once it committed, false (memory from now on) if IndexedDB failed. */
+  /** Runs `op` in a transaction; resolves true once it committed, undefined (memory from now on) if IndexedDB failed. */
   const run = (mode: IDBTransactionMode, op: (store: IDBObjectStore) => void): Promise<unknown> =>
     failed
       ? Promise.resolve()

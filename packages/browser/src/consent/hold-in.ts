@@ -1,4 +1,4 @@
-import { CairnError } from '../core/cairn-error.js';
+import type { CairnErrorCode } from '../core/cairn-error.js';
 import { countOverLimits, type QueueLimits } from '../core/queue-limits.js';
 import type { Clock, Lock, Queue, QueuedEvent } from '../core/types.js';
 import type { Consent } from './consent.js';
@@ -6,11 +6,13 @@ import type { Consent } from './consent.js';
 /** What the tracker gives a hold: it decides nothing itself, consent does. */
 export interface HoldDeps {
   consent: Consent;
-  /** Queues a released event (its JSON, consent stamped) for sending; throws if it is too large. */
+  /**
+   * Queues a released event (its JSON, consent stamped) for sending, under the anonymousId in
+   * force (as the tracker sends the events it held in memory); throws if it is too large.
+   */
   send(json: string, id: string): void;
-  report(error: unknown): void;
-  /** The identity in force: a held event goes out under its anonymousId (see holdIn). */
-  identity: { get(): { anonymousId: string } };
+  /** The tracker's onError path: an error, or a message with its code, status and count. */
+  report(error: unknown, code?: CairnErrorCode, status?: number, count?: number): void;
   limits: QueueLimits;
   clock: Clock;
   /** The cross-tab send lock, so two tabs never release the same held event. */
@@ -45,7 +47,7 @@ export interface UndecidedHold {
  * });
  */
 export function holdIn(queue: Queue): (deps: HoldDeps) => UndecidedHold {
-  return ({ consent, send, report, identity, limits, clock, lock }) => {
+  return ({ consent, send, report, limits, clock, lock }) => {
     let chain: Promise<unknown> = Promise.resolve();
     const run = (step: () => Promise<unknown>) => {
       const next = chain.then(step).catch(report);
@@ -55,14 +57,13 @@ export function holdIn(queue: Queue): (deps: HoldDeps) => UndecidedHold {
     const settle = async () => {
       const events = await queue.read();
       const over = countOverLimits(events, limits, clock.now());
-      if (over) report(new CairnError('events_dropped', `${over} events dropped: consent undecided`, 0, over));
+      if (over) report('consent', 'events_dropped', 0, over);
       const done: QueuedEvent[] = events.slice(0, over);
       for (const event of events.slice(over)) {
         try {
           const parsed = JSON.parse(event.json);
           const allowed = consent.allows(consent.categoryOf(parsed.type, parsed.event));
           if (allowed) {
-            parsed.anonymousId = identity.get().anonymousId;
             parsed.context = { ...parsed.context, consent: consent.stamp() };
             send(JSON.stringify(parsed), event.id);
           }

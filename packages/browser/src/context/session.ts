@@ -1,9 +1,8 @@
 import type { EventContext } from '@cairn/protocol';
+import { SESSION_KEY as KEY } from '../consent/gate-storage.js';
 import type { Clock, KeyValueStorage } from '../core/types.js';
 import { parseCampaign } from './campaign.js';
 import { readJson } from './stored-json.js';
-
-import { SESSION_KEY as KEY } from '../consent/gate-storage.js';
 
 /** Default `sessionTimeout`: 30 minutes without an event ends a session (as in GA and Segment). */
 export const SESSION_TIMEOUT = 18e5;

@@ -1,6 +1,5 @@
-import type { KeyValueStorage } from './types.js';
-
 import { ANONYMOUS_ID, USER_ID } from '../consent/gate-storage.js';
+import type { KeyValueStorage } from './types.js';
 
 /**
  * Who the events are about. Read from storage on every event rather than cached, so an

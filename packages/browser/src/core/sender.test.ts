@@ -296,6 +296,23 @@ describe('sender page exit', () => {
     expect(sent.body.batch.at(-1)?.properties).toMatchObject({ i: 19 });
     expect(await queue.read()).toHaveLength(20);
   });
+
+  it('fits the keepalive budget in UTF-8 bytes, newest first, when the text is not ASCII', async () => {
+    const { tracker, net, exit } = setup({ flushInterval: 60_000, flushAt: 1000 });
+    // 3,000 characters of 3 bytes each: 20 events are ~60,000 characters (under the budget by
+    // length) but ~180 KB on the wire.
+    const text = '日'.repeat(3000);
+    for (let i = 0; i < 20; i++) tracker.track('Wide', { i, text });
+    exit();
+    await settle();
+    const sent = net.calls[0]!;
+    expect(sent.keepalive).toBe(true);
+    expect(sent.bytes).toBeLessThanOrEqual(KEEPALIVE_BUDGET_BYTES);
+    const sentIds = sent.body.batch.map((event) => (event.properties as { i: number }).i);
+    expect(sentIds.length).toBeGreaterThan(1);
+    // The newest ones, in order: a navigation would strand them otherwise.
+    expect(sentIds).toEqual(Array.from({ length: sentIds.length }, (_, n) => 20 - sentIds.length + n));
+  });
 });
 
 describe('sender drains', () => {

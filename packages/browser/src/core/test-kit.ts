@@ -43,6 +43,8 @@ export function createFakeClock(start = Date.UTC(2025, 0, 1)) {
 interface Call {
   url: string;
   body: BatchRequest;
+  /** The body's size on the wire (UTF-8 bytes). */
+  bytes: number;
   keepalive: boolean;
 }
 
@@ -55,7 +57,7 @@ export function createFakeTransport() {
   const answers: (TransportResponse | Error)[] = [];
   const transport = async (url: string, body: Uint8Array<ArrayBuffer>, keepalive: boolean): Promise<TransportResponse> => {
     const request = readBody(body);
-    calls.push({ url, body: request, keepalive });
+    calls.push({ url, body: request, bytes: body.length, keepalive });
     const answer = answers.shift();
     if (answer instanceof Error) throw answer;
     return answer ?? { status: 200, body: { accepted: request.batch.length, duplicates: 0, rejected: [] } };

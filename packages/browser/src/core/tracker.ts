@@ -98,16 +98,17 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
   // and purges the queued ones of categories now denied.
   // A held event goes out under the anonymousId in force at its release: the undecided id it
   // was captured with was never kept, and the tab may have adopted another tab's since.
+  // (The envelope's anonymousId is the first in the JSON: its fields come before the event's.)
+  const adopt = (json: string) => json.replace(/"anonymousId":"[^"]*"/, '"anonymousId":' + JSON.stringify(identity.get().anonymousId));
   const send = (event: CapturedEvent, held?: boolean) => {
     const json = serialize(event);
-    sender.enqueue(held ? json.replace(/"anonymousId":"[^"]*"/, '"anonymousId":' + JSON.stringify(identity.get().anonymousId)) : json, event.messageId);
+    sender.enqueue(held ? adopt(json) : json, event.messageId);
   };
   // Opt-in (npm only): undecided events wait in a queue of the site's choice, not in memory.
   const held = resolved.holdUndecided?.({
     consent,
-    send: sender.enqueue,
+    send: (json, id) => sender.enqueue(adopt(json), id),
     report,
-    identity,
     limits: resolved,
     clock: deps.clock,
     lock: deps.lock,
