@@ -111,13 +111,8 @@ export function createGroupCommitStore(inner: Store, options: GroupCommitOptions
   };
 
   return {
-    kind: inner.kind,
-    readQuarantine: (query) => inner.readQuarantine(query),
-    replay: (batch) => inner.replay(batch),
-    erase: (subject) => inner.erase(subject),
-    deleteOlderThan: (cutoffIso) => inner.deleteOlderThan(cutoffIso),
-    readEvents: (query) => inner.readEvents(query),
-    stats: () => inner.stats(),
+    // Reads, replay, erasure and the rest go straight to the inner store.
+    ...inner,
     write(batch) {
       if (closing) return Promise.reject(new Error('the store is closing'));
       const size = batch.events.length + batch.quarantined.length;

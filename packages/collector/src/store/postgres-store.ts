@@ -6,6 +6,7 @@ import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { createEventPartitions } from './postgres-partitions.js';
 import { readEventPage, readStats } from './postgres-read.js';
 import { writeRows, type PostgresWrite } from './postgres-write.js';
+import { POSTGRES_DERIVED_WRITES, type DerivedWritesOptions, type PostgresDerivedWrite } from './derived-writes.js';
 import type { Store, StoredQuarantineRow, WriteResult } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -20,6 +21,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Clock for `schema_migrations.applied_at` and for creating the coming days' partitions. */
   now?: () => number;
+  /** Settings of the tables derived from events at ingest (see derived-writes.ts). */
+  derived?: DerivedWritesOptions;
 }
 
 /** Rows per DELETE when retention forgets old ids: short transactions, bounded WAL bursts. */
@@ -61,6 +64,22 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     });
   }
 
+  const derived = POSTGRES_DERIVED_WRITES.map((factory) => factory(options.derived ?? {})).filter(
+    (write): write is PostgresDerivedWrite => write !== undefined,
+  );
+  // Without derived tables a write stays one statement (one round trip, implicit transaction);
+  // with them, the events and what derives from them commit in one explicit transaction.
+  const writeOnce = async (batch: PostgresWrite): Promise<WriteResult> => {
+    if (derived.length === 0) return writeRows(sql, batch);
+    return (await sql.begin(async (tx) => {
+      const result = await writeRows(tx, batch);
+      const fresh = new Set(result.inserted);
+      const inserted = batch.events.filter((row) => fresh.delete(row.messageId));
+      if (inserted.length > 0) for (const write of derived) await write(tx, inserted);
+      return result;
+    })) as WriteResult;
+  };
+
   let closed = false;
   const open = () => {
     if (closed) throw new Error('the PostgreSQL store is closed');
@@ -70,13 +89,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     const receivedAts = batch.events.map((row) => row.receivedAt);
     await partitions.ensureFor(receivedAts);
     try {
-      return await writeRows(sql, batch);
+      return await writeOnce(batch);
     } catch (error) {
       if (!isMissingPartition(error)) throw error;
       // Another collector's retention dropped a day this one still had cached.
       await partitions.reload();
       await partitions.ensureFor(receivedAts);
-      return writeRows(sql, batch);
+      return writeOnce(batch);
     }
   };
 

@@ -71,7 +71,7 @@ const WRITE_SQL = `
  * @example
  * const { inserted, duplicates } = await writeRows(sql, { events, quarantined: [], resolvedIds: [] });
  */
-export async function writeRows(sql: postgres.Sql, write: PostgresWrite): Promise<WriteResult> {
+export async function writeRows(sql: postgres.Sql | postgres.TransactionSql, write: PostgresWrite): Promise<WriteResult> {
   const seen = new Set<string>();
   const columns: (string | null)[][] = Array.from({ length: 19 }, () => []);
   for (const row of write.events) {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { CollectorError } from '../collector-error.js';
+import { SQLITE_DERIVED_WRITES, type DerivedWritesOptions, type SqliteDerivedWrite } from './derived-writes.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import type { ErasureSubject, EventQuery, EventRow, Store, StoreStats, StoredQuarantineRow, WriteBatch, WriteResult } from './store.js';
 
@@ -19,6 +20,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Clock for `schema_migrations.applied_at`. */
   now?: () => number;
+  /** Settings of the tables derived from events at ingest (see derived-writes.ts). */
+  derived?: DerivedWritesOptions;
 }
 
 /**
@@ -93,7 +96,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     'SELECT source, code, count(*) AS count FROM quarantine GROUP BY source, code ORDER BY source, code',
   );
 
+  const derived = SQLITE_DERIVED_WRITES.map((factory) => factory(db, options.derived ?? {})).filter(
+    (write): write is SqliteDerivedWrite => write !== undefined,
+  );
   const insertEvents = (events: readonly EventRow[], result: WriteResult) => {
+    const inserted: EventRow[] = [];
     for (const row of events) {
       // Positional parameters: binding by name costs a third more per row at high rates.
       const { changes } = insertEvent.run(
@@ -101,7 +108,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         row.timestamp, row.originalTimestamp, row.sentAt, row.receivedAt, row.raw, row.normalized ?? null,
       );
       (changes === 1 ? result.inserted : result.duplicates).push(row.messageId);
+      if (changes === 1 && derived.length > 0) inserted.push(row);
     }
+    // Same transaction as the events: derived tables never miss or double-count one.
+    if (inserted.length > 0) for (const write of derived) write(inserted);
   };
   const writeAll = db.transaction((batch: WriteBatch): WriteResult => {
     const result: WriteResult = { inserted: [], duplicates: [] };

@@ -33,7 +33,9 @@ export async function createSqliteWorkerStore(options: SqliteWorkerStoreOptions)
   let failure: Error | undefined;
   let closed = false;
 
-  const opened = new Promise<void>((resolve, reject) => pending.set(0, { resolve: () => resolve(), reject }));
+  const opened = new Promise<string[]>((resolve, reject) =>
+    pending.set(0, { resolve: (methods) => resolve(methods as string[]), reject }),
+  );
   worker.on('message', (reply: WorkerReply) => {
     const call = pending.get(reply.id);
     if (!call) return;
@@ -51,8 +53,9 @@ export async function createSqliteWorkerStore(options: SqliteWorkerStoreOptions)
   worker.on('error', (error) => fail(new Error(`SQLite worker failed: ${error.message}`, { cause: error })));
   worker.on('exit', (code) => fail(new Error(`SQLite worker exited with code ${code}`)));
 
+  let methods: string[];
   try {
-    await opened;
+    methods = await opened;
   } catch (error) {
     closed = true;
     await worker.terminate();
@@ -71,16 +74,13 @@ export async function createSqliteWorkerStore(options: SqliteWorkerStoreOptions)
   };
 
   let closing: Promise<void> | undefined;
+  // Every Store method takes at most one argument, so each forwards as (name, argument).
+  const forwarded = Object.fromEntries(
+    methods.map((method) => [method, (arg?: unknown) => call(method as WorkerCall['method'], arg)]),
+  ) as unknown as Store;
   return {
+    ...forwarded,
     kind: 'sqlite',
-    write: (batch) => call('write', batch),
-    ping: () => call('ping'),
-    readQuarantine: (query) => call('readQuarantine', query),
-    replay: (batch) => call('replay', batch),
-    erase: (subject) => call('erase', subject),
-    deleteOlderThan: (cutoffIso) => call('deleteOlderThan', cutoffIso),
-    readEvents: (query) => call('readEvents', query),
-    stats: () => call('stats'),
     close: () =>
       (closing ??= (async () => {
         if (!failure) await call('close').catch(() => undefined);

@@ -11,7 +11,10 @@ if (port) {
   let store: Store | undefined;
   try {
     store = createSqliteStore(workerData as SqliteStoreOptions);
-    port.postMessage({ id: 0, ok: true, value: store.kind } satisfies WorkerReply);
+    // The method names go back so that the proxy forwards every Store method, including
+    // those added after this file was written.
+    const methods = Object.keys(store).filter((key) => typeof store?.[key as keyof Store] === 'function');
+    port.postMessage({ id: 0, ok: true, value: methods } satisfies WorkerReply);
   } catch (error) {
     port.postMessage({ id: 0, ok: false, error: toWire(error) } satisfies WorkerReply);
   }

@@ -84,7 +84,8 @@ export interface WriteResult {
 
 /**
  * Where the collector keeps events. Every method is async so SQLite (synchronous driver),
- * PostgreSQL and a group-commit writer share one interface. `write` resolves only once the
+ * PostgreSQL and a group-commit writer share one interface, and takes at most one argument
+ * (the SQLite worker forwards calls as a method name and one structured-cloned argument). `write` resolves only once the
  * rows are durably committed; it rejects when they are not (the request then answers 503).
  *
  * @example
