@@ -6,11 +6,22 @@ import { httpError } from './http-error.js';
 
 // Chromium caps a cached preflight at 2 hours whatever we ask for.
 const PREFLIGHT_MAX_AGE_SECONDS = '7200';
+/**
+ * Request headers a browser library may send, so its preflight passes: ours, Segment's
+ * analytics.js (`Authorization` Basic, `X-Retry-Count` on a retry) and RudderStack's
+ * analytics-js v3 (`AnonymousId` on every event, `SentAt`, and the `Rsa-*` headers of a
+ * retried or recovered request). Read from those libraries' sources; none carries a secret.
+ */
+const ALLOWED_HEADERS = [
+  'Authorization', 'Content-Type', 'Content-Encoding',
+  'X-Retry-Count',
+  'AnonymousId', 'SentAt', 'Rsa-Recovered', 'Rsa-Retry-Attempt', 'Rsa-Retry-Reason', 'Rsa-Since-First-Attempt', 'Rsa-Since-Last-Attempt',
+].join(', ');
 
 /**
  * CORS for the ingest routes. An allowed origin is reflected (never `*`, so the answer is
  * per-origin and `Vary: Origin`), and `Retry-After` is exposed so the SDK can honour it on
- * 429/503. Preflights carry no write key, so they are allowed when any source allows the
+ * 429/503. A preflight is cached for 2 hours (`Access-Control-Max-Age`): a page pays one. Preflights carry no write key, so they are allowed when any source allows the
  * origin; the real request is then checked against its own source (403 otherwise).
  *
  * A refused origin gets no CORS headers, not even on its 403: the page cannot read the
@@ -34,7 +45,11 @@ export function createCorsMiddleware(registry: SourceRegistry): MiddlewareHandle
         headers: {
           'access-control-allow-origin': origin,
           'access-control-allow-methods': 'POST, OPTIONS',
-          'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding',
+          'access-control-allow-headers': ALLOWED_HEADERS,
+          // sendBeacon always sends credentials: a beacon whose Blob is typed application/json
+          // is preflighted in that mode, and would be refused without this. Ingest reads no
+          // cookie, so credentials grant nothing here.
+          'access-control-allow-credentials': 'true',
           'access-control-max-age': PREFLIGHT_MAX_AGE_SECONDS,
           vary: 'Origin',
         },
@@ -48,5 +63,6 @@ export function createCorsMiddleware(registry: SourceRegistry): MiddlewareHandle
     if (!allowed) return;
     c.res.headers.set('access-control-allow-origin', origin);
     c.res.headers.set('access-control-expose-headers', 'Retry-After');
+    c.res.headers.set('access-control-allow-credentials', 'true');
   };
 }
