@@ -1,0 +1,142 @@
+// Issue #13: RudderStack's own browser library (@rudderstack/analytics-js v3, its build with the
+// plugins bundled in) in real Chromium, with the real collector CLI as its data plane URL,
+// stores its events unchanged: XHR posts with an AnonymousId header (CORS preflight), and the
+// sendBeacon page-exit path to /beacon/v1/batch?writeKey=….
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { waitFor, type EventRow } from './helpers/events-db.js';
+import { useSiteRigs } from './helpers/site-rig.js';
+import { confinedVisitor, eventsSent, installVendorFiles, startRefusingProxy } from './helpers/vendor-site.js';
+
+const WRITE_KEY = 'rudderstack-dropin-e2e';
+const VISITS = 5;
+
+const rigs = useSiteRigs(WRITE_KEY);
+
+/**
+ * A page loading RudderStack as an npm user does (`new RudderAnalytics()`, `load(writeKey,
+ * dataPlaneUrl, options)`), with its source configuration given in the page (`getSourceConfig`)
+ * so nothing is asked of RudderStack's control plane, then a page view, a track and an identify.
+ */
+function sitePage(collectorUrl: string, extraOptions: object = {}): string {
+  const sourceConfig = { source: { id: 'cairn', name: 'Cairn', workspaceId: 'cairn', enabled: true, config: {}, destinations: [] } };
+  return `<!doctype html><html><head><title>RudderStack drop-in</title></head><body><h1>Pricing</h1>
+<script type="module">
+  import { RudderAnalytics } from '/vendor/rudderstack.mjs';
+  const visit = new URLSearchParams(location.search).get('visit');
+  const rudderanalytics = new RudderAnalytics();
+  rudderanalytics.load(${JSON.stringify(WRITE_KEY)}, ${JSON.stringify(collectorUrl)}, {
+    getSourceConfig: () => (${JSON.stringify(sourceConfig)}),
+    ...${JSON.stringify(extraOptions)},
+  });
+  rudderanalytics.page();
+  rudderanalytics.track('Signed Up', { plan: 'pro', visit });
+  rudderanalytics.identify('user-' + visit, { email: 'user-' + visit + '@example.com' });
+  rudderanalytics.ready(() => { window.rudderReady = true; });
+</script></body></html>`;
+}
+
+const raw = (row: EventRow) => JSON.parse(row.raw) as Record<string, any>;
+
+describe('RudderStack analytics-js v3 against the collector', () => {
+  it(`stores page, track and identify once each, ${VISITS} visits of ${VISITS}, with no remote request`, async () => {
+    const root = await rigs.tempDir('cairn-rudderstack-');
+    const rig = await rigs.start({ root });
+    const proxy = await startRefusingProxy();
+    rigs.after(proxy.close);
+    await installVendorFiles(root);
+    await writeFile(join(root, 'index.html'), sitePage(rig.collector.url));
+    for (let visit = 0; visit < VISITS; visit++) {
+      const { context, page, sent } = await confinedVisitor(rig, proxy);
+      const answers: { path: string; status: number }[] = [];
+      page.on('response', (response) => {
+        if (response.url().startsWith(rig.collector.url)) answers.push({ path: new URL(response.url()).pathname, status: response.status() });
+      });
+      await page.goto(`${rig.site.url}/?visit=${visit}`);
+      await waitFor(
+        `visit ${visit}'s three events`,
+        () => rig.db.events().filter((row) => raw(row).context?.page?.search === `?visit=${visit}`),
+        (rows) => rows.length >= 3,
+        () => `${rig.diagnose()}\n${JSON.stringify({ sent, refused: proxy.attempts }, null, 1)}`,
+        20_000,
+      );
+      // The preflights passed (else nothing would be stored) and every post was answered 200.
+      await expect.poll(() => answers.filter((a) => a.status === 200).length).toBe(3);
+      expect(answers.map((a) => a.path).sort()).toEqual(['/v1/identify', '/v1/page', '/v1/track']);
+      expect(answers.every((a) => a.status === 200), JSON.stringify(answers)).toBe(true);
+      expect(sent.every((request) => request.contentType?.startsWith('application/json'))).toBe(true);
+      await context.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const rows = rig.db.events();
+    expect(rows, rig.diagnose()).toHaveLength(3 * VISITS);
+    expect(new Set(rows.map((row) => row.message_id)).size).toBe(3 * VISITS);
+    for (let visit = 0; visit < VISITS; visit++) {
+      const mine = rows.filter((row) => raw(row).context.page.search === `?visit=${visit}`);
+      expect(mine.map((row) => row.type).sort()).toEqual(['identify', 'page', 'track']);
+      expect(new Set(mine.map((row) => row.anonymous_id)).size).toBe(1);
+      expect(mine.find((row) => row.type === 'identify')!.user_id).toBe(`user-${visit}`);
+      const track = mine.find((row) => row.type === 'track')!;
+      expect(track.event).toBe('Signed Up');
+      expect(raw(track).properties).toEqual({ plan: 'pro', visit: String(visit) });
+      for (const row of mine) {
+        const event = raw(row);
+        expect(event.channel).toBe('web');
+        expect(event.context.library.name).toBe('RudderLabs JavaScript SDK');
+        expect(event.integrations).toEqual({ All: true });
+        // RudderStack sends no `timestamp`: its originalTimestamp is the client time, skew-corrected by sentAt.
+        expect(event.timestamp).toBeUndefined();
+        expect(row.original_timestamp).toBe(event.originalTimestamp);
+        expect(row.sent_at).toBe(event.sentAt);
+        expect(Math.abs(Date.parse(row.timestamp) - Date.parse(row.received_at))).toBeLessThan(60_000);
+      }
+    }
+    expect(proxy.attempts, 'requests that would have left this machine').toEqual([]);
+    expect(rig.db.quarantine()).toEqual([]);
+  });
+
+  it('page exit: with useBeacon, the sendBeacon to /beacon/v1/batch?writeKey= on pagehide is stored', async () => {
+    const root = await rigs.tempDir('cairn-rudderstack-exit-');
+    const rig = await rigs.start({ root });
+    const proxy = await startRefusingProxy();
+    rigs.after(proxy.close);
+    await installVendorFiles(root);
+    // The beacon queue held for a minute: only the page-exit flush can deliver it.
+    await writeFile(join(root, 'index.html'), sitePage(rig.collector.url, { useBeacon: true, beaconQueueOptions: { flushQueueInterval: 60_000 } }));
+    const { page, sent } = await confinedVisitor(rig, proxy);
+    await page.goto(`${rig.site.url}/?visit=exit`);
+    await page.waitForFunction(() => (window as any).rudderReady === true);
+    expect(eventsSent(sent)).toEqual([]);
+    await page.evaluate(() => {
+      (window as any).rudderanalytics.track('Checkout Left', { step: 2 });
+      setTimeout(() => (location.href = '/plain.html'), 0);
+    });
+    await page.waitForURL('**/plain.html');
+    const rows = await waitFor('the four events of the page-exit beacon', () => rig.db.events(), (found) => found.length >= 4, rig.diagnose);
+    expect(rows.map((row) => row.event ?? row.type).sort()).toEqual(['Checkout Left', 'Signed Up', 'identify', 'page']);
+    const posts = rig.collector.logs.filter((line) => line.msg === 'request' && line.method === 'POST').map((line) => line.path);
+    expect(new Set(posts)).toEqual(new Set(['/beacon/v1/batch']));
+    expect(proxy.attempts).toEqual([]);
+  });
+
+  it('a beacon whose Blob is typed application/json (preflighted, with credentials) is stored', async () => {
+    const root = await rigs.tempDir('cairn-beacon-json-');
+    const rig = await rigs.start({ root });
+    const proxy = await startRefusingProxy();
+    rigs.after(proxy.close);
+    await installVendorFiles(root);
+    const { page } = await rig.visitor();
+    await page.goto(`${rig.site.url}/plain.html`);
+    const queued = await page.evaluate(
+      ({ url, sentAt }) => {
+        const body = JSON.stringify({ batch: [{ type: 'track', event: 'Beacon JSON', messageId: 'beacon-json-1', anonymousId: 'a1', originalTimestamp: sentAt }], sentAt });
+        return navigator.sendBeacon(url, new Blob([body], { type: 'application/json' }));
+      },
+      { url: `${rig.collector.url}/beacon/v1/batch?writeKey=${WRITE_KEY}`, sentAt: new Date().toISOString() },
+    );
+    expect(queued).toBe(true);
+    const rows = await waitFor('the beacon event', () => rig.db.events(), (found) => found.length >= 1, rig.diagnose);
+    expect(rows.map((row) => [row.event, row.message_id])).toEqual([['Beacon JSON', 'beacon-json-1']]);
+  });
+});
