@@ -133,4 +133,36 @@ describe('Segment analytics-next against the collector', () => {
     expect(posts).toEqual(['/v1/b']);
     expect(proxy.attempts).toEqual([]);
   });
+
+  it('migration: the official snippet with cairn.js (data-global="analytics") instead of Segment’s library', async () => {
+    const root = await rigs.tempDir('cairn-segment-migration-');
+    const rig = await rigs.start({ root });
+    const proxy = await startRefusingProxy();
+    rigs.after(proxy.close);
+    // The snippet as Segment's npm package renders it, its analytics.load(…) line left out, and
+    // the cairn.js tag (the static server fills in the collector and the write key).
+    const stub = snippet.max({ apiKey: WRITE_KEY, load: false, page: true });
+    await writeFile(
+      join(root, 'index.html'),
+      `<!doctype html><html><head><title>Migrated</title><script>${stub}</script>
+<script async src="/cairn.js" data-write-key="KEY" data-endpoint="ENDPOINT" data-global="analytics"></script></head>
+<body><script>
+  analytics.track('Signed Up', { plan: 'pro' });
+  analytics.identify('user-9', { email: 'user-9@example.com' });
+</script></body></html>`,
+    );
+    const { page } = await confinedVisitor(rig, proxy);
+    await page.goto(`${rig.site.url}/`);
+    await page.waitForFunction(() => typeof (window as any).analytics.flush === 'function');
+    await page.evaluate(() => (window as any).analytics.track('After Load'));
+    const rows = await waitFor('four events', () => rig.db.events(), (found) => found.length >= 4, rig.diagnose);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stored = rig.db.events();
+    expect(stored.map((row) => row.event ?? row.type)).toEqual(['page', 'Signed Up', 'identify', 'After Load']);
+    expect(rows.length).toBe(4);
+    expect(JSON.parse(stored[1]!.raw).properties).toEqual({ plan: 'pro' });
+    expect(stored.slice(2).map((row) => row.user_id)).toEqual(['user-9', 'user-9']);
+    expect(JSON.parse(stored[0]!.raw).context.page.title).toBe('Migrated');
+    expect(proxy.attempts).toEqual([]);
+  });
 });
