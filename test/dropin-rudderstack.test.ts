@@ -16,18 +16,21 @@ const rigs = useSiteRigs(WRITE_KEY);
 
 /**
  * A page loading RudderStack as an npm user does (`new RudderAnalytics()`, `load(writeKey,
- * dataPlaneUrl, options)`), with its source configuration given in the page (`getSourceConfig`)
- * so nothing is asked of RudderStack's control plane, then a page view, a track and an identify.
+ * dataPlaneUrl, options)`), then a page view, a track and an identify. Its source configuration
+ * comes from the collector (`configUrl`, what a migrating site changes) or from the page
+ * (`getSourceConfig`); either way nothing is asked of RudderStack's control plane.
  */
-function sitePage(collectorUrl: string, extraOptions: object = {}): string {
+function sitePage(collectorUrl: string, config: 'configUrl' | 'getSourceConfig', extraOptions: object = {}): string {
   const sourceConfig = { source: { id: 'cairn', name: 'Cairn', workspaceId: 'cairn', enabled: true, config: {}, destinations: [] } };
+  const configOption =
+    config === 'configUrl' ? `configUrl: ${JSON.stringify(collectorUrl)}` : `getSourceConfig: () => (${JSON.stringify(sourceConfig)})`;
   return `<!doctype html><html><head><title>RudderStack drop-in</title></head><body><h1>Pricing</h1>
 <script type="module">
   import { RudderAnalytics } from '/vendor/rudderstack.mjs';
   const visit = new URLSearchParams(location.search).get('visit');
   const rudderanalytics = new RudderAnalytics();
   rudderanalytics.load(${JSON.stringify(WRITE_KEY)}, ${JSON.stringify(collectorUrl)}, {
-    getSourceConfig: () => (${JSON.stringify(sourceConfig)}),
+    ${configOption},
     ...${JSON.stringify(extraOptions)},
   });
   rudderanalytics.page();
@@ -40,13 +43,13 @@ function sitePage(collectorUrl: string, extraOptions: object = {}): string {
 const raw = (row: EventRow) => JSON.parse(row.raw) as Record<string, any>;
 
 describe('RudderStack analytics-js v3 against the collector', () => {
-  it(`stores page, track and identify once each, ${VISITS} visits of ${VISITS}, with no remote request`, async () => {
+  it(`configured by the collector (configUrl), stores page, track and identify once each, ${VISITS} visits of ${VISITS}, with no remote request`, async () => {
     const root = await rigs.tempDir('cairn-rudderstack-');
     const rig = await rigs.start({ root });
     const proxy = await startRefusingProxy();
     rigs.after(proxy.close);
     await installVendorFiles(root);
-    await writeFile(join(root, 'index.html'), sitePage(rig.collector.url));
+    await writeFile(join(root, 'index.html'), sitePage(rig.collector.url, 'configUrl'));
     for (let visit = 0; visit < VISITS; visit++) {
       const { context, page, sent } = await confinedVisitor(rig, proxy);
       const answers: { path: string; status: number }[] = [];
@@ -62,10 +65,10 @@ describe('RudderStack analytics-js v3 against the collector', () => {
         20_000,
       );
       // The preflights passed (else nothing would be stored) and every post was answered 200.
-      await expect.poll(() => answers.filter((a) => a.status === 200).length).toBe(3);
-      expect(answers.map((a) => a.path).sort()).toEqual(['/v1/identify', '/v1/page', '/v1/track']);
+      await expect.poll(() => answers.filter((a) => a.status === 200).length).toBe(4);
+      expect(answers.map((a) => a.path).sort()).toEqual(['/sourceConfig/', '/v1/identify', '/v1/page', '/v1/track']);
       expect(answers.every((a) => a.status === 200), JSON.stringify(answers)).toBe(true);
-      expect(sent.every((request) => request.contentType?.startsWith('application/json'))).toBe(true);
+      expect(sent.filter((request) => request.method === 'POST').every((request) => request.contentType?.startsWith('application/json'))).toBe(true);
       await context.close();
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -103,7 +106,7 @@ describe('RudderStack analytics-js v3 against the collector', () => {
     rigs.after(proxy.close);
     await installVendorFiles(root);
     // The beacon queue held for a minute: only the page-exit flush can deliver it.
-    await writeFile(join(root, 'index.html'), sitePage(rig.collector.url, { useBeacon: true, beaconQueueOptions: { flushQueueInterval: 60_000 } }));
+    await writeFile(join(root, 'index.html'), sitePage(rig.collector.url, 'getSourceConfig', { useBeacon: true, beaconQueueOptions: { flushQueueInterval: 60_000 } }));
     const { page, sent } = await confinedVisitor(rig, proxy);
     await page.goto(`${rig.site.url}/?visit=exit`);
     await page.waitForFunction(() => (window as any).rudderReady === true);

@@ -24,6 +24,7 @@ import { createAdminReplayRoutes } from './routes/admin-replay-routes.js';
 import { createJsonLogger, describeError, type Logger } from './logger.js';
 import { createHealthRoutes } from './routes/health-routes.js';
 import { createClientMetricsRoutes } from './routes/client-metrics-routes.js';
+import { createSourceConfigRoutes } from './routes/source-config-routes.js';
 import { createBeaconRoutes, createIngestRoutes, type IngestDeps } from './routes/ingest-routes.js';
 import type { SourceConfig } from './source-config.js';
 import type { Store } from './store/store.js';
@@ -80,7 +81,7 @@ export interface CollectorOptions {
  *
  * Routes: `POST /v1/batch`, `POST /v1/track|page|identify|group|alias|screen`, Segment's and
  * RudderStack's browser routes (`/v1/b|t|p|i|g|a|s`, `/v1/import`, `/v1/m`,
- * `/beacon/v1/batch?writeKey=`), CORS preflight on `/v1/*` and `/beacon/*`, `GET /healthz`,
+ * `/beacon/v1/batch?writeKey=`, `GET /sourceConfig`), CORS preflight on those, `GET /healthz`,
  * `GET /readyz`, `GET /metrics`, and behind the admin token
  * `GET /admin/export`, `POST /admin/erase`, `GET /admin/stats`, `POST /admin/replay`,
  * `GET /admin/plan`, `POST /admin/plan/reload`. Every error is
@@ -111,7 +112,7 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
   const app = new Hono<CollectorEnv>();
   app.use('*', createRequestLog(logger, collectorMetrics(metrics)));
   const cors = createCorsMiddleware(registry);
-  for (const path of ['/v1/*', '/beacon/*']) {
+  for (const path of ['/v1/*', '/beacon/*', '/sourceConfig', '/sourceConfig/*']) {
     app.use(path, cors);
     app.use(path, limits.perIp);
   }
@@ -134,6 +135,7 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
   app.route('/v1', createIngestRoutes(ingest));
   app.route('/v1', createClientMetricsRoutes(metrics));
   app.route('/beacon/v1', createBeaconRoutes(ingest));
+  app.route('/', createSourceConfigRoutes(registry));
   app.notFound((c) => errorResponse(404, ERROR_CODES.notFound, `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error) =>
     toErrorResponse(error, (fault) => logger.error('internal error', { error: describeError(fault) })),

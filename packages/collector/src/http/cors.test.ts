@@ -29,7 +29,7 @@ describe('CORS preflight', () => {
     const res = await preflight(SHOP);
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(SHOP);
-    expect(res.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
     const allowed = res.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/);
     expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'content-encoding']));
     expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);

@@ -36,7 +36,7 @@ export function createCorsMiddleware(registry: SourceRegistry): MiddlewareHandle
   return async (c, next) => {
     const origin = c.req.header('origin');
     if (c.req.method === 'OPTIONS') {
-      if (origin === undefined) return new Response(null, { status: 204, headers: { allow: 'POST, OPTIONS' } });
+      if (origin === undefined) return new Response(null, { status: 204, headers: { allow: 'GET, POST, OPTIONS' } });
       if (!registry.anySourceAllows(origin)) {
         throw httpError(403, ERROR_CODES.originNotAllowed, `origin ${origin.slice(0, 200)} is not allowed`, { vary: 'Origin' });
       }
@@ -44,7 +44,8 @@ export function createCorsMiddleware(registry: SourceRegistry): MiddlewareHandle
         status: 204,
         headers: {
           'access-control-allow-origin': origin,
-          'access-control-allow-methods': 'POST, OPTIONS',
+          // GET: RudderStack's library fetches its source configuration (GET /sourceConfig).
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
           'access-control-allow-headers': ALLOWED_HEADERS,
           // sendBeacon always sends credentials: a beacon whose Blob is typed application/json
           // is preflighted in that mode, and would be refused without this. Ingest reads no

@@ -8,7 +8,7 @@ import { CODE_BY_STATUS } from './http-error.js';
 // metrics registry without bound.
 const ROUTES = new Set([
   '/v1/batch', '/v1/track', '/v1/page', '/v1/identify', '/v1/group', '/v1/alias', '/v1/screen',
-  '/v1/b', '/v1/t', '/v1/p', '/v1/i', '/v1/g', '/v1/a', '/v1/s', '/v1/import', '/v1/m', '/beacon/v1/batch',
+  '/v1/b', '/v1/t', '/v1/p', '/v1/i', '/v1/g', '/v1/a', '/v1/s', '/v1/import', '/v1/m', '/beacon/v1/batch', '/sourceConfig', '/sourceConfig/',
   '/healthz', '/readyz', '/metrics',
   '/admin/export', '/admin/erase', '/admin/stats', '/admin/replay', '/admin/quarantine', '/admin/plan', '/admin/plan/reload',
 ]);

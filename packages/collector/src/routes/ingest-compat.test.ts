@@ -246,3 +246,41 @@ describe("Segment's client metrics: POST /v1/m", () => {
     expect((await t.post('/v1/m', JSON.stringify({ series: [], pad: 'x'.repeat(20_000) }))).status).toBe(413);
   });
 });
+
+describe("RudderStack's source configuration: GET /sourceConfig", () => {
+  // What the library asks for with configUrl set to the collector.
+  const path = `/sourceConfig/?p=npm&v=3.34.1&build=modern&writeKey=${RUDDER_KEY}&lockIntegrationsVersion=false&lockPluginsVersion=false`;
+
+  it('answers a valid source with no destinations for a known key, from an allowed origin', async () => {
+    t = createTestCollector({ sources });
+    const res = await t.app.request(path, { headers: { origin: SITE, authorization: basicAuth(RUDDER_KEY), accept: 'application/json' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(SITE);
+    const body = (await res.json()) as { source: Record<string, unknown> };
+    // The checks the library makes (isValidSourceConfig) and what it reads.
+    expect(body.source).toMatchObject({ id: 'rudder-site', enabled: true, config: {}, destinations: [] });
+    expect(JSON.stringify(body)).not.toContain(RUDDER_KEY);
+    // Without the trailing slash, and with the key in the query only.
+    expect((await t.app.request(`/sourceConfig?writeKey=${RUDDER_KEY}`)).status).toBe(200);
+  });
+
+  it('refuses an unknown or missing key (401) and an origin the source does not allow (403)', async () => {
+    t = createTestCollector({ sources });
+    expect((await t.app.request('/sourceConfig/?writeKey=nope')).status).toBe(401);
+    expect((await t.app.request('/sourceConfig/')).status).toBe(401);
+    expect((await t.app.request(path, { headers: { origin: 'https://evil.example.net' } })).status).toBe(403);
+  });
+
+  it('answers its preflight (GET with Authorization) for an allowed origin only', async () => {
+    t = createTestCollector({ sources: sources.filter((source) => source.allowedOrigins) });
+    const preflight = (origin: string) =>
+      t.app.request(path, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
+    const ok = await preflight(SITE);
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-methods')).toContain('GET');
+    expect((await preflight('https://evil.example.net')).status).toBe(403);
+  });
+});

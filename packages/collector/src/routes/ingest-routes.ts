@@ -117,7 +117,8 @@ async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: Even
   return c.json(response, 200);
 }
 
-async function authenticate(registry: SourceRegistry, writeKey: unknown): Promise<ResolvedSource> {
+/** The source of `writeKey`; 401 when it is missing or unknown. */
+export async function authenticate(registry: SourceRegistry, writeKey: unknown): Promise<ResolvedSource> {
   if (typeof writeKey !== 'string' || writeKey === '') {
     throw httpError(401, ERROR_CODES.unauthorized, 'missing write key: send it as the Basic auth username or as writeKey in the body');
   }
@@ -127,7 +128,7 @@ async function authenticate(registry: SourceRegistry, writeKey: unknown): Promis
 }
 
 /** Records the source and refuses a browser origin the source does not list. */
-function admit(c: Context<CollectorEnv>, source: ResolvedSource): void {
+export function admit(c: Context<CollectorEnv>, source: ResolvedSource): void {
   c.set('source', source);
   const origin = c.req.header('origin');
   if (origin !== undefined && !source.allowsOrigin(origin)) {
