@@ -5,9 +5,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { waitFor, type EventRow } from './helpers/events-db.js';
+import { waitFor } from './helpers/events-db.js';
 import { useSiteRigs } from './helpers/site-rig.js';
-import { SEGMENT_CDN_PATH, confinedVisitor, eventsSent, installVendorFiles, startRefusingProxy } from './helpers/vendor-site.js';
+import { SEGMENT_CDN_PATH, confinedVisitor, eventsSent, expectStoredOnce, expectVisit, leavePage, rawOf, startVendorRig } from './helpers/vendor-site.js';
 
 const WRITE_KEY = 'segment-dropin-e2e';
 const VISITS = 5;
@@ -45,23 +45,16 @@ function sitePage(collectorUrl: string, deliveryStrategy?: object): string {
 </script></body></html>`;
 }
 
-const raw = (row: EventRow) => JSON.parse(row.raw) as Record<string, any>;
-
 describe('Segment analytics-next against the collector', () => {
   it(`stores page, track and identify once each, ${VISITS} visits of ${VISITS}, with no remote request`, async () => {
-    const root = await rigs.tempDir('cairn-segment-');
-    const rig = await rigs.start({ root });
-    const proxy = await startRefusingProxy();
-    rigs.after(proxy.close);
-    await installVendorFiles(root);
+    const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-');
     await writeFile(join(root, 'index.html'), sitePage(rig.collector.url));
-    const reports: string[] = [];
     for (let visit = 0; visit < VISITS; visit++) {
       const { context, page, recorder, sent } = await confinedVisitor(rig, proxy);
       await page.goto(`${rig.site.url}/?visit=${visit}`);
       await waitFor(
         `visit ${visit}'s three events`,
-        () => rig.db.events().filter((row) => raw(row).properties?.visit === String(visit) || row.user_id === `user-${visit}` || raw(row).context?.page?.search === `?visit=${visit}`),
+        () => rig.db.events().filter((row) => rawOf(row).properties?.visit === String(visit) || row.user_id === `user-${visit}` || rawOf(row).context?.page?.search === `?visit=${visit}`),
         (rows) => rows.length >= 3,
         () => `${rig.diagnose()}\n${JSON.stringify({ sent, refused: proxy.attempts }, null, 1)}`,
         20_000,
@@ -71,48 +64,28 @@ describe('Segment analytics-next against the collector', () => {
       expect(recorder.batches.map((b) => b.status ?? b.failure), recorder.report()).toEqual(recorder.batches.map(() => 200));
       const paths = eventsSent(sent).map((e) => e.path).sort();
       expect(paths).toEqual(['/v1/i', '/v1/p', '/v1/t']);
-      reports.push(recorder.report());
       await context.close();
     }
-    // Settle: a late retry would show up as a second row.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const rows = rig.db.events();
-    expect(rows, rig.diagnose()).toHaveLength(3 * VISITS);
-    expect(new Set(rows.map((row) => row.message_id)).size).toBe(3 * VISITS);
+    const rows = await expectStoredOnce(rig, proxy, 3 * VISITS);
     for (let visit = 0; visit < VISITS; visit++) {
-      const user = `user-${visit}`;
-      const identify = rows.filter((row) => row.type === 'identify' && row.user_id === user);
+      const identify = rows.filter((row) => row.type === 'identify' && row.user_id === `user-${visit}`);
       expect(identify).toHaveLength(1);
-      const anonymousId = identify[0]!.anonymous_id;
-      const mine = rows.filter((row) => row.anonymous_id === anonymousId);
-      expect(mine.map((row) => row.type).sort()).toEqual(['identify', 'page', 'track']);
-      const track = mine.find((row) => row.type === 'track')!;
-      expect(track.event).toBe('Signed Up');
-      expect(raw(track).properties).toEqual({ plan: 'pro', visit: String(visit) });
+      const mine = rows.filter((row) => row.anonymous_id === identify[0]!.anonymous_id);
+      expectVisit(mine, visit, 'timestamp');
       const pageView = mine.find((row) => row.type === 'page')!;
-      expect(raw(pageView).context.page).toMatchObject({ path: '/', search: `?visit=${visit}`, title: 'Segment drop-in' });
-      for (const row of mine) {
-        // Kept verbatim: Segment's envelope fields are in raw; the columns come from them.
-        const event = raw(row);
+      expect(rawOf(pageView).context.page).toMatchObject({ path: '/', search: `?visit=${visit}`, title: 'Segment drop-in' });
+      // Kept verbatim: Segment's envelope fields are in raw; the columns come from them.
+      for (const event of mine.map(rawOf)) {
         expect(event.context.library.name).toBe('analytics.js');
         expect(event._metadata).toBeTypeOf('object');
         expect(event.integrations).toBeTypeOf('object');
         expect(event.writeKey).toBeUndefined();
-        expect(row.original_timestamp).toBe(event.timestamp);
-        expect(row.sent_at).toBe(event.sentAt);
-        expect(Math.abs(Date.parse(row.timestamp) - Date.parse(row.received_at))).toBeLessThan(60_000);
       }
     }
-    expect(proxy.attempts, 'requests that would have left this machine').toEqual([]);
-    expect(rig.db.quarantine()).toEqual([]);
   });
 
   it('page exit: the batching strategy’s keepalive send on pagehide is stored', async () => {
-    const root = await rigs.tempDir('cairn-segment-exit-');
-    const rig = await rigs.start({ root });
-    const proxy = await startRefusingProxy();
-    rigs.after(proxy.close);
-    await installVendorFiles(root);
+    const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-exit-');
     // A batch held for a minute: only the page-exit flush can deliver it.
     await writeFile(
       join(root, 'index.html'),
@@ -122,23 +95,14 @@ describe('Segment analytics-next against the collector', () => {
     await page.goto(`${rig.site.url}/?visit=exit`);
     await page.waitForFunction(() => (window as any).analytics?.initialized === true);
     expect(eventsSent(sent)).toEqual([]);
-    await page.evaluate(() => {
-      (window as any).analytics.track('Checkout Left', { step: 2 });
-      setTimeout(() => (location.href = '/plain.html'), 0);
-    });
-    await page.waitForURL('**/plain.html');
-    const rows = await waitFor('the four events of the page-exit batch', () => rig.db.events(), (found) => found.length >= 4, rig.diagnose);
+    const { rows, posts } = await leavePage(rig, page, 'analytics', 4);
     expect(rows.map((row) => row.event ?? row.type).sort()).toEqual(['Checkout Left', 'Signed Up', 'identify', 'page']);
-    const posts = rig.collector.logs.filter((line) => line.msg === 'request' && line.method === 'POST').map((line) => line.path);
     expect(posts).toEqual(['/v1/b']);
     expect(proxy.attempts).toEqual([]);
   });
 
   it('migration: the official snippet with cairn.js (data-global="analytics") instead of Segment’s library', async () => {
-    const root = await rigs.tempDir('cairn-segment-migration-');
-    const rig = await rigs.start({ root });
-    const proxy = await startRefusingProxy();
-    rigs.after(proxy.close);
+    const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-migration-');
     // The snippet as Segment's npm package renders it, its analytics.load(…) line left out, and
     // the cairn.js tag (the static server fills in the collector and the write key).
     const stub = snippet.max({ apiKey: WRITE_KEY, load: false, page: true });

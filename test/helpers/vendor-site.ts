@@ -3,7 +3,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from './repo-paths.js';
-import type { SiteRig, Visitor } from './site-rig.js';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { waitFor, type EventRow } from './events-db.js';
+import type { SiteRig, useSiteRigs, Visitor } from './site-rig.js';
 
 /** Segment's standalone build (what its snippet loads from its CDN) and its lazy chunks. */
 export const SEGMENT_UMD_DIR = `${REPO_ROOT}node_modules/@segment/analytics-next/dist/umd`;
@@ -114,4 +117,80 @@ export function eventsSent(sent: readonly OutgoingRequest[]): { path: string; ev
     const batch = (body as { batch?: unknown }).batch;
     return (Array.isArray(batch) ? batch : [body]).map((event) => ({ path, event: event as Record<string, unknown> }));
   });
+}
+
+/**
+ * A site rig for a vendor library: a fresh root with the vendor files, the collector, and the
+ * refusing proxy (closed after the test).
+ *
+ * @example
+ * const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-');
+ */
+export async function startVendorRig(rigs: ReturnType<typeof useSiteRigs>, prefix: string) {
+  const root = await rigs.tempDir(prefix);
+  const rig = await rigs.start({ root });
+  const proxy = await startRefusingProxy();
+  rigs.after(proxy.close);
+  await installVendorFiles(root);
+  return { root, rig, proxy };
+}
+
+/**
+ * The page-exit case: tracks "Checkout Left" through `window[global]`, leaves for a page without
+ * tracking, and waits until `count` rows are stored. Returns the rows and the paths of the POSTs
+ * the collector logged.
+ *
+ * @example
+ * const { rows, posts } = await leavePage(rig, page, 'analytics', 4);
+ */
+export async function leavePage(rig: SiteRig, page: Page, global: string, count: number): Promise<{ rows: EventRow[]; posts: unknown[] }> {
+  await page.evaluate((name) => {
+    (window as unknown as Record<string, { track(event: string, properties: object): void }>)[name]!.track('Checkout Left', { step: 2 });
+    setTimeout(() => (location.href = '/plain.html'), 0);
+  }, global);
+  await page.waitForURL('**/plain.html');
+  const rows = await waitFor(`the ${count} events sent on page exit`, () => rig.db.events(), (found) => found.length >= count, rig.diagnose);
+  const posts = rig.collector.logs.filter((line) => line.msg === 'request' && line.method === 'POST').map((line) => line.path);
+  return { rows, posts };
+}
+
+/** An event row's raw JSON. */
+export const rawOf = (row: EventRow) => JSON.parse(row.raw) as Record<string, any>;
+
+/**
+ * After a short settle (a late retry would add a row), exactly `count` rows with distinct
+ * message ids, nothing quarantined, and no request that tried to leave the machine.
+ *
+ * @example
+ * const rows = await expectStoredOnce(rig, proxy, 15);
+ */
+export async function expectStoredOnce(rig: SiteRig, proxy: RefusingProxy, count: number): Promise<EventRow[]> {
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const rows = rig.db.events();
+  expect(rows, rig.diagnose()).toHaveLength(count);
+  expect(new Set(rows.map((row) => row.message_id)).size).toBe(count);
+  expect(rig.db.quarantine()).toEqual([]);
+  expect(proxy.attempts, 'requests that would have left this machine').toEqual([]);
+  return rows;
+}
+
+/**
+ * One visit's rows, as the test pages send them: a page, a "Signed Up" track with the visit's
+ * properties and an identify; the time columns filled from the library's own fields
+ * (`clientTime`: Segment's `timestamp`, RudderStack's `originalTimestamp`) and skew-corrected.
+ *
+ * @example
+ * expectVisit(mine, 0, 'timestamp');
+ */
+export function expectVisit(rows: EventRow[], visit: number, clientTime: 'timestamp' | 'originalTimestamp'): void {
+  expect(rows.map((row) => row.type).sort()).toEqual(['identify', 'page', 'track']);
+  const track = rows.find((row) => row.type === 'track')!;
+  expect(track.event).toBe('Signed Up');
+  expect(rawOf(track).properties).toEqual({ plan: 'pro', visit: String(visit) });
+  for (const row of rows) {
+    const event = rawOf(row);
+    expect(row.original_timestamp).toBe(event[clientTime]);
+    expect(row.sent_at).toBe(event.sentAt);
+    expect(Math.abs(Date.parse(row.timestamp) - Date.parse(row.received_at))).toBeLessThan(60_000);
+  }
 }

@@ -18,19 +18,8 @@ const sources = [
   { name: 'default', writeKey: TEST_WRITE_KEY },
 ];
 
-type Row = {
-  source: string;
-  type: string;
-  event: string | null;
-  name: string | null;
-  anonymous_id: string | null;
-  user_id: string | null;
-  timestamp: string;
-  original_timestamp: string | null;
-  sent_at: string | null;
-  raw: string;
-  normalized: string | null;
-};
+/** An `events` row: the columns read here are all text or NULL, `raw` never NULL. */
+type Row = { raw: string } & Record<string, string | null>;
 const rows = () => t.rows('SELECT * FROM events ORDER BY original_timestamp') as Row[];
 
 /** The time the collector stores for a client time and sentAt read on one (wrong) clock. */
