@@ -81,6 +81,26 @@ describe('RudderStack analytics-js v3 against the collector', () => {
     }
   });
 
+  it('a page pays one preflight per path: later calls reuse it (Access-Control-Max-Age)', async () => {
+    const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-rudderstack-preflight-');
+    await writeFile(join(root, 'index.html'), sitePage(rig.collector.url, 'configUrl'));
+    const { page } = await confinedVisitor(rig, proxy);
+    await page.goto(`${rig.site.url}/?visit=preflight`);
+    await waitFor('the first three events', () => rig.db.events(), (rows) => rows.length >= 3, rig.diagnose);
+    const preflights = () =>
+      rig.collector.logs.filter((line) => line.msg === 'request' && line.method === 'OPTIONS').map((line) => `${line.status} ${line.path}`).sort();
+    const first = preflights();
+    expect(first).toEqual(['204 /sourceConfig/', '204 /v1/identify', '204 /v1/page', '204 /v1/track']);
+    // Past the 5 s Chromium keeps a preflight that names no Max-Age.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    await page.evaluate(() => {
+      for (const n of [1, 2, 3]) (window as any).rudderanalytics.track('Clicked', { n });
+      (window as any).rudderanalytics.identify('user-preflight');
+    });
+    await waitFor('four more events', () => rig.db.events(), (rows) => rows.length >= 7, rig.diagnose);
+    expect(preflights()).toEqual(first);
+  });
+
   it('page exit: with useBeacon, the sendBeacon to /beacon/v1/batch?writeKey= on pagehide is stored', async () => {
     const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-rudderstack-exit-');
     // The beacon queue held for a minute: only the page-exit flush can deliver it.
