@@ -15,14 +15,16 @@ const PREFLIGHT_MAX_AGE_SECONDS = '7200';
 const ALLOWED_HEADERS = [
   'Authorization', 'Content-Type', 'Content-Encoding',
   'X-Retry-Count',
-  'AnonymousId', 'SentAt', 'Rsa-Recovered', 'Rsa-Retry-Attempt', 'Rsa-Retry-Reason', 'Rsa-Since-First-Attempt', 'Rsa-Since-Last-Attempt',
+  'AnonymousId', 'SentAt',
+  'Rsa-Recovered', 'Rsa-Retry-Attempt', 'Rsa-Retry-Reason', 'Rsa-Since-First-Attempt', 'Rsa-Since-Last-Attempt',
 ].join(', ');
 
 /**
  * CORS for the ingest routes. An allowed origin is reflected (never `*`, so the answer is
  * per-origin and `Vary: Origin`), and `Retry-After` is exposed so the SDK can honour it on
- * 429/503. A preflight is cached for 2 hours (`Access-Control-Max-Age`): a page pays one. Preflights carry no write key, so they are allowed when any source allows the
- * origin; the real request is then checked against its own source (403 otherwise).
+ * 429/503. A preflight is cached for 2 hours (`Access-Control-Max-Age`): a page pays one per
+ * path. Preflights carry no write key, so they are allowed when any source allows the origin;
+ * the real request is then checked against its own source (403 otherwise).
  *
  * A refused origin gets no CORS headers, not even on its 403: the page cannot read the
  * answer, sees a network error, and the SDK keeps the events queued and retries. If the

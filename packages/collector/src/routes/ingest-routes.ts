@@ -33,9 +33,10 @@ export interface IngestDeps {
 
 /**
  * `POST /batch` and the single-event routes `POST /track|page|identify|group|alias|screen`
- * (mounted under `/v1`), with Segment's short aliases (`/b`, `/t` …) and `/import`. Order of checks: a Basic-auth key before reading the body (an
- * unknown key costs no upload), then size, JSON, a body key, origin, shape; then every event
- * through the pipeline and one store write. 200 only after that write committed.
+ * (mounted under `/v1`), with Segment's short aliases (`/b`, `/t` …) and `/import`. Order of
+ * checks: a Basic-auth key before reading the body (an unknown key costs no upload), then size,
+ * JSON, a body key, origin, shape; then every event through the pipeline and one store write.
+ * 200 only after that write committed.
  *
  * @example
  * app.route('/v1', createIngestRoutes({ registry, store, stages: DEFAULT_STAGES, logger, now: Date.now }));
@@ -67,7 +68,7 @@ export function createBeaconRoutes(deps: IngestDeps): Hono<CollectorEnv> {
   return routes;
 }
 
-/** `queryKey`: the write key from the query string, on the route that takes it there (Basic auth wins). */
+/** `queryKey`: the write key from the query string, on the route that takes it (Basic auth wins). */
 async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: EventType | undefined, queryKey?: string) {
   const requestKey = readBasicAuthKey(c.req.header('authorization')) ?? queryKey;
   if (requestKey !== undefined) admit(c, await authenticate(deps.registry, requestKey));
@@ -120,7 +121,7 @@ async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: Even
 /** The source of `writeKey`; 401 when it is missing or unknown. */
 export async function authenticate(registry: SourceRegistry, writeKey: unknown): Promise<ResolvedSource> {
   if (typeof writeKey !== 'string' || writeKey === '') {
-    throw httpError(401, ERROR_CODES.unauthorized, 'missing write key: send it as the Basic auth username or as writeKey in the body');
+    throw httpError(401, ERROR_CODES.unauthorized, 'missing write key: send it as the Basic auth username or as writeKey in the body (?writeKey= on /beacon/v1/batch)');
   }
   const source = await registry.resolve(writeKey);
   if (!source) throw httpError(401, ERROR_CODES.unauthorized, 'unknown write key');
