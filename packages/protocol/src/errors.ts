@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   notFound: 'not_found',
   /** 413: request over MAX_REQUEST_BYTES. */
   payloadTooLarge: 'payload_too_large',
+  /** 413: a batch of more than MAX_BATCH_ITEMS items (refused before any event is processed). */
+  batchTooLarge: 'batch_too_large',
   /** 415: a Content-Encoding other than gzip/identity. */
   unsupportedEncoding: 'unsupported_encoding',
   /** 429: rate limited. */
