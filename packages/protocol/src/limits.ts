@@ -14,6 +14,14 @@ export const MAX_REQUEST_BYTES = 500 * 1024;
 export const MAX_BATCH_ITEMS = 2_500;
 
 /**
+ * Most JSON objects and arrays one request body may hold (all events together, counted
+ * before parsing); past it, 413 `payload_too_large`. Events rarely hold more than twenty
+ * each (a 2,500-event batch of SDK events holds about 25,000), while 500 KiB of `[{},{},…]`
+ * would be 170,000: what the collector's memory and a garbage-collection pause pay for.
+ */
+export const MAX_REQUEST_OBJECTS = 50_000;
+
+/**
  * Most entries the `rejected` list of a batch response holds; past it the response says how
  * many were rejected in all (`rejectedCount`). Every rejected event is still quarantined.
  */

@@ -3,7 +3,8 @@ import { isPlainObject } from '../json/is-plain-object.js';
 import { serializeJson } from '../json/serialize-json.js';
 import type { EventRow, QuarantineRow } from '../store/store.js';
 import { isIdText } from './check-envelope.js';
-import { deriveMessageId } from './derive-message-id.js';
+import { sha256Hex } from '../json/sha256-hex.js';
+import { DERIVED_ID_PREFIX, deriveMessageId } from './derive-message-id.js';
 import { formatTimestamp } from './parse-timestamp.js';
 import { isRejection, reject, type Draft, type IngestContext, type Rejection, type Stage } from './stage.js';
 import { toEventRow } from './to-event-row.js';
@@ -32,12 +33,19 @@ export async function runPipeline(
 ): Promise<PipelineOutcome> {
   const receivedAt = formatTimestamp(context.receivedAt) ?? new Date().toISOString();
   const outcome: PipelineOutcome = { events: [], quarantined: [], rejected: [] };
-  const notObjects: NotObjects = { entries: [], raws: [], values: [], at: 0 };
+  const notObjects: NotObjects = { entries: [], raws: [], at: 0 };
+  let sliceStart = Date.now();
   for (let index = 0; index < items.length; index++) {
+    // A large batch must not hold the thread for its whole run: /healthz, and smaller
+    // requests, get a turn every few milliseconds (checked every 64 events: Date.now is cheap).
+    if ((index & 63) === 63 && Date.now() - sliceStart >= YIELD_AFTER_MS) {
+      await yieldToEventLoop();
+      sliceStart = Date.now();
+    }
     const received = items[index];
     const rawJson = texts?.[index] ?? serializeJson(received);
     if (!isPlainObject(received)) {
-      collectNotObject(notObjects, outcome, index, received, rawJson);
+      collectNotObject(notObjects, outcome, index, rawJson);
       continue;
     }
     let result: Draft | Rejection = { index, received, rawJson, event: received };
@@ -67,24 +75,30 @@ export async function runPipeline(
   return outcome;
 }
 
+/** Longest stretch of pipeline work before other requests get the thread. */
+const YIELD_AFTER_MS = 8;
+
+/** A macrotask turn (timers run on every runtime the app supports), so pending I/O is served. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** The items of one request that are not JSON objects: one quarantine row holds them all. */
 interface NotObjects {
   /** Their rejections, in the response already; the shared messageId is filled in at the end. */
   entries: RejectedEvent[];
   raws: string[];
-  values: unknown[];
   /** Where their row goes in `outcome.quarantined`: at the first one's place, in batch order. */
   at: number;
 }
 
 const NOT_OBJECT = 'event must be a JSON object';
 
-function collectNotObject(notObjects: NotObjects, outcome: PipelineOutcome, index: number, value: unknown, rawJson: string): void {
+function collectNotObject(notObjects: NotObjects, outcome: PipelineOutcome, index: number, rawJson: string): void {
   const entry: RejectedEvent = { messageId: '', index, code: ERROR_CODES.invalidEvent, message: NOT_OBJECT };
   if (notObjects.entries.length === 0) notObjects.at = outcome.quarantined.length;
   notObjects.entries.push(entry);
   notObjects.raws.push(rawJson);
-  notObjects.values.push(value);
   outcome.rejected.push(entry);
 }
 
@@ -92,13 +106,15 @@ function collectNotObject(notObjects: NotObjects, outcome: PipelineOutcome, inde
  * One quarantine row per request for its non-object items (`{"batch":[0,0,…]}` would
  * otherwise buy a row, a hash and an insert per item). A single one is kept as sent; several
  * are kept as a JSON array of them, the reason naming their positions. Their rejections all
- * carry the row's messageId, derived from that content, so a resend dedups like any event.
+ * carry the row's messageId, a hash of that text, so a resend gets the same id.
  */
 async function quarantineNotObjects(notObjects: NotObjects, outcome: PipelineOutcome, source: string, receivedAt: string): Promise<void> {
-  const { entries, raws, values } = notObjects;
+  const { entries, raws } = notObjects;
   const single = entries.length === 1;
   const raw = single ? (raws[0] as string) : `[${raws.join(',')}]`;
-  const messageId = await deriveMessageId(single ? values[0] : values);
+  // Hashed as sent: they are no events, so no canonical form to compute (a second copy of
+  // up to a whole request, serialized again).
+  const messageId = DERIVED_ID_PREFIX + (await sha256Hex(raw));
   for (const entry of entries) entry.messageId = messageId;
   const shown = entries.slice(0, 20).map((entry) => entry.index).join(', ');
   const reason = single

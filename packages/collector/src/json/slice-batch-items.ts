@@ -1,5 +1,6 @@
+import { stringEnd } from './string-end.js';
+
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
@@ -108,21 +109,6 @@ function compositeEnd(text: string, i: number): number {
       if (depth === 0) return i + 1;
     }
     i++;
-  }
-}
-
-/** Index just after the closing quote of the string opening at `i`. */
-function stringEnd(text: string, i: number): number {
-  let j = i + 1;
-  for (;;) {
-    // indexOf runs natively: twice as fast as a character loop over long values.
-    const quote = text.indexOf('"', j);
-    if (quote < 0) return text.length;
-    let k = quote - 1;
-    while (text.charCodeAt(k) === BACKSLASH) k--;
-    // Escaped only after an odd number of backslashes (`\\"` ends the string).
-    if ((quote - 1 - k) % 2 === 0) return quote + 1;
-    j = quote + 1;
   }
 }
 

@@ -1,7 +1,8 @@
-import { ERROR_CODES, MAX_BATCH_ITEMS, type EventType } from '@cairn/protocol';
+import { ERROR_CODES, MAX_BATCH_ITEMS, MAX_REQUEST_OBJECTS, type EventType } from '@cairn/protocol';
 import { httpError } from '../http/http-error.js';
 import { decodeJsonText, parseJsonText } from '../http/parse-json-body.js';
 import { isPlainObject } from '../json/is-plain-object.js';
+import { countContainers } from '../json/count-containers.js';
 import { sliceBatchItems } from '../json/slice-batch-items.js';
 
 /** A request body split into its events and the envelope fields around them. */
@@ -20,10 +21,11 @@ export interface WireJson {
 }
 
 /**
- * Decodes and parses a request body. On a batch route (`pathType` undefined) the batch's
- * items are counted first, on the text: more than MAX_BATCH_ITEMS is 413 `batch_too_large`
- * before `JSON.parse` builds a single item (an oversized batch of tiny items would cost
- * far more memory parsed than as text). 400 `invalid_json` for text that is not JSON.
+ * Decodes and parses a request body. Limits are checked on the text first, so a body over
+ * them is refused before `JSON.parse` builds anything (parsed, a body of tiny values costs
+ * tens of times its size): on a batch route (`pathType` undefined) more than MAX_BATCH_ITEMS
+ * items is 413 `batch_too_large`; more than MAX_REQUEST_OBJECTS objects and arrays on any
+ * route is 413 `payload_too_large`. 400 `invalid_json` for text that is not JSON.
  *
  * @example
  * readWireJson(new TextEncoder().encode('{"batch":[{"event":"A"}]}'), undefined)
@@ -37,6 +39,13 @@ export function readWireJson(bytes: Uint8Array, pathType: EventType | undefined)
       413,
       ERROR_CODES.batchTooLarge,
       `a batch holds at most ${MAX_BATCH_ITEMS} events; this one holds more: split it into several requests`,
+    );
+  }
+  if (countContainers(text, MAX_REQUEST_OBJECTS) > MAX_REQUEST_OBJECTS) {
+    throw httpError(
+      413,
+      ERROR_CODES.payloadTooLarge,
+      `a request holds at most ${MAX_REQUEST_OBJECTS} JSON objects and arrays (all events together); this one holds more: split it into several requests`,
     );
   }
   return { value: parseJsonText(text), ...(texts === undefined ? {} : { texts }) };
