@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_BATCH_ITEMS, MAX_REJECTED_LISTED, type BatchResponse, type ErrorBody } from '@cairn/protocol';
+import { MAX_BATCH_ITEMS, MAX_REJECTED_LISTED, MAX_REQUEST_OBJECTS, type BatchResponse, type ErrorBody } from '@cairn/protocol';
 import { DEFAULT_STAGES } from '../ingest/default-stages.js';
 import type { Stage } from '../ingest/stage.js';
 import { basicAuth, createTestCollector, TEST_WRITE_KEY, type TestCollector } from '../testing/collector-fixture.js';
@@ -71,6 +71,28 @@ describe('items per batch', () => {
     t = createTestCollector();
     const res = await t.post('/v1/track', JSON.stringify({ ...track('one'), writeKey: TEST_WRITE_KEY, batch: Array.from({ length: 3000 }, () => 0) }));
     expect(res.status).toBe(200);
+  });
+});
+
+describe('objects and arrays per request', () => {
+  const nested = (count: number) => ({ ...track('nested'), properties: { list: Array.from({ length: count }, () => ({})) } });
+
+  it(`answers 413 payload_too_large past ${MAX_REQUEST_OBJECTS}, on a batch or a single-event route, before the pipeline`, async () => {
+    const { stages, seen } = countingStages();
+    t = createTestCollector({ stages });
+    const batch = await t.post('/v1/batch', batchOf([nested(MAX_REQUEST_OBJECTS)]));
+    expect([batch.status, ((await batch.json()) as ErrorBody).error.code]).toEqual([413, 'payload_too_large']);
+    const single = await t.post('/v1/track', JSON.stringify({ ...nested(MAX_REQUEST_OBJECTS), writeKey: TEST_WRITE_KEY }));
+    expect([single.status, ((await single.json()) as ErrorBody).error.code]).toEqual([413, 'payload_too_large']);
+    expect(seen.events).toBe(0);
+  });
+
+  it('takes a body at the limit (the event itself, over 32 KiB, is quarantined)', async () => {
+    t = createTestCollector();
+    // The body, the batch array, the event, its properties and the list: 5 more.
+    const res = await t.post('/v1/batch', batchOf([nested(MAX_REQUEST_OBJECTS - 5)]));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as BatchResponse).rejected.map((r) => r.code)).toEqual(['event_too_large']);
   });
 });
 
