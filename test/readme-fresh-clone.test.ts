@@ -12,7 +12,7 @@ import { REPO_ROOT } from './helpers/repo-paths.js';
 // not linked and `npx cairn-collector` went looking for a registry package of that name.
 // Slow by nature (an install that compiles better-sqlite3, then a build): one test, bounded.
 const run = promisify(execFile);
-const STEP_TIMEOUT_MS = 240_000;
+const STEP_TIMEOUT_MS = 150_000;
 
 /** The shell lines of the README's first code block after `## Running the collector`. */
 async function readmeCollectorCommands(): Promise<string[]> {
@@ -24,9 +24,24 @@ async function readmeCollectorCommands(): Promise<string[]> {
 }
 
 let clone: string;
+let prebuilds: string;
 // The registry is never asked for anything the lockfile and the cache hold; `npx` may never
 // fetch a package (a missing link must fail here, not install someone else's `cairn-collector`).
-const env = { ...process.env, CI: 'true', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+const env: Record<string, string | undefined> = { ...process.env, CI: 'true', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+
+/**
+ * better-sqlite3's install script fetches a prebuilt binary from GitHub, or compiles SQLite
+ * for minutes when it cannot (this machine reaches only the npm registry). Its installer also
+ * looks in a local folder first: the binary this checkout already built goes there, as a CI
+ * cache would hold it. `npm install` itself runs as written, install scripts included.
+ */
+async function offerLocalPrebuild(): Promise<void> {
+  const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string };
+  const name = `better-sqlite3-v${pkg.version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  prebuilds = await mkdtemp(join(tmpdir(), 'cairn-prebuilds-'));
+  await run('tar', ['-czf', join(prebuilds, name), '-C', join(REPO_ROOT, 'node_modules/better-sqlite3'), 'build/Release/better_sqlite3.node']);
+  env.npm_config_better_sqlite3_local_prebuilds = prebuilds;
+}
 
 function sh(command: string, cwd: string, extraEnv: Record<string, string> = {}) {
   return run('sh', ['-c', command], { cwd, env: { ...env, ...extraEnv }, timeout: STEP_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
@@ -35,10 +50,12 @@ function sh(command: string, cwd: string, extraEnv: Record<string, string> = {})
 beforeAll(async () => {
   clone = await mkdtemp(join(tmpdir(), 'cairn-clone-'));
   await run('git', ['clone', '--quiet', '--no-hardlinks', REPO_ROOT, clone], { timeout: 60_000 });
+  await offerLocalPrebuild();
 });
 
 afterAll(async () => {
   if (clone) await rm(clone, { recursive: true, force: true });
+  if (prebuilds) await rm(prebuilds, { recursive: true, force: true });
 });
 
 describe("the README's collector commands in a fresh clone", () => {
