@@ -13,8 +13,12 @@ export interface FileConfig {
   production?: boolean;
   adminToken?: string;
   metricsToken?: string;
-  /** Read the client address from X-Forwarded-For: `true` = one proxy, a number = that many. */
-  trustProxy?: boolean | number;
+  /**
+   * The proxies whose X-Forwarded-For is believed: addresses, CIDRs or `loopback`,
+   * `linklocal`, `uniquelocal` (a list, or one comma-separated string). `false`/absent: none.
+   * A hop count (`true`, a number) is refused: it trusted whoever reached the port directly.
+   */
+  trustProxy?: boolean | string | string[];
   trackingPlan?: string;
   shutdownTimeoutSeconds?: number;
   storage?: {
@@ -75,7 +79,8 @@ export const CONFIG_SCHEMA = {
     production: { type: 'boolean' },
     adminToken: nonEmptyString,
     metricsToken: nonEmptyString,
-    trustProxy: { type: ['boolean', 'integer'], minimum: 0, maximum: 32 },
+    // Integers pass the schema only to be refused with a message saying what replaced them.
+    trustProxy: { type: ['boolean', 'integer', 'string', 'array'], items: nonEmptyString },
     trackingPlan: nonEmptyString,
     shutdownTimeoutSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
     storage: {

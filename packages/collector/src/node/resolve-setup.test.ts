@@ -33,7 +33,7 @@ describe('resolveSetup', () => {
       metricsToken: undefined,
       rateLimit: { requestsPerSecond: 100, burst: 200 },
       sourceRateLimit: 0,
-      trustProxyHops: 0,
+      trustProxy: [],
       maxQueuedEvents: 20_000,
       retentionDays: 0,
       trackingPlanPath: undefined,
@@ -64,7 +64,7 @@ describe('resolveSetup', () => {
       metricsToken: 'scrape',
       port: 9999,
       host: '10.0.0.5',
-      trustProxy: 1,
+      trustProxy: ['10.0.0.0/8', 'fd00::/8'],
       trackingPlan: 'plans/plan.json',
       shutdownTimeoutSeconds: 30,
       storage: { db: 'data/cairn.db', synchronous: 'normal', sqliteWorker: true, retentionDays: 395 },
@@ -84,7 +84,7 @@ describe('resolveSetup', () => {
       metricsToken: 'scrape',
       rateLimit: { requestsPerSecond: 20, burst: 100 },
       sourceRateLimit: 1000,
-      trustProxyHops: 1,
+      trustProxy: ['10.0.0.0/8', 'fd00::/8'],
       maxQueuedEvents: 50_000,
       retentionDays: 395,
       trackingPlanPath: join(dir, 'plans/plan.json'),
@@ -164,7 +164,26 @@ describe('resolveSetup', () => {
   it('accepts the self-hosted example config in production, with the admin token from the environment', async () => {
     const example = fileURLToPath(new URL('../../../../examples/self-hosted/cairn.config.json', import.meta.url));
     const result = await setup(['--config', example], { NODE_ENV: 'production', CAIRN_ADMIN_TOKEN: 'T', DATABASE_URL: 'postgres://db/cairn' });
-    expect(result).toMatchObject({ mode: 'config', production: true, trustProxyHops: 1, retentionDays: 395, databaseUrl: 'postgres://db/cairn' });
+    expect(result).toMatchObject({ mode: 'config', production: true, trustProxy: ['uniquelocal'], retentionDays: 395, databaseUrl: 'postgres://db/cairn' });
+  });
+
+  it('reads trusted proxies from a flag or variable as a comma-separated list; false is none', async () => {
+    expect((await setup(['--trust-proxy', ' 10.0.0.1, 192.168.0.0/16 ,loopback'])).trustProxy).toEqual(['10.0.0.1', '192.168.0.0/16', 'loopback']);
+    expect((await setup([], { CAIRN_TRUST_PROXY: 'fd00::/8' })).trustProxy).toEqual(['fd00::/8']);
+    expect((await setup([], { CAIRN_TRUST_PROXY: 'false' })).trustProxy).toEqual([]);
+  });
+
+  it.each([
+    ['a hop count (true)', ['--trust-proxy', 'true'], /"true" is a hop count, no longer accepted .*e\.g\. --trust-proxy 10\.0\.0\.0\/8/],
+    ['a hop count (2)', ['--trust-proxy', '2'], /"2" is a hop count/],
+    ['a word that is no address', ['--trust-proxy', 'yes'], /"yes" is not an IP address, a CIDR .* or one of loopback, linklocal, uniquelocal/],
+    ['a bad CIDR', ['--trust-proxy', '10.0.0.0/33'], /"10\.0\.0\.0\/33" is not an IP address/],
+  ])('refuses %s as trusted proxies', async (_label, argv, message) => {
+    await expect(setup(argv)).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringMatching(message) });
+  });
+
+  it('refuses a hop count in a config file too', async () => {
+    await expect(setup(['--config', configFile({ sources, trustProxy: 1 })])).rejects.toThrow(/"1" is a hop count/);
   });
 
   it('reports every bad key at once', async () => {

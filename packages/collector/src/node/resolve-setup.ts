@@ -3,6 +3,7 @@ import type { LogFields } from '../logger.js';
 import type { PrivacyOptions } from '../privacy/privacy-stages.js';
 import type { SourceConfig } from '../source-config.js';
 import { loadConfig, type FileConfig } from './load-config.js';
+import { readTrustProxy } from './read-trust-proxy.js';
 import type { CliArgs } from './parse-cli-args.js';
 
 /** Write key accepted in development mode (no key, no config); printed at start. */
@@ -38,8 +39,8 @@ export interface Setup {
   rateLimit: { requestsPerSecond: number; burst: number };
   /** Default per-source limit (a source's own `rateLimit` wins); 0 = off. */
   sourceRateLimit: number;
-  /** Proxies in front whose X-Forwarded-For entries are trusted; 0 = use the socket address. */
-  trustProxyHops: number;
+  /** Proxies (addresses, CIDRs, presets) whose X-Forwarded-For is trusted; empty = the socket address. */
+  trustProxy: string[];
   maxQueuedEvents: number;
   /** 0 = keep events forever. */
   retentionDays: number;
@@ -98,7 +99,7 @@ export async function resolveSetup(
     metricsToken: merged.metricsToken,
     rateLimit: { requestsPerSecond: rate, burst: merged.limits?.rateLimitBurst ?? Math.max(1, rate * 2) },
     sourceRateLimit: merged.limits?.sourceRateLimit ?? 0,
-    trustProxyHops: merged.trustProxy === true ? 1 : typeof merged.trustProxy === 'number' ? merged.trustProxy : 0,
+    trustProxy: readTrustProxy(merged.trustProxy),
     maxQueuedEvents: merged.limits?.maxQueuedEvents ?? DEFAULTS.maxQueuedEvents,
     retentionDays: merged.storage?.retentionDays ?? 0,
     trackingPlanPath: merged.trackingPlan,

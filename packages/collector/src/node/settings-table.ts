@@ -28,7 +28,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'limits.rateLimitBurst', flag: 'rate-limit-burst', env: 'CAIRN_RATE_LIMIT_BURST', arg: 'N', help: 'requests a client IP may send at once above the rate (default 2 × rate)' },
   { key: 'limits.sourceRateLimit', flag: 'source-rate-limit', env: 'CAIRN_SOURCE_RATE_LIMIT', arg: 'N', help: "requests/second per source, all IPs together (default 0 = off; a source's rateLimit wins)" },
   { key: 'limits.maxQueuedEvents', flag: 'max-queued-events', env: 'CAIRN_MAX_QUEUED_EVENTS', arg: 'N', help: 'events waiting for a commit before new requests get 503 (default 20000)' },
-  { key: 'trustProxy', flag: 'trust-proxy', env: 'CAIRN_TRUST_PROXY', arg: 'true|N', help: 'client IP from X-Forwarded-For, set by N trusted proxies (default false: the socket)' },
+  { key: 'trustProxy', flag: 'trust-proxy', env: 'CAIRN_TRUST_PROXY', arg: 'LIST', help: 'proxies whose X-Forwarded-For gives the client IP: addresses, CIDRs, loopback, linklocal, uniquelocal, comma-separated (default: none, the socket)' },
   { key: 'privacy.ip', flag: 'ip', env: 'CAIRN_IP', arg: 'truncate|drop|full', help: "what is stored of an event's context.ip: truncate (default: /24, /48), drop, or full" },
   { key: 'privacy.recordIp', flag: 'record-ip', env: 'CAIRN_RECORD_IP', arg: 'true|false', help: "record the request's address (after --ip) in events without one (default false)" },
   { key: 'trackingPlan', flag: 'tracking-plan', env: 'CAIRN_TRACKING_PLAN', arg: 'PATH', help: 'JSON tracking plan checking event names and properties' },

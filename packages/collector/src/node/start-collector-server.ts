@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createCollector } from '../collector.js';
-import { resolveClientIp } from '../http/client-ip.js';
+import { compileTrustProxy, resolveClientIp, type TrustProxy } from '../http/client-ip.js';
 import { describeError, type Logger } from '../logger.js';
 import { collectorMetrics } from '../metrics/collector-metrics.js';
 import { createMetrics } from '../metrics/metrics.js';
@@ -55,6 +55,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     concurrency: inner.kind === 'sqlite' ? 1 : 4,
   });
   const processMetrics = createProcessMetrics(metrics);
+  const trust = compileTrustProxy(setup.trustProxy);
   const app = createCollector({
     sources: setup.sources,
     store,
@@ -64,7 +65,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     metricsToken: setup.metricsToken,
     rateLimit: setup.rateLimit,
     sourceRateLimit: setup.sourceRateLimit,
-    clientIp: (c) => clientIp(c, setup.trustProxyHops),
+    clientIp: (c) => clientIp(c, trust),
     beforeMetricsScrape: processMetrics.update,
     privacy: setup.privacy,
     readBody: readIncomingBody,
@@ -139,10 +140,10 @@ function stopServer(server: Server, graceMs: number): Promise<void> {
   });
 }
 
-/** Node-only: the socket's peer, or X-Forwarded-For behind `hops` trusted proxies. */
-function clientIp(c: Context, hops: number): string | undefined {
+/** Node-only: the socket's peer, or the client X-Forwarded-For names when the peer is a trusted proxy. */
+function clientIp(c: Context, trust: TrustProxy | undefined): string | undefined {
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  return resolveClientIp(c.req.header('x-forwarded-for'), incoming?.socket.remoteAddress, hops);
+  return resolveClientIp(c.req.header('x-forwarded-for'), incoming?.socket.remoteAddress, trust);
 }
 
 /** A wildcard bind is reached locally through loopback; IPv6 literals need brackets. */
