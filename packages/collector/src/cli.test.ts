@@ -230,6 +230,30 @@ describe('cairn-collector CLI', { timeout: 30_000 }, () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('in production, serves /metrics only on --metrics-listen, or not at all without a metrics token', async () => {
+    const production = ['--production', '--host', '127.0.0.1', '--port', '0', '--write-key', 'KEY', '--admin-token', 'p'.repeat(32)];
+    const split = startCli([...production, '--db', join(dir, 'metrics-a.db'), '--metrics-listen', '127.0.0.1:0']);
+    running.push(split);
+    const ready = await split.waitFor((line) => line.msg === 'ready', 'ready');
+    expect(ready.metrics).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(ready.metrics).not.toContain(String(ready.port));
+    expect((await fetch(`${ready.url as string}/metrics`)).status).toBe(404);
+    const scraped = await fetch(ready.metrics as string);
+    expect([scraped.status, await scraped.text()]).toEqual([200, expect.stringContaining('# TYPE cairn_http_requests_total counter')]);
+    expect((await fetch(String(ready.metrics).replace('/metrics', '/v1/batch'), { method: 'POST', body: '{}' })).status).toBe(404);
+    split.child.kill('SIGTERM');
+    expect(await split.exited).toBe(0);
+
+    const bare = startCli([...production, '--db', join(dir, 'metrics-b.db')]);
+    running.push(bare);
+    const bareReady = await bare.waitFor((line) => line.msg === 'ready', 'ready');
+    expect(bareReady.metrics).toBe('off');
+    expect(bare.lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringContaining('GET /metrics is off') }));
+    expect((await fetch(`${bareReady.url as string}/metrics`)).status).toBe(404);
+    bare.child.kill('SIGTERM');
+    expect(await bare.exited).toBe(0);
+  });
+
   it('loads the tracking plan given by --tracking-plan and quarantines what it refuses', async () => {
     const plan = join(dir, 'plan.json');
     writeFileSync(plan, JSON.stringify({ mode: 'quarantine', unknownEvents: 'quarantine', events: { 'Signed Up': {} } }));
@@ -286,6 +310,7 @@ describe('cairn-collector CLI', { timeout: 30_000 }, () => {
 
   it.each([
     ['--production without a key or admin token', ['--production'], /refusing to start in production/],
+    ['--production with a short admin token', ['--production', '--write-key', 'K', '--admin-token', 'short'], /admin token of 5 characters: it needs at least 32/],
     ['a --database-url that is not PostgreSQL', ['--database-url', 'mysql://db/cairn'], /postgres:\/\/ or postgresql:\/\/ URL/],
     ['a config value of the wrong type', ['--rate-limit', 'many'], /--rate-limit \(limits.rateLimit\): must be an integer/],
     ['an unknown flag', ['--prot', '8787'], /--prot/],

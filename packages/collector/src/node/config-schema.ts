@@ -13,6 +13,8 @@ export interface FileConfig {
   production?: boolean;
   adminToken?: string;
   metricsToken?: string;
+  /** `HOST:PORT` (or a port, on 127.0.0.1) where `/metrics` is served instead of the main port. */
+  metricsListen?: string;
   /**
    * The proxies whose X-Forwarded-For is believed: addresses, CIDRs or `loopback`,
    * `linklocal`, `uniquelocal` (a list, or one comma-separated string). `false`/absent: none.
@@ -33,6 +35,8 @@ export interface FileConfig {
     rateLimit?: number;
     rateLimitBurst?: number;
     sourceRateLimit?: number;
+    /** `/admin/*` requests/second per client address (0 = off). */
+    adminRateLimit?: number;
     maxQueuedEvents?: number;
   };
   /** `createCollector({ privacy })`: IP handling and consent categories (docs/privacy.md). */
@@ -79,6 +83,7 @@ export const CONFIG_SCHEMA = {
     production: { type: 'boolean' },
     adminToken: nonEmptyString,
     metricsToken: nonEmptyString,
+    metricsListen: nonEmptyString,
     // Integers pass the schema only to be refused with a message saying what replaced them.
     trustProxy: { type: ['boolean', 'integer', 'string', 'array'], items: nonEmptyString },
     trackingPlan: nonEmptyString,
@@ -101,6 +106,7 @@ export const CONFIG_SCHEMA = {
         rateLimit: requestRate,
         rateLimitBurst: { type: 'integer', minimum: 1, maximum: 10_000_000 },
         sourceRateLimit: requestRate,
+        adminRateLimit: requestRate,
         maxQueuedEvents: { type: 'integer', minimum: 100, maximum: 10_000_000 },
       },
     },

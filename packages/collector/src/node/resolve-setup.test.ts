@@ -13,6 +13,7 @@ const configFile = (content: unknown) => {
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
 };
+const ADMIN_TOKEN = 'f'.repeat(32);
 const setup = (argv: string[], env: Record<string, string> = {}) => resolveSetup(parseCliArgs(argv, env));
 const sources = [{ name: 'shop', writeKey: 'k1', allowedOrigins: ['https://shop.example'] }];
 
@@ -31,6 +32,9 @@ describe('resolveSetup', () => {
       sqliteWorker: false,
       adminToken: undefined,
       metricsToken: undefined,
+      metricsListen: undefined,
+      serveMetricsOnMainPort: true,
+      adminRateLimit: { requestsPerSecond: 10, burst: 20 },
       rateLimit: { requestsPerSecond: 100, burst: 200 },
       sourceRateLimit: 0,
       trustProxy: [],
@@ -60,7 +64,7 @@ describe('resolveSetup', () => {
     const path = configFile({
       $schema: './cairn.config.schema.json',
       sources: [...sources, { name: 'api', writeKey: 'k2', rateLimit: 50 }],
-      adminToken: 'secret',
+      adminToken: ADMIN_TOKEN,
       metricsToken: 'scrape',
       port: 9999,
       host: '10.0.0.5',
@@ -80,7 +84,7 @@ describe('resolveSetup', () => {
       dbPath: join(dir, 'data/cairn.db'),
       sqliteSynchronous: 'normal',
       sqliteWorker: true,
-      adminToken: 'secret',
+      adminToken: ADMIN_TOKEN,
       metricsToken: 'scrape',
       rateLimit: { requestsPerSecond: 20, burst: 100 },
       sourceRateLimit: 1000,
@@ -115,7 +119,7 @@ describe('resolveSetup', () => {
   });
 
   it('takes sources from CAIRN_SOURCES alone, and production from the file', async () => {
-    const env = { CAIRN_SOURCES: JSON.stringify(sources), CAIRN_ADMIN_TOKEN: 'T' };
+    const env = { CAIRN_SOURCES: JSON.stringify(sources), CAIRN_ADMIN_TOKEN: ADMIN_TOKEN };
     expect(await setup([], env)).toMatchObject({ mode: 'config', sources, warnings: [] });
     const path = configFile({ sources, production: true });
     await expect(setup(['--config', path])).rejects.toMatchObject({ code: 'production_requirements' });
@@ -124,12 +128,35 @@ describe('resolveSetup', () => {
   it.each([
     ['no sources, no token', ['--production'], {}, 'production_requirements', /write key.*admin token/],
     ['no admin token', ['--production', '--write-key', 'K'], {}, 'production_requirements', /admin token/],
-    ['the development key', ['--production', '--write-key', 'cairn-dev', '--admin-token', 'T'], {}, 'production_requirements', /development write key/],
+    ['the development key', ['--production', '--write-key', 'cairn-dev', '--admin-token', ADMIN_TOKEN], {}, 'production_requirements', /development write key/],
+    ['an admin token of 31 characters', ['--production', '--write-key', 'K', '--admin-token', 'x'.repeat(31)], {}, 'production_requirements', /admin token of 31 characters: it needs at least 32/],
+    ['a metrics listen address that is not one', ['--metrics-listen', 'localhost'], {}, 'invalid_config', /"localhost" is not HOST:PORT/],
     ['--config with --write-key', ['--config', 'x.json', '--write-key', 'K'], {}, 'invalid_argument', /exclusive/],
     ['CAIRN_SOURCES with --write-key', ['--write-key', 'K'], { CAIRN_SOURCES: JSON.stringify(sources) }, 'invalid_argument', /exclusive/],
     ['a missing config file', ['--config', '/nonexistent/cairn.json'], {}, 'invalid_config', /cannot read/],
   ])('refuses %s', async (_label, argv, env, code, message) => {
     await expect(setup(argv, env)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+
+  it('takes a short admin token outside production', async () => {
+    expect((await setup(['--write-key', 'K', '--admin-token', 'T'])).adminToken).toBe('T');
+  });
+
+  it('serves /metrics on the main port unless it has its own address, or production has no metrics token', async () => {
+    const production = ['--production', '--write-key', 'K', '--admin-token', ADMIN_TOKEN];
+    expect(await setup(['--write-key', 'K'])).toMatchObject({ serveMetricsOnMainPort: true, metricsListen: undefined });
+    const bare = await setup(production);
+    expect(bare.serveMetricsOnMainPort).toBe(false);
+    expect(bare.warnings.map((w) => w.msg)).toContainEqual(expect.stringMatching(/GET \/metrics is off .*--metrics-token.*--metrics-listen/));
+    expect(await setup([...production, '--metrics-token', 'M'])).toMatchObject({ serveMetricsOnMainPort: true, warnings: [expect.anything()] });
+    expect(await setup([...production, '--metrics-listen', '10.0.0.5:9464'])).toMatchObject({ serveMetricsOnMainPort: false, metricsListen: { host: '10.0.0.5', port: 9464 } });
+    expect((await setup(['--metrics-listen', '9464'])).metricsListen).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect((await setup(['--metrics-listen', '[::1]:0'])).metricsListen).toEqual({ host: '::1', port: 0 });
+  });
+
+  it('limits /admin/* per address at 10/s by default, or as set', async () => {
+    expect((await setup([])).adminRateLimit).toEqual({ requestsPerSecond: 10, burst: 20 });
+    expect((await setup(['--admin-rate-limit', '0'])).adminRateLimit.requestsPerSecond).toBe(0);
   });
 
   it('refuses production from NODE_ENV too', async () => {
@@ -163,7 +190,7 @@ describe('resolveSetup', () => {
 
   it('accepts the self-hosted example config in production, with the admin token from the environment', async () => {
     const example = fileURLToPath(new URL('../../../../examples/self-hosted/cairn.config.json', import.meta.url));
-    const result = await setup(['--config', example], { NODE_ENV: 'production', CAIRN_ADMIN_TOKEN: 'T', DATABASE_URL: 'postgres://db/cairn' });
+    const result = await setup(['--config', example], { NODE_ENV: 'production', CAIRN_ADMIN_TOKEN: ADMIN_TOKEN, DATABASE_URL: 'postgres://db/cairn' });
     expect(result).toMatchObject({ mode: 'config', production: true, trustProxy: ['uniquelocal'], retentionDays: 395, databaseUrl: 'postgres://db/cairn' });
   });
 

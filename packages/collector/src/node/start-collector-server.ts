@@ -14,6 +14,7 @@ import type { Store } from '../store/store.js';
 import { loadTrackingPlanHolder, reloadPlanOnSignal } from './load-tracking-plan.js';
 import { openStore } from './open-store.js';
 import { readIncomingBody } from './read-incoming-body.js';
+import { startMetricsServer, type MetricsServer } from './serve-metrics.js';
 import { createProcessMetrics } from './process-metrics.js';
 import type { Setup } from './resolve-setup.js';
 
@@ -23,6 +24,8 @@ export interface RunningCollector {
   url: string;
   port: number;
   storeKind: string;
+  /** `/metrics` on its own listen address (`setup.metricsListen`), with the real bound port. */
+  metricsUrl?: string;
   /**
    * Graceful stop: stops accepting connections, lets in-flight requests finish (their events
    * are committed before they are answered), waits for the write queue to drain, closes the
@@ -62,7 +65,9 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     logger,
     metrics,
     adminToken: setup.adminToken,
+    adminRateLimit: setup.adminRateLimit,
     metricsToken: setup.metricsToken,
+    serveMetrics: setup.serveMetricsOnMainPort,
     rateLimit: setup.rateLimit,
     sourceRateLimit: setup.sourceRateLimit,
     clientIp: (c) => clientIp(c, trust),
@@ -73,12 +78,17 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
   });
   const stopPlanReload = plan === undefined ? () => undefined : reloadPlanOnSignal(plan, logger);
   const server = serve({ fetch: app.fetch, port: setup.port, hostname: setup.host }) as Server;
+  let metricsServer: MetricsServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
     });
+    if (setup.metricsListen !== undefined) {
+      metricsServer = await startMetricsServer(setup.metricsListen, metrics, setup.metricsToken, processMetrics.update);
+    }
   } catch (error) {
+    if (server.listening) await stopServer(server, 0);
     stopPlanReload();
     processMetrics.stop();
     await store.close();
@@ -99,11 +109,13 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     url: `http://${urlHost(setup.host)}:${port}`,
     port,
     storeKind: store.kind,
+    ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
     close: () =>
       (closing ??= (async () => {
         retention?.stop();
         stopPlanReload();
         await stopServer(server, setup.shutdownTimeoutMs);
+        await metricsServer?.close();
         processMetrics.stop();
         await store.close();
       })()),
