@@ -39,6 +39,7 @@ export const collectorHostile = {
           { name: '/healthz p90', value: round1(percentile(run.probesMs, 90)), unit: 'ms' },
           { name: '/healthz p99', value: round1(p99), unit: 'ms', budget: MAX_HEALTHZ_P99_MS },
           { name: '/healthz max', value: round1(Math.max(...run.probesMs)), unit: 'ms' },
+          { name: 'idle p50 / p90', value: round1(percentile(run.idleProbesMs, 50)), unit: `ms / ${round1(percentile(run.idleProbesMs, 90))} ms (collector idle: the machine's own noise)` },
         ],
         notes: [
           `memory / body: the worst body's median peak-RSS growth over 5 sends alone, / its size (min 256 KiB); per body: ${ratios.map(({ name, ratio }) => `${name} ${round1(ratio)} ×`).join('; ')}`,

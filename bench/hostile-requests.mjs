@@ -91,6 +91,7 @@ export function resetPeakRss(pid) {
  * @property {{ name: string, bytes: number, growth: number[] }[]} memory Per body: its inflated
  *   size and, for each time it was sent alone, how far peak RSS rose above the RSS before it.
  * @property {number[]} probesMs Each /healthz round trip while bodies were sent `concurrency` at a time.
+ * @property {number[]} idleProbesMs /healthz round trips of the idle collector just before (the machine's own noise).
  * @property {string[]} failures Answers that were not the expected status.
  * @property {number} requests Hostile requests sent (warm-up excluded).
  */
@@ -136,6 +137,14 @@ export async function runHostileLoad({ url, pid, writeKey, rounds = 3, warmupRou
   }
 
   /** @type {number[]} */
+  const idleProbesMs = [];
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    await (await fetch(`${url}/healthz`)).arrayBuffer();
+    idleProbesMs.push(performance.now() - started);
+    await pause(probeEveryMs);
+  }
+  /** @type {number[]} */
   const probesMs = [];
   let done = false;
   const prober = (async () => {
@@ -164,7 +173,7 @@ export async function runHostileLoad({ url, pid, writeKey, rounds = 3, warmupRou
     done = true;
     await prober;
   }
-  return { memory, probesMs, failures, requests };
+  return { memory, probesMs, idleProbesMs, failures, requests };
 }
 
 /**
