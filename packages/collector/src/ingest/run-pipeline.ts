@@ -1,12 +1,12 @@
 import { ERROR_CODES, type RejectedEvent } from '@cairn/protocol';
 import { isPlainObject } from '../json/is-plain-object.js';
 import { serializeJson } from '../json/serialize-json.js';
+import { sha256Hex } from '../json/sha256-hex.js';
 import type { EventRow, QuarantineRow } from '../store/store.js';
 import { isIdText } from './check-envelope.js';
-import { sha256Hex } from '../json/sha256-hex.js';
 import { DERIVED_ID_PREFIX, deriveMessageId } from './derive-message-id.js';
 import { formatTimestamp } from './parse-timestamp.js';
-import { isRejection, reject, type Draft, type IngestContext, type Rejection, type Stage } from './stage.js';
+import { isRejection, type Draft, type IngestContext, type Rejection, type Stage } from './stage.js';
 import { toEventRow } from './to-event-row.js';
 
 /** What one request's events became: rows to store, quarantine rows, and the client's report. */
