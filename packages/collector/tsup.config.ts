@@ -10,7 +10,7 @@ export default defineConfig({
   // `composite` is for `tsc -b` type-checking only; tsup's dts pass rejects it.
   dts: { entry: 'src/index.ts', compilerOptions: { composite: false } },
   // Runtime dependencies are installed beside the package, never bundled (better-sqlite3 is native).
-  external: ['@cairn/protocol', 'hono', '@hono/node-server', 'better-sqlite3', 'postgres', 'ajv'],
+  external: ['@cairn/protocol', 'hono', '@hono/node-server', 'better-sqlite3', 'postgres', 'ajv', 'proxy-addr'],
   clean: true,
   sourcemap: false,
   // Keep `node:` specifiers as written (tsup strips them by default for Node < 16).

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +58,18 @@ function startCli(args: string[], env: Record<string, string> = {}): Cli {
       }
     },
   };
+}
+
+/** POST over node:http from a chosen local address (a fetch cannot pick one). */
+function postFrom(url: string, localAddress: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: { retryAfter?: string } }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', localAddress, headers: { ...headers, 'content-type': 'text/plain' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: { retryAfter: res.headers['retry-after'] as string | undefined } }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 let dir: string;
@@ -177,35 +190,68 @@ describe('cairn-collector CLI', { timeout: 30_000 }, () => {
     expect(await cli.exited).toBe(0);
   });
 
-  it('rate-limits by socket address, or by X-Forwarded-For with --trust-proxy, and serves /metrics and admin', async () => {
+  it('rate-limits and records the socket address of a direct client, X-Forwarded-For only from a trusted proxy', async () => {
+    // The "proxy" is this test connecting from 127.0.0.2; a direct client connects from 127.0.0.1.
+    const db = join(dir, 'rate.db');
+    const cli = startCli([
+      '--port', '0', '--db', db, '--write-key', 'KEY', '--rate-limit', '1', '--rate-limit-burst', '2',
+      '--trust-proxy', '127.0.0.2', '--record-ip', 'true', '--ip', 'full', '--admin-token', 'ADMIN',
+    ]);
+    running.push(cli);
+    const url = (await cli.waitFor((line) => line.msg === 'ready', 'ready')).url as string;
     let sent = 0;
-    const post = (url: string, headers: Record<string, string> = {}) =>
-      fetch(`${url}/v1/track`, { method: 'POST', headers, body: JSON.stringify({ writeKey: 'KEY', event: 'E', messageId: `r${sent++}` }) });
-    const direct = startCli(['--port', '0', '--db', join(dir, 'rate.db'), '--write-key', 'KEY', '--rate-limit', '1', '--rate-limit-burst', '2']);
-    running.push(direct);
-    const a = (await direct.waitFor((line) => line.msg === 'ready', 'ready')).url as string;
-    // A forged X-Forwarded-For does not buy a fresh bucket when no proxy is trusted.
-    const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await post(a, { 'x-forwarded-for': `10.0.0.${i}` })).status);
-    expect(statuses).toEqual([200, 200, 429]);
-    direct.child.kill('SIGTERM');
-    await direct.exited;
+    const post = (from: string, forwardedFor: string) =>
+      postFrom(`${url}/v1/track`, from, { 'x-forwarded-for': forwardedFor }, JSON.stringify({ writeKey: 'KEY', event: 'E', messageId: `r${sent++}` }));
+    const recorded = (messageId: string) =>
+      (new Database(db, { readonly: true }).prepare("SELECT json_extract(normalized, '$.context.ip') AS ip FROM events WHERE message_id = ?").get(messageId) as { ip: string } | undefined)?.ip;
 
-    const proxied = startCli(['--port', '0', '--db', join(dir, 'rate.db'), '--write-key', 'KEY', '--rate-limit', '1', '--rate-limit-burst', '1', '--trust-proxy', '1', '--admin-token', 'ADMIN']);
-    running.push(proxied);
-    const b = (await proxied.waitFor((line) => line.msg === 'ready', 'ready')).url as string;
-    expect((await post(b, { 'x-forwarded-for': '203.0.113.1' })).status).toBe(200);
-    expect((await post(b, { 'x-forwarded-for': '203.0.113.2' })).status).toBe(200);
-    const limited = await post(b, { 'x-forwarded-for': 'forged, 203.0.113.1' });
+    // A direct client: a forged X-Forwarded-For neither buys a fresh bucket nor a chosen address.
+    const direct = [];
+    for (let i = 0; i < 3; i++) direct.push((await post('127.0.0.1', `198.51.100.${i}`)).status);
+    expect(direct).toEqual([200, 200, 429]);
+    expect([recorded('r0'), recorded('r1')]).toEqual(['127.0.0.1', '127.0.0.1']);
+
+    // Through the trusted proxy: each client its own bucket and its own recorded address.
+    expect((await post('127.0.0.2', '203.0.113.1')).status).toBe(200);
+    expect((await post('127.0.0.2', '203.0.113.2')).status).toBe(200);
+    expect((await post('127.0.0.2', '203.0.113.1')).status).toBe(200);
+    // The client's own entry left of the proxy's is not believed: still 203.0.113.1's bucket.
+    const limited = await post('127.0.0.2', 'forged, 203.0.113.1');
     expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toBe('1');
-    const metrics = await (await fetch(`${b}/metrics`)).text();
-    expect(metrics).toContain('cairn_rate_limited_total{scope="ip"} 1');
+    expect(limited.headers.retryAfter).toBe('1');
+    expect([recorded('r3'), recorded('r4')]).toEqual(['203.0.113.1', '203.0.113.2']);
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('cairn_rate_limited_total{scope="ip"} 2');
     expect(metrics).toMatch(/process_resident_memory_bytes \d+/);
-    const stats = await fetch(`${b}/admin/stats`, { headers: { authorization: 'Bearer ADMIN' } });
-    expect(await stats.json()).toMatchObject({ totals: { events: 4 } }); // 2 + 2 accepted, the 429s stored nothing
-    proxied.child.kill('SIGTERM');
-    expect(await proxied.exited).toBe(0);
+    const stats = await fetch(`${url}/admin/stats`, { headers: { authorization: 'Bearer ADMIN' } });
+    expect(await stats.json()).toMatchObject({ totals: { events: 5 } }); // 2 + 3 accepted, the 429s stored nothing
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('in production, serves /metrics only on --metrics-listen, or not at all without a metrics token', async () => {
+    const production = ['--production', '--host', '127.0.0.1', '--port', '0', '--write-key', 'KEY', '--admin-token', 'p'.repeat(32)];
+    const split = startCli([...production, '--db', join(dir, 'metrics-a.db'), '--metrics-listen', '127.0.0.1:0']);
+    running.push(split);
+    const ready = await split.waitFor((line) => line.msg === 'ready', 'ready');
+    expect(ready.metrics).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(ready.metrics).not.toContain(String(ready.port));
+    expect((await fetch(`${ready.url as string}/metrics`)).status).toBe(404);
+    const scraped = await fetch(ready.metrics as string);
+    expect([scraped.status, await scraped.text()]).toEqual([200, expect.stringContaining('# TYPE cairn_http_requests_total counter')]);
+    expect((await fetch(String(ready.metrics).replace('/metrics', '/v1/batch'), { method: 'POST', body: '{}' })).status).toBe(404);
+    split.child.kill('SIGTERM');
+    expect(await split.exited).toBe(0);
+
+    const bare = startCli([...production, '--db', join(dir, 'metrics-b.db')]);
+    running.push(bare);
+    const bareReady = await bare.waitFor((line) => line.msg === 'ready', 'ready');
+    expect(bareReady.metrics).toBe('off');
+    expect(bare.lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringContaining('GET /metrics is off') }));
+    expect((await fetch(`${bareReady.url as string}/metrics`)).status).toBe(404);
+    bare.child.kill('SIGTERM');
+    expect(await bare.exited).toBe(0);
   });
 
   it('loads the tracking plan given by --tracking-plan and quarantines what it refuses', async () => {
@@ -264,6 +310,7 @@ describe('cairn-collector CLI', { timeout: 30_000 }, () => {
 
   it.each([
     ['--production without a key or admin token', ['--production'], /refusing to start in production/],
+    ['--production with a short admin token', ['--production', '--write-key', 'K', '--admin-token', 'short'], /admin token of 5 characters: it needs at least 32/],
     ['a --database-url that is not PostgreSQL', ['--database-url', 'mysql://db/cairn'], /postgres:\/\/ or postgresql:\/\/ URL/],
     ['a config value of the wrong type', ['--rate-limit', 'many'], /--rate-limit \(limits.rateLimit\): must be an integer/],
     ['an unknown flag', ['--prot', '8787'], /--prot/],

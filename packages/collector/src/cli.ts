@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     store: running.storeKind,
     ...(running.storeKind === 'sqlite' ? { db: setup.dbPath } : {}),
     admin: setup.adminToken !== undefined,
+    metrics: running.metricsUrl ?? (setup.serveMetricsOnMainPort ? `${running.url}/metrics` : 'off'),
     rateLimit: setup.rateLimit.requestsPerSecond,
     mode: setup.mode,
     production: setup.production,

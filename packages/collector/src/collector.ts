@@ -3,6 +3,7 @@ import { ERROR_CODES } from '@cairn/protocol';
 import { createSourceRegistry } from './auth/source-registry.js';
 import { CollectorError } from './collector-error.js';
 import { createAdminAuth } from './http/admin-auth.js';
+import { createAdminGuard } from './http/admin-guard.js';
 import type { CollectorEnv } from './http/collector-env.js';
 import { createCorsMiddleware } from './http/cors.js';
 import { errorResponse, toErrorResponse } from './http/http-error.js';
@@ -57,8 +58,18 @@ export interface CollectorOptions {
   metrics?: Metrics;
   /** Bearer token of `/admin/*`; absent: the admin endpoints answer 404. */
   adminToken?: string;
+  /**
+   * Per client address on `/admin/*`, apart from ingest's; `requestsPerSecond: 0` = off.
+   * Default 10/s, burst 20. Wrong tokens also make an address back off (see createAdminGuard).
+   */
+  adminRateLimit?: RateLimit;
   /** Bearer token of `/metrics`; absent: `/metrics` is open (scrapers on an internal network). */
   metricsToken?: string;
+  /**
+   * Serve `GET /metrics` on this app (default true). The Node entry turns it off when metrics
+   * have a listen address of their own, or in production without a metrics token.
+   */
+  serveMetrics?: boolean;
   /** Per client address; absent or 0: off. */
   rateLimit?: RateLimit;
   /** Default per-source requests/second (a source's `rateLimit` wins); absent or 0: off. */
@@ -116,9 +127,9 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
     app.use(path, cors);
     app.use(path, limits.perIp);
   }
-  app.use('/admin/*', createAdminAuth(options.adminToken));
+  app.use('/admin/*', createAdminAuth(options.adminToken, createAdminGuard({ rateLimit: options.adminRateLimit, clientIp: options.clientIp })));
   app.route('/', createHealthRoutes(options.store, logger));
-  app.route('/', createMetricsRoutes(metrics, options.metricsToken, options.beforeMetricsScrape));
+  if (options.serveMetrics !== false) app.route('/', createMetricsRoutes(metrics, options.metricsToken, options.beforeMetricsScrape));
   app.route('/admin', createAdminRoutes(options.store, logger));
   app.route('/admin', createAdminReplayRoutes({ store: options.store, stages, logger, metrics }));
   app.route('/admin', createAdminPlanRoutes(plan, logger, metrics));

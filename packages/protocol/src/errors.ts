@@ -17,8 +17,10 @@ export const ERROR_CODES = {
   originNotAllowed: 'origin_not_allowed',
   /** 404: no such route, or the admin endpoints are disabled. */
   notFound: 'not_found',
-  /** 413: request over MAX_REQUEST_BYTES. */
+  /** 413: request over MAX_REQUEST_BYTES, or holding more than MAX_REQUEST_OBJECTS objects and arrays. */
   payloadTooLarge: 'payload_too_large',
+  /** 413: a batch of more than MAX_BATCH_ITEMS items (refused before any event is processed). */
+  batchTooLarge: 'batch_too_large',
   /** 415: a Content-Encoding other than gzip/identity. */
   unsupportedEncoding: 'unsupported_encoding',
   /** 429: rate limited. */

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { ERROR_CODES } from '@cairn/protocol';
+import type { AdminGuard } from './admin-guard.js';
 import { httpError } from './http-error.js';
 
 const encoder = new TextEncoder();
@@ -10,23 +11,27 @@ const encoder = new TextEncoder();
  * so a scan cannot even tell it is there. A missing or wrong token: 401 `admin_unauthorized`.
  *
  * The token is compared in constant time with a byte loop rather than `node:crypto`'s
- * `timingSafeEqual`, since the app runs on Web APIs only.
+ * `timingSafeEqual`, since the app runs on Web APIs only. With a `guard` (see
+ * createAdminGuard), each address is rate-limited and backs off after wrong tokens.
  *
  * @example
- * app.use('/admin/*', createAdminAuth(options.adminToken));
+ * app.use('/admin/*', createAdminAuth(options.adminToken, createAdminGuard({ clientIp })));
  */
-export function createAdminAuth(token: string | undefined): MiddlewareHandler {
+export function createAdminAuth(token: string | undefined, guard?: AdminGuard): MiddlewareHandler {
   const expected = token === undefined || token === '' ? undefined : encoder.encode(token);
   return async (c, next) => {
     if (expected === undefined) {
       throw httpError(404, ERROR_CODES.notFound, `no route for ${c.req.method} ${c.req.path}`);
     }
+    guard?.admit(c);
     const presented = readBearer(c.req.header('authorization'));
     if (presented === undefined || !constantTimeEqual(encoder.encode(presented), expected)) {
+      guard?.failed(c);
       throw httpError(401, ERROR_CODES.adminUnauthorized, 'admin endpoints need Authorization: Bearer <admin token>', {
         'www-authenticate': 'Bearer realm="cairn-admin"',
       });
     }
+    guard?.succeeded(c);
     await next();
   };
 }

@@ -1,29 +1,50 @@
+import proxyaddr from 'proxy-addr';
+
+/** Whether the peer at `address`, `hop` steps from the collector (0 = the socket), is a proxy we trust. */
+export type TrustProxy = (address: string, hop: number) => boolean;
+
 /**
- * The client address a request is counted under for rate limiting.
+ * The client address a request is counted under for rate limiting (and recorded with
+ * `privacy.recordIp`).
  *
- * With `trustedHops` = 0 it is the socket's peer, whatever headers say: X-Forwarded-For is
- * written by the client unless a proxy we trust rewrote it. Behind N trusted proxies each
- * appends the address it received from, so the client is the N-th entry from the right;
- * anything further left was sent by the client and may be forged.
+ * Without `trust` it is the socket's peer, whatever headers say: X-Forwarded-For is written by
+ * the client unless a proxy we trust rewrote it. With `trust` (from `compileTrustProxy`), the
+ * X-Forwarded-For chain is walked from the socket leftwards for as long as each address is a
+ * trusted proxy; the first untrusted one is the client (the `proxy-addr` package, as Express
+ * does). A client that reaches the port directly, from an address not in the list, cannot
+ * pick its own address however it writes the header.
  *
  * IPv6 addresses are reduced to their /64 network: one subscriber usually holds a whole /64
  * and could otherwise rotate addresses to dodge the limit.
  *
  * @example
- * resolveClientIp('6.6.6.6, 203.0.113.9', '10.0.0.2', 1) // '203.0.113.9'
- * resolveClientIp('6.6.6.6', '198.51.100.4', 0)          // '198.51.100.4'
+ * const trust = compileTrustProxy(['10.0.0.0/8']);
+ * resolveClientIp('6.6.6.6, 203.0.113.9', '10.0.0.2', trust)  // '203.0.113.9'
+ * resolveClientIp('6.6.6.6', '198.51.100.4', trust)           // '198.51.100.4' (not a proxy)
  */
-export function resolveClientIp(
-  forwardedFor: string | undefined,
-  socketAddress: string | undefined,
-  trustedHops: number,
-): string | undefined {
+export function resolveClientIp(forwardedFor: string | undefined, socketAddress: string | undefined, trust?: TrustProxy): string | undefined {
   let address = socketAddress;
-  if (trustedHops > 0 && forwardedFor !== undefined) {
-    const entries = forwardedFor.split(',').map((entry) => entry.trim()).filter(Boolean);
-    address = entries[Math.max(0, entries.length - trustedHops)] ?? socketAddress;
+  if (trust !== undefined && socketAddress !== undefined && forwardedFor !== undefined) {
+    // proxy-addr reads only these two fields of a Node request.
+    const request = { headers: { 'x-forwarded-for': forwardedFor }, connection: { remoteAddress: socketAddress } };
+    address = proxyaddr(request as unknown as Parameters<typeof proxyaddr>[0], trust);
   }
   return address === undefined ? undefined : networkKey(address);
+}
+
+/** Names `proxy-addr` knows for address ranges, beside IP addresses and CIDRs. */
+export const TRUST_PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'] as const;
+
+/**
+ * A trust function for {@link resolveClientIp} from proxy addresses, CIDRs (`10.0.0.0/8`,
+ * `fd00::/8`) and preset names (`loopback`, `linklocal`, `uniquelocal`). Throws on an entry
+ * that is none of them; undefined for an empty list (trust no one).
+ *
+ * @example
+ * compileTrustProxy(['loopback', '10.0.0.0/8'])?.('10.1.2.3', 0) // true
+ */
+export function compileTrustProxy(entries: readonly string[]): TrustProxy | undefined {
+  return entries.length === 0 ? undefined : proxyaddr.compile([...entries]);
 }
 
 function networkKey(address: string): string {

@@ -23,14 +23,33 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
  * readJsonBody(new TextEncoder().encode('{"batch":[]}')) // { text: '{"batch":[]}', value: { batch: [] } }
  */
 export function readJsonBody(bytes: Uint8Array): { text: string; value: unknown } {
-  let text: string;
+  const text = decodeJsonText(bytes);
+  return { text, value: parseJsonText(text) };
+}
+
+/**
+ * The body's text; a UTF-8 BOM is dropped. 400 `invalid_json` when it is not UTF-8.
+ *
+ * @example
+ * decodeJsonText(new TextEncoder().encode('{"batch":[]}')) // '{"batch":[]}'
+ */
+export function decodeJsonText(bytes: Uint8Array): string {
   try {
-    text = decoder.decode(bytes);
+    return decoder.decode(bytes);
   } catch {
     throw httpError(400, ERROR_CODES.invalidJson, 'body is not valid UTF-8');
   }
+}
+
+/**
+ * `JSON.parse`, answering 400 `invalid_json` with the parser's reason.
+ *
+ * @example
+ * parseJsonText('{"batch":[]}') // { batch: [] }
+ */
+export function parseJsonText(text: string): unknown {
   try {
-    return { text, value: JSON.parse(text) };
+    return JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? `: ${error.message.slice(0, 120)}` : '';
     throw httpError(400, ERROR_CODES.invalidJson, `body is not valid JSON${detail}`);

@@ -30,6 +30,21 @@ describe('serializeJson', () => {
     );
   });
 
+  it.each([
+    { b: 1, a: 2 },
+    { a: 1, b: { d: [{ y: 1, x: 2 }, {}], c: 'é' } },
+    { 10: 'a', 9: 'b', x: { 2: 1, 1: 2 } },
+    [{ b: [] }, { a: {}, c: [{ z: null, y: [1, { q: 1, p: 2 }] }] }],
+    JSON.parse('{"z":{"__proto__":{"b":1,"a":2}},"a":[]}'),
+  ])('sorts keys like a reference canonical form for %j', (value) => {
+    expect(serializeJson(value, { sortKeys: true })).toBe(referenceSorted(value));
+  });
+
+  it('sorts keys of nesting deeper than the fast path takes', () => {
+    const deep = `${'{"b":1,"a":'.repeat(3_000)}0${'}'.repeat(3_000)}`;
+    expect(serializeJson(JSON.parse(deep), { sortKeys: true })).toBe(`${'{"a":'.repeat(3_000)}0${',"b":1}'.repeat(3_000)}`);
+  });
+
   it('serializes nesting far deeper than JSON.stringify can', () => {
     const text = '['.repeat(200_000) + ']'.repeat(200_000);
     const value: unknown = JSON.parse(text);
@@ -37,6 +52,24 @@ describe('serializeJson', () => {
     expect(serializeJson(value)).toBe(text);
   });
 });
+
+/** Sorted keys by copying every object: obviously right, slow. */
+function referenceSorted(value: unknown): string {
+  const sortDeep = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortDeep);
+    if (v === null || typeof v !== 'object') return v;
+    const record = v as Record<string, unknown>;
+    // A Map keeps insertion order for integer-like keys too (a plain object would not).
+    return new Map(Object.keys(record).sort().map((key) => [key, sortDeep(record[key])]));
+  };
+  const write = (v: unknown): string =>
+    v instanceof Map
+      ? `{${[...v].map(([key, item]) => `${JSON.stringify(key)}:${write(item)}`).join(',')}}`
+      : Array.isArray(v)
+        ? `[${v.map(write).join(',')}]`
+        : JSON.stringify(v);
+  return write(sortDeep(value));
+}
 
 describe('utf8Length', () => {
   it.each(['', 'ascii', 'é', '€', '😀', 'a\ud800b', '\udc00', 'mixed é € 😀 \ud83d'])('counts %j like TextEncoder', (text) => {

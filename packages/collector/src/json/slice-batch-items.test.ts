@@ -55,4 +55,12 @@ describe('sliceBatchItems', () => {
     expect(sliceBatchItems('{"batch":[[[')).toEqual(['[[']);
     expect(sliceBatchItems('{"batch":[1')).toEqual(['1']);
   });
+
+  it('with maxItems, stops at the first batch array over it, even one a later key replaces', () => {
+    expect(sliceBatchItems('{"batch":[0,1,2]}', 3)).toEqual(['0', '1', '2']);
+    expect(sliceBatchItems('{"batch":[0,1,2,3,4,5]}', 3)).toEqual(['0', '1', '2', '3']);
+    // JSON.parse would build the first array before the second replaced it: it counts too.
+    expect(sliceBatchItems('{"batch":[{},{},{}],"batch":[]}', 2)).toHaveLength(3);
+    expect(sliceBatchItems(`{"batch":[${'0,'.repeat(250_000)}0]}`, 2_500)).toHaveLength(2_501);
+  });
 });

@@ -49,7 +49,7 @@ export function collectorMetrics(metrics: Metrics): CollectorMetrics {
     events: metrics.counter('cairn_events_total', 'Events by source and outcome (accepted, duplicate, rejected)'),
     batchEvents: metrics.histogram('cairn_batch_events', 'Events per ingest request', EVENTS),
     quarantined: metrics.counter('cairn_quarantined_total', 'Events kept in quarantine, by source and code'),
-    rateLimited: metrics.counter('cairn_rate_limited_total', 'Requests refused with 429, by scope (ip, source)'),
+    rateLimited: metrics.counter('cairn_rate_limited_total', 'Requests refused with 429, by scope (ip, source, admin)'),
     commitRequests: metrics.histogram('cairn_commit_requests', 'Requests committed per transaction (group commit)', REQUESTS),
     commitEvents: metrics.histogram('cairn_commit_events', 'Events committed per transaction (group commit)', EVENTS),
     commitSeconds: metrics.histogram('cairn_commit_duration_seconds', 'Store commit latency', SECONDS),

@@ -42,4 +42,28 @@ describe('createMetrics', () => {
     expect(metrics.render()).toContain('x_total 2');
     expect(() => metrics.gauge('x_total', 'x')).toThrow(/already registered/);
   });
+
+  it('renders a summary: one series per quantile, then _sum and _count', () => {
+    const metrics = createMetrics();
+    const delay = metrics.summary('loop_delay_seconds', 'Delay', [0.5, 0.99, 1]);
+    delay.set({ quantiles: [0.001, 0.02, 0.05], sum: 1.5, count: 300 });
+    delay.set({ quantiles: [1, 2, 3], sum: 6, count: 3 }, { worker: 'a' });
+    expect(metrics.render()).toBe(
+      [
+        '# HELP loop_delay_seconds Delay',
+        '# TYPE loop_delay_seconds summary',
+        'loop_delay_seconds{quantile="0.5"} 0.001',
+        'loop_delay_seconds{quantile="0.99"} 0.02',
+        'loop_delay_seconds{quantile="1"} 0.05',
+        'loop_delay_seconds_sum 1.5',
+        'loop_delay_seconds_count 300',
+        'loop_delay_seconds{worker="a",quantile="0.5"} 1',
+        'loop_delay_seconds{worker="a",quantile="0.99"} 2',
+        'loop_delay_seconds{worker="a",quantile="1"} 3',
+        'loop_delay_seconds_sum{worker="a"} 6',
+        'loop_delay_seconds_count{worker="a"} 3',
+        '',
+      ].join('\n'),
+    );
+  });
 });

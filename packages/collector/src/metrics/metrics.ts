@@ -13,6 +13,19 @@ export interface Histogram {
   observe(value: number, labels?: Labels): void;
 }
 
+/** One reading of a summary: its quantiles (in the registered order) and running sum and count. */
+export interface SummaryValues {
+  quantiles: readonly number[];
+  /** Total of every observation so far (a counter: it never goes down). */
+  sum: number;
+  /** Observations so far (a counter). */
+  count: number;
+}
+
+export interface Summary {
+  set(values: SummaryValues, labels?: Labels): void;
+}
+
 /**
  * A small Prometheus registry: the collector's only metrics dependency, so `/metrics` needs no
  * client library. Registering a name twice returns the same metric (modules register lazily).
@@ -28,14 +41,17 @@ export interface Metrics {
   gauge(name: string, help: string): Gauge;
   /** Buckets are upper bounds, ascending (e.g. seconds for latencies). */
   histogram(name: string, help: string, buckets: readonly number[]): Histogram;
+  /** Quantiles computed elsewhere (e.g. Node's event-loop delay histogram), e.g. `[0.5, 0.99]`. */
+  summary(name: string, help: string, quantiles: readonly number[]): Summary;
   render(): string;
 }
 
-type Kind = 'counter' | 'gauge' | 'histogram';
+type Kind = 'counter' | 'gauge' | 'histogram' | 'summary';
 
 interface Family {
   kind: Kind;
   help: string;
+  /** Histogram: bucket upper bounds; summary: its quantiles. */
   buckets: readonly number[];
   /** Keyed by the rendered label set, e.g. `source="shop",outcome="accepted"`. */
   series: Map<string, number[]>;
@@ -98,16 +114,34 @@ export function createMetrics(): Metrics {
         },
       };
     },
+    summary(name, help, quantiles) {
+      const f = family(name, help, 'summary', quantiles);
+      return {
+        set({ quantiles: values, sum, count }, labels) {
+          // Layout: one value per quantile, then sum, then count.
+          const current = slot(f, labels, f.buckets.length + 2);
+          f.buckets.forEach((_, i) => (current[i] = values[i] ?? Number.NaN));
+          current[f.buckets.length] = sum;
+          current[f.buckets.length + 1] = count;
+        },
+      };
+    },
     render() {
       const lines: string[] = [];
       for (const [name, f] of families) {
         lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.kind}`);
         for (const [key, values] of f.series) {
+          const sep = key ? `${key},` : '';
+          if (f.kind === 'summary') {
+            f.buckets.forEach((q, i) => lines.push(`${name}{${sep}quantile="${q}"} ${values[i] ?? Number.NaN}`));
+            lines.push(`${name}_sum${key ? `{${key}}` : ''} ${values[f.buckets.length] ?? 0}`);
+            lines.push(`${name}_count${key ? `{${key}}` : ''} ${values[f.buckets.length + 1] ?? 0}`);
+            continue;
+          }
           if (f.kind !== 'histogram') {
             lines.push(`${name}${key ? `{${key}}` : ''} ${values[0] ?? 0}`);
             continue;
           }
-          const sep = key ? `${key},` : '';
           f.buckets.forEach((bound, i) => lines.push(`${name}_bucket{${sep}le="${bound}"} ${values[i] ?? 0}`));
           const inf = f.buckets.length;
           lines.push(`${name}_bucket{${sep}le="+Inf"} ${values[inf] ?? 0}`);

@@ -13,8 +13,14 @@ export interface FileConfig {
   production?: boolean;
   adminToken?: string;
   metricsToken?: string;
-  /** Read the client address from X-Forwarded-For: `true` = one proxy, a number = that many. */
-  trustProxy?: boolean | number;
+  /** `HOST:PORT` (or a port, on 127.0.0.1) where `/metrics` is served instead of the main port. */
+  metricsListen?: string;
+  /**
+   * The proxies whose X-Forwarded-For is believed: addresses, CIDRs or `loopback`,
+   * `linklocal`, `uniquelocal` (a list, or one comma-separated string). `false`/absent: none.
+   * A hop count (`true`, a number) is refused: it trusted whoever reached the port directly.
+   */
+  trustProxy?: boolean | string | string[];
   trackingPlan?: string;
   shutdownTimeoutSeconds?: number;
   storage?: {
@@ -29,6 +35,8 @@ export interface FileConfig {
     rateLimit?: number;
     rateLimitBurst?: number;
     sourceRateLimit?: number;
+    /** `/admin/*` requests/second per client address (0 = off). */
+    adminRateLimit?: number;
     maxQueuedEvents?: number;
   };
   /** `createCollector({ privacy })`: IP handling and consent categories (docs/privacy.md). */
@@ -75,7 +83,9 @@ export const CONFIG_SCHEMA = {
     production: { type: 'boolean' },
     adminToken: nonEmptyString,
     metricsToken: nonEmptyString,
-    trustProxy: { type: ['boolean', 'integer'], minimum: 0, maximum: 32 },
+    metricsListen: nonEmptyString,
+    // Integers pass the schema only to be refused with a message saying what replaced them.
+    trustProxy: { type: ['boolean', 'integer', 'string', 'array'], items: nonEmptyString },
     trackingPlan: nonEmptyString,
     shutdownTimeoutSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
     storage: {
@@ -96,6 +106,7 @@ export const CONFIG_SCHEMA = {
         rateLimit: requestRate,
         rateLimitBurst: { type: 'integer', minimum: 1, maximum: 10_000_000 },
         sourceRateLimit: requestRate,
+        adminRateLimit: requestRate,
         maxQueuedEvents: { type: 'integer', minimum: 100, maximum: 10_000_000 },
       },
     },

@@ -13,6 +13,7 @@ const configFile = (content: unknown) => {
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
 };
+const ADMIN_TOKEN = 'f'.repeat(32);
 const setup = (argv: string[], env: Record<string, string> = {}) => resolveSetup(parseCliArgs(argv, env));
 const sources = [{ name: 'shop', writeKey: 'k1', allowedOrigins: ['https://shop.example'] }];
 
@@ -31,9 +32,12 @@ describe('resolveSetup', () => {
       sqliteWorker: false,
       adminToken: undefined,
       metricsToken: undefined,
+      metricsListen: undefined,
+      serveMetricsOnMainPort: true,
+      adminRateLimit: { requestsPerSecond: 10, burst: 20 },
       rateLimit: { requestsPerSecond: 100, burst: 200 },
       sourceRateLimit: 0,
-      trustProxyHops: 0,
+      trustProxy: [],
       maxQueuedEvents: 20_000,
       retentionDays: 0,
       trackingPlanPath: undefined,
@@ -60,11 +64,11 @@ describe('resolveSetup', () => {
     const path = configFile({
       $schema: './cairn.config.schema.json',
       sources: [...sources, { name: 'api', writeKey: 'k2', rateLimit: 50 }],
-      adminToken: 'secret',
+      adminToken: ADMIN_TOKEN,
       metricsToken: 'scrape',
       port: 9999,
       host: '10.0.0.5',
-      trustProxy: 1,
+      trustProxy: ['10.0.0.0/8', 'fd00::/8'],
       trackingPlan: 'plans/plan.json',
       shutdownTimeoutSeconds: 30,
       storage: { db: 'data/cairn.db', synchronous: 'normal', sqliteWorker: true, retentionDays: 395 },
@@ -80,11 +84,11 @@ describe('resolveSetup', () => {
       dbPath: join(dir, 'data/cairn.db'),
       sqliteSynchronous: 'normal',
       sqliteWorker: true,
-      adminToken: 'secret',
+      adminToken: ADMIN_TOKEN,
       metricsToken: 'scrape',
       rateLimit: { requestsPerSecond: 20, burst: 100 },
       sourceRateLimit: 1000,
-      trustProxyHops: 1,
+      trustProxy: ['10.0.0.0/8', 'fd00::/8'],
       maxQueuedEvents: 50_000,
       retentionDays: 395,
       trackingPlanPath: join(dir, 'plans/plan.json'),
@@ -115,7 +119,7 @@ describe('resolveSetup', () => {
   });
 
   it('takes sources from CAIRN_SOURCES alone, and production from the file', async () => {
-    const env = { CAIRN_SOURCES: JSON.stringify(sources), CAIRN_ADMIN_TOKEN: 'T' };
+    const env = { CAIRN_SOURCES: JSON.stringify(sources), CAIRN_ADMIN_TOKEN: ADMIN_TOKEN };
     expect(await setup([], env)).toMatchObject({ mode: 'config', sources, warnings: [] });
     const path = configFile({ sources, production: true });
     await expect(setup(['--config', path])).rejects.toMatchObject({ code: 'production_requirements' });
@@ -124,12 +128,35 @@ describe('resolveSetup', () => {
   it.each([
     ['no sources, no token', ['--production'], {}, 'production_requirements', /write key.*admin token/],
     ['no admin token', ['--production', '--write-key', 'K'], {}, 'production_requirements', /admin token/],
-    ['the development key', ['--production', '--write-key', 'cairn-dev', '--admin-token', 'T'], {}, 'production_requirements', /development write key/],
+    ['the development key', ['--production', '--write-key', 'cairn-dev', '--admin-token', ADMIN_TOKEN], {}, 'production_requirements', /development write key/],
+    ['an admin token of 31 characters', ['--production', '--write-key', 'K', '--admin-token', 'x'.repeat(31)], {}, 'production_requirements', /admin token of 31 characters: it needs at least 32/],
+    ['a metrics listen address that is not one', ['--metrics-listen', 'localhost'], {}, 'invalid_config', /"localhost" is not HOST:PORT/],
     ['--config with --write-key', ['--config', 'x.json', '--write-key', 'K'], {}, 'invalid_argument', /exclusive/],
     ['CAIRN_SOURCES with --write-key', ['--write-key', 'K'], { CAIRN_SOURCES: JSON.stringify(sources) }, 'invalid_argument', /exclusive/],
     ['a missing config file', ['--config', '/nonexistent/cairn.json'], {}, 'invalid_config', /cannot read/],
   ])('refuses %s', async (_label, argv, env, code, message) => {
     await expect(setup(argv, env)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+
+  it('takes a short admin token outside production', async () => {
+    expect((await setup(['--write-key', 'K', '--admin-token', 'T'])).adminToken).toBe('T');
+  });
+
+  it('serves /metrics on the main port unless it has its own address, or production has no metrics token', async () => {
+    const production = ['--production', '--write-key', 'K', '--admin-token', ADMIN_TOKEN];
+    expect(await setup(['--write-key', 'K'])).toMatchObject({ serveMetricsOnMainPort: true, metricsListen: undefined });
+    const bare = await setup(production);
+    expect(bare.serveMetricsOnMainPort).toBe(false);
+    expect(bare.warnings.map((w) => w.msg)).toContainEqual(expect.stringMatching(/GET \/metrics is off .*--metrics-token.*--metrics-listen/));
+    expect(await setup([...production, '--metrics-token', 'M'])).toMatchObject({ serveMetricsOnMainPort: true, warnings: [expect.anything()] });
+    expect(await setup([...production, '--metrics-listen', '10.0.0.5:9464'])).toMatchObject({ serveMetricsOnMainPort: false, metricsListen: { host: '10.0.0.5', port: 9464 } });
+    expect((await setup(['--metrics-listen', '9464'])).metricsListen).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect((await setup(['--metrics-listen', '[::1]:0'])).metricsListen).toEqual({ host: '::1', port: 0 });
+  });
+
+  it('limits /admin/* per address at 10/s by default, or as set', async () => {
+    expect((await setup([])).adminRateLimit).toEqual({ requestsPerSecond: 10, burst: 20 });
+    expect((await setup(['--admin-rate-limit', '0'])).adminRateLimit.requestsPerSecond).toBe(0);
   });
 
   it('refuses production from NODE_ENV too', async () => {
@@ -163,8 +190,27 @@ describe('resolveSetup', () => {
 
   it('accepts the self-hosted example config in production, with the admin token from the environment', async () => {
     const example = fileURLToPath(new URL('../../../../examples/self-hosted/cairn.config.json', import.meta.url));
-    const result = await setup(['--config', example], { NODE_ENV: 'production', CAIRN_ADMIN_TOKEN: 'T', DATABASE_URL: 'postgres://db/cairn' });
-    expect(result).toMatchObject({ mode: 'config', production: true, trustProxyHops: 1, retentionDays: 395, databaseUrl: 'postgres://db/cairn' });
+    const result = await setup(['--config', example], { NODE_ENV: 'production', CAIRN_ADMIN_TOKEN: ADMIN_TOKEN, DATABASE_URL: 'postgres://db/cairn' });
+    expect(result).toMatchObject({ mode: 'config', production: true, trustProxy: ['uniquelocal'], retentionDays: 395, databaseUrl: 'postgres://db/cairn' });
+  });
+
+  it('reads trusted proxies from a flag or variable as a comma-separated list; false is none', async () => {
+    expect((await setup(['--trust-proxy', ' 10.0.0.1, 192.168.0.0/16 ,loopback'])).trustProxy).toEqual(['10.0.0.1', '192.168.0.0/16', 'loopback']);
+    expect((await setup([], { CAIRN_TRUST_PROXY: 'fd00::/8' })).trustProxy).toEqual(['fd00::/8']);
+    expect((await setup([], { CAIRN_TRUST_PROXY: 'false' })).trustProxy).toEqual([]);
+  });
+
+  it.each([
+    ['a hop count (true)', ['--trust-proxy', 'true'], /"true" is a hop count, no longer accepted .*e\.g\. --trust-proxy 10\.0\.0\.0\/8/],
+    ['a hop count (2)', ['--trust-proxy', '2'], /"2" is a hop count/],
+    ['a word that is no address', ['--trust-proxy', 'yes'], /"yes" is not an IP address, a CIDR .* or one of loopback, linklocal, uniquelocal/],
+    ['a bad CIDR', ['--trust-proxy', '10.0.0.0/33'], /"10\.0\.0\.0\/33" is not an IP address/],
+  ])('refuses %s as trusted proxies', async (_label, argv, message) => {
+    await expect(setup(argv)).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringMatching(message) });
+  });
+
+  it('refuses a hop count in a config file too', async () => {
+    await expect(setup(['--config', configFile({ sources, trustProxy: 1 })])).rejects.toThrow(/"1" is a hop count/);
   });
 
   it('reports every bad key at once', async () => {

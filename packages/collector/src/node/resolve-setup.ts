@@ -3,6 +3,7 @@ import type { LogFields } from '../logger.js';
 import type { PrivacyOptions } from '../privacy/privacy-stages.js';
 import type { SourceConfig } from '../source-config.js';
 import { loadConfig, type FileConfig } from './load-config.js';
+import { readTrustProxy } from './read-trust-proxy.js';
 import type { CliArgs } from './parse-cli-args.js';
 
 /** Write key accepted in development mode (no key, no config); printed at start. */
@@ -10,11 +11,15 @@ export const DEV_WRITE_KEY = 'cairn-dev';
 /** Source name of the one-site setup (`--write-key`) and of development mode. */
 export const DEFAULT_SOURCE_NAME = 'default';
 
+/** Shortest admin token production accepts (32 random hex characters are 128 bits). */
+export const MIN_PRODUCTION_ADMIN_TOKEN_LENGTH = 32;
+
 /** Defaults of the settings that have one (docs/operations.md lists them). */
 export const DEFAULTS = {
   port: 8787,
   db: './cairn.db',
   rateLimit: 100,
+  adminRateLimit: 10,
   maxQueuedEvents: 20_000,
   shutdownTimeoutSeconds: 10,
 } as const;
@@ -34,12 +39,21 @@ export interface Setup {
   sqliteWorker: boolean;
   adminToken: string | undefined;
   metricsToken: string | undefined;
+  /** Where `/metrics` is served apart from the main port (`--metrics-listen`). */
+  metricsListen: { host: string; port: number } | undefined;
+  /**
+   * `/metrics` on the main port: not when it has a listen address of its own, nor in
+   * production without a metrics token (anyone reaching the port could read it).
+   */
+  serveMetricsOnMainPort: boolean;
+  /** `/admin/*` per client IP; `requestsPerSecond: 0` = off. */
+  adminRateLimit: { requestsPerSecond: number; burst: number };
   /** Per client IP; `requestsPerSecond: 0` = off. */
   rateLimit: { requestsPerSecond: number; burst: number };
   /** Default per-source limit (a source's own `rateLimit` wins); 0 = off. */
   sourceRateLimit: number;
-  /** Proxies in front whose X-Forwarded-For entries are trusted; 0 = use the socket address. */
-  trustProxyHops: number;
+  /** Proxies (addresses, CIDRs, presets) whose X-Forwarded-For is trusted; empty = the socket address. */
+  trustProxy: string[];
   maxQueuedEvents: number;
   /** 0 = keep events forever. */
   retentionDays: number;
@@ -84,6 +98,8 @@ export async function resolveSetup(
   const sources: SourceConfig[] = listed ?? [{ name: DEFAULT_SOURCE_NAME, writeKey: args.writeKey ?? DEV_WRITE_KEY, ...origins }];
   if (production) requireProductionSettings(mode, merged.adminToken, sources);
   const rate = merged.limits?.rateLimit ?? DEFAULTS.rateLimit;
+  const adminRate = merged.limits?.adminRateLimit ?? DEFAULTS.adminRateLimit;
+  const metricsListen = merged.metricsListen === undefined ? undefined : readListenAddress(merged.metricsListen);
   const setup: Setup = {
     mode,
     production,
@@ -96,9 +112,12 @@ export async function resolveSetup(
     sqliteWorker: merged.storage?.sqliteWorker ?? false,
     adminToken: merged.adminToken,
     metricsToken: merged.metricsToken,
+    metricsListen,
+    serveMetricsOnMainPort: metricsListen === undefined && (!production || merged.metricsToken !== undefined),
+    adminRateLimit: { requestsPerSecond: adminRate, burst: Math.max(1, adminRate * 2) },
     rateLimit: { requestsPerSecond: rate, burst: merged.limits?.rateLimitBurst ?? Math.max(1, rate * 2) },
     sourceRateLimit: merged.limits?.sourceRateLimit ?? 0,
-    trustProxyHops: merged.trustProxy === true ? 1 : typeof merged.trustProxy === 'number' ? merged.trustProxy : 0,
+    trustProxy: readTrustProxy(merged.trustProxy),
     maxQueuedEvents: merged.limits?.maxQueuedEvents ?? DEFAULTS.maxQueuedEvents,
     retentionDays: merged.storage?.retentionDays ?? 0,
     trackingPlanPath: merged.trackingPlan,
@@ -127,6 +146,12 @@ function mergeSettings(file: FileConfig, given: FileConfig): FileConfig {
 
 function collectWarnings(setup: Setup): Setup['warnings'] {
   const warnings: Setup['warnings'] = [];
+  if (setup.production && setup.metricsListen === undefined && setup.metricsToken === undefined) {
+    warnings.push({
+      msg: 'production mode without a metrics token or listen address: GET /metrics is off (set --metrics-token / CAIRN_METRICS_TOKEN, or --metrics-listen / CAIRN_METRICS_LISTEN for an internal address)',
+      fields: { metrics: 'off' },
+    });
+  }
   if (setup.mode === 'development') {
     warnings.push({
       msg: `development mode: no --write-key or --config given; accepting events with the default write key "${DEV_WRITE_KEY}"`,
@@ -155,7 +180,24 @@ function requireProductionSettings(mode: Setup['mode'], adminToken: string | und
   if (missing.length > 0) {
     throw new CollectorError('production_requirements', `refusing to start in production mode without ${missing.join(' and ')}`);
   }
+  if (adminToken !== undefined && adminToken.length < MIN_PRODUCTION_ADMIN_TOKEN_LENGTH) {
+    throw new CollectorError(
+      'production_requirements',
+      `refusing to start in production mode with an admin token of ${adminToken.length} characters: it needs at least ${MIN_PRODUCTION_ADMIN_TOKEN_LENGTH} ` +
+        '(e.g. the output of `openssl rand -hex 32`), since it guards export and erasure of every event',
+    );
+  }
   if (sources.some((source) => source.writeKey === DEV_WRITE_KEY)) {
     throw new CollectorError('production_requirements', `refusing to start in production mode with the development write key "${DEV_WRITE_KEY}"`);
   }
+}
+
+/** `HOST:PORT`, `[IPv6]:PORT` or a bare port (on 127.0.0.1: metrics stay on this host unless told). */
+function readListenAddress(value: string): { host: string; port: number } {
+  const match = /^(?:(?:\[([^\]]+)\]|([^:]+)):)?(\d+)$/.exec(value.trim());
+  const port = Number(match?.[3]);
+  if (!match || !Number.isInteger(port) || port > 65535) {
+    throw new CollectorError('invalid_config', `metricsListen (--metrics-listen / CAIRN_METRICS_LISTEN): "${value}" is not HOST:PORT, [IPv6]:PORT or a port`);
+  }
+  return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createCollector } from '../collector.js';
-import { resolveClientIp } from '../http/client-ip.js';
+import { compileTrustProxy, resolveClientIp, type TrustProxy } from '../http/client-ip.js';
 import { describeError, type Logger } from '../logger.js';
 import { collectorMetrics } from '../metrics/collector-metrics.js';
 import { createMetrics } from '../metrics/metrics.js';
@@ -14,6 +14,7 @@ import type { Store } from '../store/store.js';
 import { loadTrackingPlanHolder, reloadPlanOnSignal } from './load-tracking-plan.js';
 import { openStore } from './open-store.js';
 import { readIncomingBody } from './read-incoming-body.js';
+import { startMetricsServer, type MetricsServer } from './serve-metrics.js';
 import { createProcessMetrics } from './process-metrics.js';
 import type { Setup } from './resolve-setup.js';
 
@@ -23,6 +24,8 @@ export interface RunningCollector {
   url: string;
   port: number;
   storeKind: string;
+  /** `/metrics` on its own listen address (`setup.metricsListen`), with the real bound port. */
+  metricsUrl?: string;
   /**
    * Graceful stop: stops accepting connections, lets in-flight requests finish (their events
    * are committed before they are answered), waits for the write queue to drain, closes the
@@ -55,16 +58,19 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     concurrency: inner.kind === 'sqlite' ? 1 : 4,
   });
   const processMetrics = createProcessMetrics(metrics);
+  const trust = compileTrustProxy(setup.trustProxy);
   const app = createCollector({
     sources: setup.sources,
     store,
     logger,
     metrics,
     adminToken: setup.adminToken,
+    adminRateLimit: setup.adminRateLimit,
     metricsToken: setup.metricsToken,
+    serveMetrics: setup.serveMetricsOnMainPort,
     rateLimit: setup.rateLimit,
     sourceRateLimit: setup.sourceRateLimit,
-    clientIp: (c) => clientIp(c, setup.trustProxyHops),
+    clientIp: (c) => clientIp(c, trust),
     beforeMetricsScrape: processMetrics.update,
     privacy: setup.privacy,
     readBody: readIncomingBody,
@@ -72,12 +78,17 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
   });
   const stopPlanReload = plan === undefined ? () => undefined : reloadPlanOnSignal(plan, logger);
   const server = serve({ fetch: app.fetch, port: setup.port, hostname: setup.host }) as Server;
+  let metricsServer: MetricsServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
     });
+    if (setup.metricsListen !== undefined) {
+      metricsServer = await startMetricsServer(setup.metricsListen, metrics, setup.metricsToken, processMetrics.update);
+    }
   } catch (error) {
+    if (server.listening) await stopServer(server, 0);
     stopPlanReload();
     processMetrics.stop();
     await store.close();
@@ -98,11 +109,13 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     url: `http://${urlHost(setup.host)}:${port}`,
     port,
     storeKind: store.kind,
+    ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
     close: () =>
       (closing ??= (async () => {
         retention?.stop();
         stopPlanReload();
         await stopServer(server, setup.shutdownTimeoutMs);
+        await metricsServer?.close();
         processMetrics.stop();
         await store.close();
       })()),
@@ -139,10 +152,10 @@ function stopServer(server: Server, graceMs: number): Promise<void> {
   });
 }
 
-/** Node-only: the socket's peer, or X-Forwarded-For behind `hops` trusted proxies. */
-function clientIp(c: Context, hops: number): string | undefined {
+/** Node-only: the socket's peer, or the client X-Forwarded-For names when the peer is a trusted proxy. */
+function clientIp(c: Context, trust: TrustProxy | undefined): string | undefined {
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  return resolveClientIp(c.req.header('x-forwarded-for'), incoming?.socket.remoteAddress, hops);
+  return resolveClientIp(c.req.header('x-forwarded-for'), incoming?.socket.remoteAddress, trust);
 }
 
 /** A wildcard bind is reached locally through loopback; IPv6 literals need brackets. */

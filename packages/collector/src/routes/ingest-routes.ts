@@ -1,10 +1,9 @@
 import { Hono, type Context } from 'hono';
-import { ERROR_CODES, EVENT_TYPES, MAX_REQUEST_BYTES, type BatchResponse, type EventType } from '@cairn/protocol';
+import { ERROR_CODES, EVENT_TYPES, MAX_REJECTED_LISTED, MAX_REQUEST_BYTES, type BatchResponse, type EventType } from '@cairn/protocol';
 import type { ResolvedSource, SourceRegistry } from '../auth/source-registry.js';
 import { readBasicAuthKey } from '../http/basic-auth.js';
 import type { CollectorEnv } from '../http/collector-env.js';
 import { httpError } from '../http/http-error.js';
-import { readJsonBody } from '../http/parse-json-body.js';
 import { readRequestBody, type WireBodyReader } from '../http/read-body.js';
 import { runPipeline } from '../ingest/run-pipeline.js';
 import type { Stage } from '../ingest/stage.js';
@@ -12,7 +11,7 @@ import { isPlainObject } from '../json/is-plain-object.js';
 import { describeError, type Logger } from '../logger.js';
 import { WriterBusyError } from '../store/group-commit.js';
 import type { Store, WriteResult } from '../store/store.js';
-import { readEnvelope } from './read-envelope.js';
+import { readEnvelope, readWireJson } from './read-envelope.js';
 
 /** Seconds a client is told to wait when storage fails. */
 const STORAGE_RETRY_AFTER_SECONDS = '5';
@@ -75,14 +74,14 @@ async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: Even
 
   const readBody = deps.readBody;
   const readWire: WireBodyReader | undefined = readBody && ((limit) => readBody(c, limit));
-  const { text, value: body } = readJsonBody(await readRequestBody(c.req.raw, MAX_REQUEST_BYTES, readWire));
+  const { value: body, texts } = readWireJson(await readRequestBody(c.req.raw, MAX_REQUEST_BYTES, readWire), pathType);
   if (requestKey === undefined) {
     if (!isPlainObject(body)) throw httpError(400, ERROR_CODES.invalidBody, 'body must be a JSON object');
     admit(c, await authenticate(deps.registry, body.writeKey));
   }
   const source = c.get('source') as ResolvedSource;
   deps.checkSourceRate?.(source.name);
-  const envelope = readEnvelope(body, pathType, text);
+  const envelope = readEnvelope(body, pathType, texts);
 
   const context = { source: source.name, receivedAt: deps.now(), sentAt: envelope.sentAt, pathType, clientIp: deps.clientIp?.(c) };
   const outcome = await runPipeline(deps.stages, envelope.events, context, envelope.texts);
@@ -103,17 +102,21 @@ async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: Even
       });
     }
   }
+  const rejected = outcome.rejected.length;
   const response: BatchResponse = {
     accepted: written.inserted.length,
     duplicates: written.duplicates.length,
-    rejected: outcome.rejected,
+    // Bounded: a batch of bad events must not buy a response as large as itself, or larger.
+    rejected: rejected > MAX_REJECTED_LISTED ? outcome.rejected.slice(0, MAX_REJECTED_LISTED) : outcome.rejected,
+    ...(rejected > MAX_REJECTED_LISTED ? { rejectedCount: rejected } : {}),
   };
-  c.set('ingested', response);
+  // The request log counts every rejection by code, listed in the response or not.
+  c.set('ingested', { ...response, rejected: outcome.rejected });
   deps.logger.info('batch', {
     source: source.name,
     accepted: response.accepted,
     duplicates: response.duplicates,
-    rejected: response.rejected.length,
+    rejected,
   });
   return c.json(response, 200);
 }

@@ -1,0 +1,188 @@
+// Hostile requests within (and just past) the collector's limits, fired at a running collector
+// process: what each costs in peak resident memory (VmHWM, reset through /proc/PID/clear_refs)
+// and what /healthz latency is while they run. Used by the `collector-hostile`
+// bench and by test/collector-hostile-requests.test.ts, so both measure the same thing.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+// Literal values, not imports: this file runs without a build (the test and the bench both
+// check them against the collector's answers: 200 within, 413 past).
+const MAX_BATCH_ITEMS = 2_500;
+const MAX_REQUEST_BYTES = 500 * 1024;
+const MAX_REQUEST_OBJECTS = 50_000;
+
+/**
+ * @typedef {object} HostileBody
+ * @property {string} name
+ * @property {Buffer} body What is sent (gzip for the bomb).
+ * @property {Record<string, string>} headers
+ * @property {number} status The status the collector must answer.
+ */
+
+/**
+ * The hostile bodies: each at most MAX_REQUEST_BYTES, so every one is within the byte limit.
+ *
+ * @param {string} writeKey
+ * @returns {HostileBody[]}
+ */
+export function hostileBodies(writeKey) {
+  const head = `{"writeKey":${JSON.stringify(writeKey)},"sentAt":"2026-01-01T00:00:00Z","batch":[`;
+  /** @param {number} count @param {(i: number, room: number) => string} item */
+  const batch = (count, item) => {
+    const room = Math.floor((MAX_REQUEST_BYTES - head.length - 2) / count) - 1;
+    return `${head}${Array.from({ length: count }, (_, i) => item(i, room)).join(',')}]}`;
+  };
+  /** @param {string} text @param {number} room */
+  const pad = (text, room) => text.replace('PAD', 'x'.repeat(Math.max(0, room - text.length + 3)));
+  const run = Date.now().toString(36);
+  /** @type {Array<[string, string, number]>} */
+  const plain = [
+    // Fills a whole request with the largest items that fit: every one rejected (not objects).
+    ['2,500 strings (not objects)', batch(MAX_BATCH_ITEMS, (_, room) => pad('"PAD"', room)), 200],
+    ['2,500 numbers (not objects)', batch(MAX_BATCH_ITEMS, () => '0'), 200],
+    // 2,500 quarantine rows and 2,500 rejections (the response lists 100).
+    ['2,500 invalid events', batch(MAX_BATCH_ITEMS, (i, room) => pad(`{"type":"bogus","messageId":"${run}-bad-${i}","p":"PAD"}`, room)), 200],
+    // 2,500 stored rows: a fresh messageId per round, or they would only be duplicates.
+    ['2,500 valid events', batch(MAX_BATCH_ITEMS, (i, room) => pad(`{"type":"track","event":"E","messageId":"${run}-ok-${i}-ROUND","properties":{"p":"PAD"}}`, room)), 200],
+    // The most objects a request may hold, as stored events (each just under the event limit)…
+    ['15 events of 3,300 empty objects', batch(15, (i) => `{"type":"track","event":"E","messageId":"${run}-obj-${i}-ROUND","properties":{"a":[${'{},'.repeat(3_299)}{}]}}`), 200],
+    // …and as one event over the event limit (quarantined), with no messageId (derived).
+    ['one event of 49,000 empty objects', `${head}{"type":"track","event":"E","properties":{"a":[${'{},'.repeat(MAX_REQUEST_OBJECTS - 1_000)}{}]}}]}`, 200],
+    // The most objects JSON.parse could be made to build from 500 KiB: refused before parsing.
+    ['170,000 empty objects', `${head}{"type":"track","event":"E","properties":{"a":[${'{},'.repeat(Math.floor((MAX_REQUEST_BYTES - head.length - 64) / 3))}{}]}}]}`, 413],
+    // Past the item limit: refused before JSON.parse.
+    ['250,000 zeros', `${head}${'0,'.repeat(Math.floor((MAX_REQUEST_BYTES - head.length - 3) / 2))}0]}`, 413],
+    ['2,501 empty objects', batch(MAX_BATCH_ITEMS + 1, () => '{}'), 413],
+  ];
+  /** @type {HostileBody[]} */
+  const bodies = plain.map(([name, text, status]) => {
+    const body = Buffer.from(text);
+    if (body.length > MAX_REQUEST_BYTES) throw new Error(`${name}: ${body.length} B is over the request limit`);
+    return { name, body, headers: { 'content-type': 'text/plain' }, status };
+  });
+  // A gzip bomb: 500 KiB inflated from ~1 KiB, refused for its item count.
+  bodies.push({
+    name: 'gzip of 250,000 zeros',
+    body: gzipSync(/** @type {HostileBody} */ (bodies.find((b) => b.name === '250,000 zeros')).body, { level: 9 }),
+    headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' },
+    status: 413,
+  });
+  return bodies;
+}
+
+/** @param {number} pid */
+export function readRssBytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (/** @type {string} */ field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/**
+ * Resets the process's peak resident memory (VmHWM) to its current RSS (Linux ≥ 4.0, same user).
+ *
+ * @param {number} pid
+ */
+export function resetPeakRss(pid) {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/**
+ * @typedef {object} HostileRun
+ * @property {{ name: string, bytes: number, growth: number[] }[]} memory Per body: its inflated
+ *   size and, for each time it was sent alone, how far peak RSS rose above the RSS before it.
+ * @property {number[]} probesMs Each /healthz round trip while bodies were sent `concurrency` at a time.
+ * @property {number[]} idleProbesMs /healthz round trips of the idle collector just before (the machine's own noise).
+ * @property {string[]} failures Answers that were not the expected status.
+ * @property {number} requests Hostile requests sent (warm-up excluded).
+ */
+
+/**
+ * Warms the collector up with `warmupRounds` rounds of every body (so its heap and caches are
+ * at their working size). Then, memory: each body `samples` times alone, the peak RSS reset
+ * before each. Then, latency: `rounds` rounds of every body, `concurrency` at a time, while a
+ * prober asks /healthz every `probeEveryMs` (one probe at a time).
+ *
+ * @param {{ url: string, pid: number, writeKey: string, rounds?: number, warmupRounds?: number, samples?: number, concurrency?: number, probeEveryMs?: number }} options
+ * @returns {Promise<HostileRun>}
+ */
+export async function runHostileLoad({ url, pid, writeKey, rounds = 3, warmupRounds = 2, samples = 3, concurrency = 2, probeEveryMs = 25 }) {
+  const bodies = hostileBodies(writeKey);
+  /** @type {string[]} */
+  const failures = [];
+  let round = 0;
+  /** @param {HostileBody} hostile */
+  const send = async (hostile) => {
+    // Stored events get fresh ids each round (else only duplicates after the first).
+    const body = hostile.body.includes('ROUND') ? Buffer.from(hostile.body.toString().replaceAll('ROUND', String(round))) : hostile.body;
+    const res = await fetch(`${url}/v1/batch`, { method: 'POST', headers: hostile.headers, body: new Uint8Array(body) });
+    await res.arrayBuffer();
+    if (res.status !== hostile.status) failures.push(`${hostile.name}: ${res.status}, expected ${hostile.status}`);
+  };
+  const pause = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  for (round = -warmupRounds; round < 0; round++) for (const hostile of bodies) await send(hostile);
+  let requests = 0;
+
+  /** @type {HostileRun['memory']} */
+  const memory = bodies.map((hostile) => ({ name: hostile.name, bytes: hostile.headers['content-encoding'] ? MAX_REQUEST_BYTES : hostile.body.length, growth: [] }));
+  for (round = 1; round <= samples; round++) {
+    for (const [i, hostile] of bodies.entries()) {
+      await pause(50);
+      const before = readRssBytes(pid).rss;
+      resetPeakRss(pid);
+      await send(hostile);
+      requests++;
+      memory[i]?.growth.push(readRssBytes(pid).peak - before);
+    }
+  }
+
+  /** @type {number[]} */
+  const idleProbesMs = [];
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    await (await fetch(`${url}/healthz`)).arrayBuffer();
+    idleProbesMs.push(performance.now() - started);
+    await pause(probeEveryMs);
+  }
+  /** @type {number[]} */
+  const probesMs = [];
+  let done = false;
+  const prober = (async () => {
+    while (!done) {
+      const started = performance.now();
+      const res = await fetch(`${url}/healthz`);
+      await res.arrayBuffer();
+      probesMs.push(performance.now() - started);
+      if (res.status !== 200) failures.push(`/healthz: ${res.status}`);
+      await pause(probeEveryMs);
+    }
+  })();
+  try {
+    for (round = samples + 1; round <= samples + rounds; round++) {
+      const queue = [...bodies];
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          for (let hostile = queue.shift(); hostile; hostile = queue.shift()) {
+            await send(hostile);
+            requests++;
+          }
+        }),
+      );
+    }
+  } finally {
+    done = true;
+    await prober;
+  }
+  return { memory, probesMs, idleProbesMs, failures, requests };
+}
+
+/**
+ * The p-th percentile (0–100) of `values`, nearest rank.
+ *
+ * @param {number[]} values
+ * @param {number} p
+ */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
