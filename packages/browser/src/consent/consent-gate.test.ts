@@ -2,9 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../core/memory-storage.js';
 import { createConsent } from './consent.js';
 import { CairnError } from '../core/cairn-error.js';
-import { createConsentGate, type CapturedEvent } from './consent-gate.js';
+import { createConsentGate, type Stampable } from './consent-gate.js';
 
-type Event = CapturedEvent & { messageId: string };
+type Event = Stampable & { messageId: string };
 const event = (n: number): Event => ({ messageId: `m${n}` });
 
 function setup(limit = 100) {

@@ -1,6 +1,6 @@
 import type { CairnErrorCode } from '../core/cairn-error.js';
 import { countOverLimits, type QueueLimits } from '../core/queue-limits.js';
-import type { Clock, Lock, Queue, QueuedEvent } from '../core/types.js';
+import type { Clock, Lock, Queue, QueuedEvent } from '../core/ports.js';
 import type { Consent } from './consent.js';
 
 /** What the tracker gives a hold: it decides nothing itself, consent does. */

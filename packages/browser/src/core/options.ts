@@ -6,7 +6,7 @@ const NUMBERS = {
   flushAt: 20,
   flushInterval: 1000,
   retryDelay: 1000,
-  maxRetryTime: 36e5,
+  timeout: 15e3,
   maxQueueEvents: 1000,
   maxQueueBytes: 5 << 20,
   queueTtl: 6048e5,
