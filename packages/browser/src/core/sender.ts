@@ -282,7 +282,11 @@ export function createSender(
     const end = clock.now() + options.timeout;
     try {
       for (let next; (next = await exclusive(true, mark)) >= 0; ) {
-        if (clock.now() + next > end) return report('flush() gave up waiting: events stay queued, sent later', 'flush_incomplete');
+        if (clock.now() + next > end) {
+          // The timer takes over from here.
+          schedule(next);
+          return report('flush() gave up waiting: events stay queued, sent later', 'flush_incomplete');
+        }
         if (next) await new Promise((resolve) => clock.setTimeout(resolve as () => void, next));
       }
     } catch (error) {
