@@ -22,6 +22,7 @@ export const fetchTransport: Transport = async (url, body, keepalive, timeout) =
   return {
     status: response.status,
     retryAfter: response.headers.get('retry-after'),
-    body: await response.json().catch(() => {}),
+    // text() then JSON.parse: the script-tag build mangles the property name `json` (ours).
+    body: await response.text().then(JSON.parse).catch(() => {}),
   };
 };

@@ -16,15 +16,13 @@ import type { Queue, QueuedEvent } from '../core/ports.js';
  * from what it read earlier. idb-keyval (`createStore`, `promisifyRequest`) opens the store
  * and runs the transactions.
  *
- * Every record this page wrote or read is also kept in memory, by key: read() lists the keys
- * and clones only the records it does not know yet (a drain mostly reads the burst just
- * written). A record never changes under its key (what is left of it gets a new one), so a
- * record another tab rewrote or deleted is simply no longer listed, and no stale copy is used.
+ * read() clones every record (two strings each: a memcpy), so what another tab removed or
+ * rewrote is never read from a stale copy.
  *
  * Where IndexedDB is missing or fails — some private modes, blocked storage, SSR, a write
  * over quota (`QuotaExceededError` aborts the transaction), an open that never settles — the
- * queue goes on with those in-memory records alone for the rest of the page's life, the
- * failed call's included; records already stored stay there for the next page load.
+ * queue keeps the failed write's events, and all later ones, in memory for the rest of the
+ * page's life; records already stored stay there for the next page load.
  *
  * @example
  * const queue = createIdbQueue();
@@ -36,12 +34,12 @@ export function createIdbQueue(dbName = 'cairn', storeName = 'events', openTimeo
   let opened: Promise<unknown> | undefined;
   // IndexedDB failed: memory only from then on.
   let failed = false;
-  // The records known to this page, by key, and the key of each of their events.
-  const records = new Map<IDBValidKey, QueuedEvent[]>();
+  // The records kept in memory (IndexedDB failed), and the record key of each event handed out.
+  const memory = new Map<IDBValidKey, QueuedEvent[]>();
   const keys = new WeakMap<QueuedEvent, IDBValidKey>();
   const file = (key: IDBValidKey, events: QueuedEvent[]) => {
-    records.set(key, events);
-    events.forEach((event) => keys.set(event, key));
+    for (const event of events) keys.set(event, key);
+    return events;
   };
   /** Runs `op` in a transaction; resolves true once it committed, undefined (memory from now on) if IndexedDB failed. */
   const run = (mode: IDBTransactionMode, op: (store: IDBObjectStore) => void): Promise<unknown> =>
@@ -62,36 +60,32 @@ export function createIdbQueue(dbName = 'cairn', storeName = 'events', openTimeo
           )
           .catch(() => {
             // Only this page's events from now on: the stored ones wait for the next page load.
-            if (!failed) records.clear();
             failed = true;
           });
   return {
     add: async (events) => {
       const key = events[0]!.id;
       const stored = await run('readwrite', (objects) => objects.put(pack(events), key));
+      if (!stored) memory.set(key, events);
       file(key, events);
       return stored;
     },
     read: async () => {
-      const others: [IDBValidKey, IDBRequest<Packed>][] = [];
-      const listed: IDBValidKey[] = [];
-      const stored = await run('readonly', (objects) => {
-        const request = objects.getAllKeys();
-        request.onsuccess = () => {
-          for (const key of request.result) listed.push(key), records.has(key) || others.push([key, objects.get(key)]);
-        };
+      const found = [...memory.values()].flat();
+      await run('readonly', (objects) => {
+        const values = objects.getAll();
+        const listed = objects.getAllKeys();
+        // Requests of one transaction succeed in order: the values are in by now.
+        listed.onsuccess = () => listed.result.forEach((key, n) => found.push(...file(key, unpack(values.result[n] as Packed))));
       });
-      if (stored) {
-        for (const key of records.keys()) if (!listed.includes(key)) records.delete(key);
-        for (const [key, { result }] of others) file(key, unpack(result));
-      }
-      return [...records.values()].flat().sort((a, b) => (a.id < b.id ? -1 : 1));
+      return found.sort((a, b) => (a.id < b.id ? -1 : 1));
     },
     remove: async (events) => {
       const ids = new Set(events.map((event) => event.id));
+      const gone = (event: QueuedEvent) => !ids.has(event.id);
       // Events this queue never filed (none, normally) have no record to change.
       const touched = new Set(events.map((event) => keys.get(event)!).filter(Boolean));
-      const stored = await run('readwrite', (objects) => {
+      await run('readwrite', (objects) => {
         for (const key of touched) {
           // The record and what earlier removals left of it (`key.`, `key..`: every other key
           // is a ULID, whose characters all sort after '/').
@@ -100,7 +94,7 @@ export function createIdbQueue(dbName = 'cairn', storeName = 'events', openTimeo
             const cursor = request.result;
             if (!cursor) return;
             const value = unpack(cursor.value);
-            const rest = value.filter((event) => !ids.has(event.id));
+            const rest = value.filter(gone);
             if (rest.length < value.length) {
               cursor.delete();
               if (rest[0]) objects.put(pack(rest), cursor.key + '.');
@@ -110,10 +104,8 @@ export function createIdbQueue(dbName = 'cairn', storeName = 'events', openTimeo
         }
       });
       for (const key of touched) {
-        const rest = records.get(key)?.filter((event) => !ids.has(event.id));
-        records.delete(key);
-        // Stored: the next read() takes the rest as IndexedDB has it now.
-        if (!stored && rest?.[0]) file(key + '.', rest);
+        const rest = memory.get(key)?.filter(gone);
+        if (rest) memory.set(key, rest);
       }
     },
   };

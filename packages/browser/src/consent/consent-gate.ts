@@ -1,5 +1,6 @@
 import type { ConsentContext } from '@cairn/protocol';
 import type { CairnErrorCode } from '../core/cairn-error.js';
+import { VERBOSE } from '../core/build-flags.js';
 import type { Consent } from './consent.js';
 
 /** An event on its way out of the tracker: all the gate touches is its consent stamp. */
@@ -43,7 +44,7 @@ export function createConsentGate<Event extends Stampable>(
       if (hold) hold(event);
       else if (held.push([event, category]) > limit) {
         held.shift();
-        report('consent', 'events_dropped', 0, 1);
+        report(VERBOSE ? `over maxQueueEvents (${limit}) events wait for a consent decision: the oldest dropped` : '', 'events_dropped', 0, 1);
       }
     },
     /** How many events wait in this page's memory for a decision. */

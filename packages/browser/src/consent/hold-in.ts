@@ -57,7 +57,7 @@ export function holdIn(queue: Queue): (deps: HoldDeps) => UndecidedHold {
     const settle = async () => {
       const events = await queue.read();
       const over = countOverLimits(events, limits, clock.now());
-      if (over) report('consent', 'events_dropped', 0, over);
+      if (over) report(over + ' held events dropped: over maxQueueEvents, maxQueueBytes or queueTtl', 'events_dropped', 0, over);
       const done: QueuedEvent[] = events.slice(0, over);
       for (const event of events.slice(over)) {
         try {

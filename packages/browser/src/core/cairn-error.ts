@@ -48,7 +48,8 @@ export class CairnError extends Error {
   declare readonly count?: number;
 
   constructor(code: CairnErrorCode, message: string, status?: number, count?: number) {
-    super(message);
+    // The script tag passes no message: its code says it (see VERBOSE).
+    super(message || code);
     Object.assign(this, { name: 'CairnError', code, status, count });
   }
 }

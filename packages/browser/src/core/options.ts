@@ -1,4 +1,5 @@
 import { CairnError } from './cairn-error.js';
+import { VERBOSE } from './build-flags.js';
 import type { TrackerOptions } from './types.js';
 
 /** Numeric options and their defaults (see TrackerOptions for what each one means). */
@@ -28,7 +29,7 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
   const resolved = { ...options, onError: options?.onError || ((error: CairnError) => console.warn(error)) };
   const fields = resolved as Record<string, any>;
   const check = (name: string, valid: unknown) => {
-    if (!valid) throw new CairnError('invalid_option', 'invalid option: ' + name);
+    if (!valid) throw new CairnError('invalid_option', VERBOSE ? `invalid option ${name}: ${JSON.stringify(fields[name])}` : name);
   };
   check('writeKey', typeof fields.writeKey == 'string' && fields.writeKey);
   // A scheme-less "collect.example.com" would silently resolve against the page's own URL.

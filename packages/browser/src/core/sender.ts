@@ -14,6 +14,7 @@ import { pack, unpack } from './packed.js';
 import type { Lock, QueuedEvent, TransportResponse } from './ports.js';
 import { backoffDelay, parseRetryAfter } from './retry.js';
 import { STASH_PREFIX } from './storage-keys.js';
+import { VERBOSE } from './build-flags.js';
 import type { TrackerDeps } from './types.js';
 import { ulidTime } from './ulid-time.js';
 
@@ -82,8 +83,9 @@ export function createSender(
   // This page's events IndexedDB has not confirmed (being written, or a queue in memory), by
   // write: a page exit stashes them in `storage` first.
   let unsaved: QueuedEvent[][] = [];
-  // The stash keys this page wrote; deleted once everything is in IndexedDB.
-  const stashed = new Set<string>();
+  // This page's stash record (named at its first exit): rewritten by each exit, deleted once
+  // everything is in IndexedDB.
+  let stash = '';
   // Without a lock: the ids of this page's events not yet acknowledged, the ones it sends.
   const mine = new Set<string>();
   // Page-exit sends in flight: their newest event (the next one sends only newer ones) and bytes.
@@ -108,7 +110,7 @@ export function createSender(
     // so the caller hears of it at once; the others when their batch is encoded (bytes 0:
     // not measured yet).
     const bytes = json.length * 3 > MAX_EVENT_BYTES ? byteLength(json) : 0;
-    if (bytes > MAX_EVENT_BYTES) throw new CairnError('event_too_large', 'event over 32 KiB: ' + id);
+    if (bytes > MAX_EVENT_BYTES) throw new CairnError('event_too_large', VERBOSE ? `event ${id} is over ${MAX_EVENT_BYTES} bytes of JSON: not sent` : id);
     const burst = buffer;
     // A drain may write the burst first: then its timer, finding another burst, leaves that
     // one to its own timer (else every burst would be cut in pieces, a write each).
@@ -116,8 +118,12 @@ export function createSender(
     schedule(++waiting >= flushAt ? 0 : flushInterval);
   }
 
-  /** Queues `events` (one write); once IndexedDB confirmed them they leave `unsaved`. */
-  function save(events: QueuedEvent[]) {
+  /**
+   * Queues `events` (one write); once IndexedDB confirmed them they leave `unsaved`. `from`:
+   * the stash record of an earlier page they came from, deleted once they are saved here (in
+   * IndexedDB, or in `unsaved`, which this page's exit stashes again).
+   */
+  function save(events: QueuedEvent[], from?: string) {
     if (!lock) for (const event of events) mine.add(event.id);
     unsaved.push(events);
     written = written
@@ -125,15 +131,11 @@ export function createSender(
       .then((durable) => {
         if (durable) {
           unsaved = unsaved.filter((write) => write != events);
-          if (!unsaved[0]) unstash();
+          if (!unsaved[0] && stash) storage.set(stash);
         }
+        if (from) storage.set(from);
       })
       .catch(report);
-  }
-
-  /** Deletes the stash records this page knows of, but `except`. */
-  function unstash(except?: string) {
-    for (const key of stashed) if (key != except && stashed.delete(key)) storage.set(key);
   }
 
   /** Writes the buffered events to the queue (one write); resolves once they are in. */
@@ -215,7 +217,7 @@ export function createSender(
         // success), not a burst this tab has not sent yet; queueTtl always applies.
         const over = countOverLimits(events, attempt ? options : { ...options, maxQueueEvents: 1 / 0, maxQueueBytes: 1 / 0 }, clock.now());
         // A loss is never silent: every event that will never be delivered is reported.
-        if (over) report(over + ' events dropped: queue over maxQueueEvents, maxQueueBytes or queueTtl', 'events_dropped', 0, (done = events.splice(0, over)).length);
+        if (over) report(VERBOSE ? over + ' events dropped: queue over maxQueueEvents, maxQueueBytes or queueTtl' : '', 'events_dropped', 0, (done = events.splice(0, over)).length);
         let skipped = events.length;
         const orphan = ulidTime(clock.now() - ORPHAN_AGE);
         if (!lock) events = events.filter((event) => mine.has(event.id) || event.id < orphan);
@@ -249,7 +251,7 @@ export function createSender(
             if (!online()) return idle;
             // Anything but an acknowledgement keeps the events: a 401 during a key rotation or
             // a 404 from a wrong endpoint must not empty the queue. Backoff caps the retries.
-            report(`HTTP ${status} from ${url}: ${batch.count} events kept, retried`, 'send_failed', status, batch.count);
+            report(VERBOSE ? `HTTP ${status || 'network error or timeout'} from ${url}: ${batch.count} events kept, retried` : '', 'send_failed', status, batch.count);
             const delay = Math.max(
               parseRetryAfter(response.retryAfter, clock.now()),
               backoffDelay(attempt++, deps.random || Math.random, options.retryDelay),
@@ -285,7 +287,7 @@ export function createSender(
         if (clock.now() + next > end) {
           // The timer takes over from here.
           schedule(next);
-          return report('flush() gave up waiting: events stay queued, sent later', 'flush_incomplete');
+          return report(VERBOSE ? `flush() gave up after ${options.timeout} ms: events stay queued, sent later` : '', 'flush_incomplete');
         }
         if (next) await new Promise((resolve) => clock.setTimeout(resolve as () => void, next));
       }
@@ -317,15 +319,9 @@ export function createSender(
   function exit() {
     commit();
     const pending = unsaved.flat();
-    let key;
-    if (pending[0]) {
-      stashed.add((key = STASH_PREFIX + pending[0].id));
-      if (!storage.set(key, JSON.stringify(pack(pending)))) {
-        report(pending.length + ' events only in memory (no IndexedDB, storage full): lost if the page goes', 'events_unsaved', 0, pending.length);
-      }
+    if (pending[0] && !storage.set((stash ||= STASH_PREFIX + pending[0].id), JSON.stringify(pack(pending)))) {
+      report(VERBOSE ? pending.length + ' events only in memory (no IndexedDB, storage full): lost if the page goes' : '', 'events_unsaved', 0, pending.length);
     }
-    // Earlier stash records: this one holds what of them is still unsaved.
-    unstash(key);
     // visibilitychange and pagehide both fire on a navigation: the second sends only what the
     // first, still in flight, does not carry, within what is left of the browser's 64 KiB.
     const events = newest(
@@ -351,13 +347,11 @@ export function createSender(
       });
   }
 
-  // Events an earlier page stashed on its way out go to the queue, before the first drain;
-  // their record is deleted once IndexedDB has them (or replaced by this page's own stash).
+  // Events an earlier page stashed on its way out go to the queue, before the first drain.
   for (const key of storage.keys?.() || []) {
     if (key.startsWith(STASH_PREFIX)) {
       try {
-        save(unpack(JSON.parse(storage.get(key)!)));
-        stashed.add(key);
+        save(unpack(JSON.parse(storage.get(key)!)), key);
       } catch (error) {
         report(error);
         storage.set(key);

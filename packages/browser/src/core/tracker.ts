@@ -4,6 +4,7 @@ import { createConsentGate } from '../consent/consent-gate.js';
 import { CairnError, type CairnErrorCode } from './cairn-error.js';
 import { createIdentity } from './identity.js';
 import { resolveOptions } from './options.js';
+import { SCRIPT_TAG, VERBOSE } from './build-flags.js';
 import { createSender } from './sender.js';
 import type { CallOptions, CapturedEvent, Properties, StubEntry, Tracker, TrackerDeps, TrackerOptions } from './types.js';
 
@@ -116,7 +117,8 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
     sender.enqueue(held && event.resets == resets ? adopt(json) : json, event.messageId);
   };
   // Opt-in (npm only): undecided events wait in a queue of the site's choice, not in memory.
-  const held = resolved.holdUndecided?.({
+  // (Not in the script tag: the option takes a function, which no data-* attribute can give.)
+  const held = SCRIPT_TAG ? undefined : resolved.holdUndecided?.({
     consent,
     send: (json, id) => sender.enqueue(adopt(json), id),
     report,
@@ -134,7 +136,7 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
     sender.exit();
     // Events waiting in memory for a decision go with the page: never silently.
     const count = gate.held();
-    if (count) report(count + ' events held for a consent decision leave with the page', 'events_unsaved', 0, count);
+    if (count) report(VERBOSE ? count + ' events held for a consent decision leave with the page' : '', 'events_unsaved', 0, count);
   });
   // Events an earlier page held may be decided already (or expired).
   held?.settle();
@@ -142,7 +144,7 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
   const tracker: Tracker = {
     track(event, properties, opts) {
       if (event && typeof event == 'string') capture('track', { event }, properties, opts);
-      else report('event', 'invalid_event');
+      else report(VERBOSE ? 'track() needs an event name (a non-empty string)' : '', 'invalid_event');
     },
     page(name, properties, opts) {
       // page(properties, options): the name is optional.
