@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestDeps, options, settle } from '../core/test-kit.js';
+import { createTestDeps, options, settle } from '../../test-support/test-kit.js';
 import { createTrackerCore } from '../core/tracker.js';
 import { createIdbQueue } from './idb-queue.js';
 

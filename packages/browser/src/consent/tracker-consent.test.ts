@@ -2,7 +2,7 @@ import type { WireEvent } from '@cairn/protocol';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIdbQueue } from '../browser/idb-queue.js';
-import { createTestDeps, options } from '../core/test-kit.js';
+import { createTestDeps, options } from '../../test-support/test-kit.js';
 import { createTrackerCore } from '../core/tracker.js';
 import type { TrackerDeps, TrackerOptions } from '../core/types.js';
 

@@ -1,7 +1,7 @@
 // The delivery rules of issue #3 on the core: queue limits, offline pause, retry cap, 413 split.
 import { describe, expect, it, vi } from 'vitest';
 import { createUlid } from '../browser/ulid.js';
-import { createFakeTransport, createTestDeps, options, queued, settle, readBody } from './test-kit.js';
+import { createFakeTransport, createTestDeps, options, queued, settle, readBody } from '../../test-support/test-kit.js';
 import { createTrackerCore } from './tracker.js';
 import type { Transport, TrackerDeps, TrackerOptions } from './types.js';
 
@@ -299,5 +299,54 @@ describe('without a cross-tab lock (no Web Locks API)', () => {
     expect(names(env.net.sent())).toEqual(['Old']);
     await env.clock.advance(30_000);
     expect(names(env.net.sent())).toEqual(['Old', 'Young']);
+  });
+});
+
+describe('no silent loss at page exit (issue #11 cases 1 and 5)', () => {
+  it('stashes events IndexedDB has not confirmed, synchronously, and the next page load sends them', async () => {
+    const env = createTestDeps();
+    let exit = () => {};
+    env.deps.onPageExit = (callback) => (exit = callback);
+    // The write never commits (the page goes first), and the keepalive send fails.
+    env.deps.queue = { ...env.deps.queue, add: () => new Promise(() => {}) };
+    env.net.answers.push(new TypeError('offline'));
+    const tracker = createTrackerCore({ ...options, onError: () => {} }, env.deps);
+    tracker.track('A');
+    tracker.track('B');
+    exit();
+    const stash = (env.deps.storage.keys?.() || []).filter((key) => key.startsWith('cairn:stash:'));
+    expect(stash).toHaveLength(1);
+    // The next page load, same storage, a queue that works.
+    const next = createTestDeps({ storage: env.deps.storage });
+    createTrackerCore({ ...options, onError: () => {} }, next.deps);
+    await next.clock.advance(2000);
+    expect(names(next.net.sent())).toEqual(['A', 'B']);
+    expect((next.deps.storage.keys?.() || []).filter((key) => key.startsWith('cairn:stash:'))).toEqual([]);
+  });
+
+  it('reports events only in memory when the page goes: no IndexedDB and no localStorage', async () => {
+    const env = createTestDeps();
+    let exit = () => {};
+    env.deps.onPageExit = (callback) => (exit = callback);
+    env.deps.storage = { get: () => undefined, set: () => undefined };
+    const onError = vi.fn();
+    const tracker = createTrackerCore({ ...options, onError }, env.deps);
+    tracker.track('A');
+    tracker.track('B');
+    exit();
+    expect(onError.mock.calls.map(([error]) => [error.code, error.count])).toEqual([['events_unsaved', 2]]);
+  });
+
+  it('reports events held in memory for an undecided consent when the page goes', async () => {
+    const env = createTestDeps();
+    let exit = () => {};
+    env.deps.onPageExit = (callback) => (exit = callback);
+    const onError = vi.fn();
+    const tracker = createTrackerCore({ ...options, consent: 'required', onError }, env.deps);
+    tracker.track('A');
+    tracker.track('B');
+    tracker.track('C');
+    exit();
+    expect(onError.mock.calls.map(([error]) => [error.code, error.count])).toEqual([['events_unsaved', 3]]);
   });
 });

@@ -1,6 +1,6 @@
 import { KEEPALIVE_BUDGET_BYTES, MAX_REQUEST_BYTES } from '@cairn/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { createFakeTransport, createTestDeps, options, queued, settle, readBody } from './test-kit.js';
+import { createFakeTransport, createTestDeps, options, queued, settle, readBody } from '../../test-support/test-kit.js';
 import { createTrackerCore } from './tracker.js';
 import type { TrackerDeps, TrackerOptions, TransportResponse } from './types.js';
 
