@@ -2,26 +2,15 @@
 // setConsent({ analytics: false }) no analytics event reaches the collector, whether it was still
 // in the burst buffer, in a batch a running drain had already read, or queued when the page
 // reloads right after the choice.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../scripts/chromium.mjs';
+import { describe, expect, it } from 'vitest';
 import { sleep, startConsentRig, type ConsentRig } from './consent/consent-rig.js';
+import { useBrowserRigs } from './helpers/browser-rigs.js';
 
 type Cairn = { track(event: string, properties?: object): void; setConsent(preferences: Record<string, boolean>): void };
 declare const cairn: Cairn;
 
-let browser: Browser;
-let rig: ConsentRig | undefined;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await rig?.dispose();
-  rig = undefined;
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const rigs = useBrowserRigs<ConsentRig>();
+const start = () => rigs.hold(startConsentRig(rigs.browser(), '/optional.html'));
 
 /** Every `Withdrawn` event that reached the collector: stored or quarantined. */
 const arrived = (rig: ConsentRig) => [
@@ -44,7 +33,7 @@ const busy = (count: number) => {
 
 describe('withdrawal is final, in Chromium', () => {
   it('events captured a moment before the withdrawal (not yet written) never leave', async () => {
-    rig = await startConsentRig(browser, '/optional.html');
+    const rig = await start();
     // A drain is under way, waiting on a large write, when five more events come and the
     // visitor says no: the drain then reads the queue with the five in it.
     await rig.page.evaluate(busy, 500);
@@ -57,8 +46,7 @@ describe('withdrawal is final, in Chromium', () => {
   });
 
   it('events in a batch a running drain already read are not sent after the withdrawal', async () => {
-    rig = await startConsentRig(browser, '/optional.html');
-    const current = rig;
+    const current = await start();
     // The first request (500 events) is slow: the drain has the next 100 in hand meanwhile.
     current.proxy.rule = (request) => (current.proxy.requests.length == 0 ? { delay: 1500 } : 'forward');
     await current.page.evaluate(() => {
@@ -72,8 +60,7 @@ describe('withdrawal is final, in Chromium', () => {
   });
 
   it('events queued when the page reloads right after the choice are purged, never sent', async () => {
-    rig = await startConsentRig(browser, '/optional.html');
-    const current = rig;
+    const current = await start();
     current.proxy.rule = () => 'refuse';
     await current.page.evaluate(() => {
       for (let n = 0; n < 5; n++) cairn.track('Withdrawn', { n });
