@@ -19,7 +19,7 @@ export type ResolvedOptions = TrackerOptions &
 
 /**
  * Checks createTracker() options and fills the defaults; throws `invalid_option` naming the
- * first bad one (messages stay short: they ship in the script tag's byte budget). Unknown
+ * first bad one (with its value in the npm build; the script tag names it only). Unknown
  * options pass through for the modules that read them.
  *
  * @example

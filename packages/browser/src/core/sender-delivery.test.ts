@@ -350,3 +350,26 @@ describe('no silent loss at page exit (issue #11 cases 1 and 5)', () => {
     expect(onError.mock.calls.map(([error]) => [error.code, error.count])).toEqual([['events_unsaved', 3]]);
   });
 });
+
+describe('the stash follows what IndexedDB confirmed', () => {
+  it('stashes nothing at exit once a write confirmed, even if consent changed while it was in flight', async () => {
+    const env = createTestDeps();
+    let exit = () => {};
+    env.deps.onPageExit = (callback) => (exit = callback);
+    let confirm = () => {};
+    const add = env.deps.queue.add;
+    env.deps.queue = {
+      ...env.deps.queue,
+      add: (events) => new Promise((resolve) => (confirm = () => resolve(add(events).then(() => true)))),
+    };
+    const tracker = createTrackerCore({ ...options, flushInterval: 60_000, onError: () => {} }, env.deps);
+    tracker.track('A');
+    await env.clock.advance(100); // the burst's write starts
+    tracker.setConsent({ marketing: false }); // a purge while it is in flight
+    confirm();
+    await settle();
+    env.net.answers.push(new TypeError('offline'));
+    exit();
+    expect((env.deps.storage.keys?.() || []).filter((key) => key.startsWith('cairn:stash:'))).toEqual([]);
+  });
+});

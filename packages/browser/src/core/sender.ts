@@ -80,9 +80,9 @@ export function createSender(
   // This page's unacknowledged events, oldest first, within the keepalive budget: the
   // page-exit send cannot wait for IndexedDB.
   let recent: QueuedEvent[] = [];
-  // This page's events IndexedDB has not confirmed (being written, or a queue in memory), by
-  // write: a page exit stashes them in `storage` first.
-  let unsaved: QueuedEvent[][] = [];
+  // This page's events IndexedDB has not confirmed (being written, or a queue in memory),
+  // oldest first: a page exit stashes them in `storage` first.
+  const unsaved = new Set<QueuedEvent>();
   // This page's stash record (named at its first exit): rewritten by each exit, deleted once
   // everything is in IndexedDB.
   let stash = '';
@@ -125,13 +125,13 @@ export function createSender(
    */
   function save(events: QueuedEvent[], from?: string) {
     if (!lock) for (const event of events) mine.add(event.id);
-    unsaved.push(events);
+    for (const event of events) unsaved.add(event);
     written = written
       .then(() => queue.add(events))
       .then((durable) => {
         if (durable) {
-          unsaved = unsaved.filter((write) => write != events);
-          if (!unsaved[0] && stash) storage.set(stash);
+          for (const event of events) unsaved.delete(event);
+          if (!unsaved.size && stash) storage.set(stash);
         }
         if (from) storage.set(from);
       })
@@ -182,7 +182,7 @@ export function createSender(
   /** Forgets, in memory, the events `stay` refuses: no page-exit send or stash carries them. */
   function forget(stay: (event: QueuedEvent) => unknown) {
     recent = recent.filter(stay);
-    unsaved = unsaved.map((write) => write.filter(stay));
+    for (const event of unsaved) if (!stay(event)) unsaved.delete(event);
   }
 
   async function drop(events: QueuedEvent[]) {
@@ -318,7 +318,7 @@ export function createSender(
    */
   function exit() {
     commit();
-    const pending = unsaved.flat();
+    const pending = [...unsaved];
     if (pending[0] && !storage.set((stash ||= STASH_PREFIX + pending[0].id), JSON.stringify(pack(pending)))) {
       report(VERBOSE ? pending.length + ' events only in memory (no IndexedDB, storage full): lost if the page goes' : '', 'events_unsaved', 0, pending.length);
     }
