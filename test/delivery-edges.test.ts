@@ -77,7 +77,7 @@ describe('durability at the edges', () => {
     rig.proxy.rule = () => 'refuse';
     await tab.track('phone', 0, 3);
     await setHidden(tab.page, true); // tab switch: the exit send fails
-    await sleep(500);
+    await sleep(1500);
     expect(rig.proxy.requests).toHaveLength(1);
     rig.proxy.rule = () => 'forward';
     await setHidden(tab.page, false);
@@ -88,5 +88,31 @@ describe('durability at the edges', () => {
     await sleep(1000);
     expect(rig.proxy.requests, rig.diagnose()).toHaveLength(2);
     expect(rig.stored()).toEqual({ rows: 3, distinct: 3, labels: labels('phone', 3) });
+  });
+
+  it('5. flush() settles within about the request timeout while offline; the events go once back online', async () => {
+    const rig = await rigs.start();
+    const tab = await rig.openTab('/slow.html'); // data-timeout="1000"
+    await rig.context.setOffline(true);
+    await tab.track('offline', 0, 5);
+    const waited = await tab.page.evaluate(async () => {
+      const start = performance.now();
+      await (window as unknown as CairnWindow).cairn.flush();
+      return performance.now() - start;
+    });
+    expect(waited).toBeLessThan(5000);
+    expect(tab.recorder.report()).toMatch(/flush_incomplete/);
+    await rig.context.setOffline(false);
+    await tab.page.evaluate(() => (window as unknown as CairnWindow).cairn.flush());
+    await rig.waitForRows(5, 10_000);
+    expect(rig.stored(), rig.diagnose()).toEqual({ rows: 5, distinct: 5, labels: labels('offline', 5) });
+  });
+
+  it('6. a burst of 2,000 track() calls in one task is delivered in full with the default options', async () => {
+    const rig = await rigs.start();
+    const tab = await rig.openTab('/exit.html'); // default options
+    await tab.track('burst', 0, 2000);
+    await rig.waitForRows(2000, 30_000);
+    expect(rig.stored(), rig.diagnose()).toMatchObject({ rows: 2000, distinct: 2000 });
   });
 });

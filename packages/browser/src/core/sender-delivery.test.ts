@@ -230,11 +230,13 @@ describe('page exit', () => {
     exit(); // visibilitychange → hidden: the send fails, A and B stay queued
     exit(); // pagehide while that send is in flight: nothing new to send
     await settle();
+    exit(); // its failure is not a second chance within the same second (an unload may reject it)
+    await env.clock.advance(1000);
     tracker.track('C');
     exit(); // back and hidden again: A and B again, with C
-    await settle();
+    await env.clock.advance(1000);
     exit(); // hidden again: all acknowledged, nothing to resend
-    await settle();
+    await env.clock.advance(1000);
     expect(env.net.calls.map((call) => [call.keepalive, names(call.body.batch)])).toEqual([
       [true, ['A', 'B']],
       [true, ['A', 'B', 'C']],

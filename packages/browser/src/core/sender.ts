@@ -343,7 +343,10 @@ export function createSender(
       .catch(() => {})
       .then(() => {
         inflight -= size;
-        if (flying == last) flying = '';
+        // Not at once: in a page being unloaded the browser may reject the promise of a send
+        // that still goes out, and the pagehide right after the visibilitychange must not
+        // repeat it. A page still alive (a tab switch) resends from its next exit on.
+        clock.setTimeout(() => flying == last && (flying = ''), 1000);
       });
   }
 
