@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { startStaticServer, type StaticServer, type StaticServerOptions } from '../../scripts/static-server.mjs';
 import { useBrowserRigs } from './browser-rigs.js';
 import { openEventsDb, type EventsDb } from './events-db.js';
@@ -20,8 +20,8 @@ export interface SiteRig {
   collector: TestCollector;
   site: StaticServer;
   db: EventsDb;
-  /** Opens a new visitor (browser context); every one is closed with the rig. */
-  visitor(): Promise<Visitor>;
+  /** Opens a new visitor (browser context, with `options`); every one is closed with the rig. */
+  visitor(options?: BrowserContextOptions): Promise<Visitor>;
   /** Every visitor's page report and the collector log, for failure messages. */
   diagnose(): string;
   dispose(): Promise<void>;
@@ -65,8 +65,8 @@ export async function startSiteRig(browser: Browser, { writeKey, root, beforeSdk
     collector,
     site,
     db,
-    async visitor() {
-      const context = await browser.newContext();
+    async visitor(options) {
+      const context = await browser.newContext(options);
       const page = await context.newPage();
       const visitor = { context, page, recorder: recordPage(page) };
       visitors.push(visitor);
@@ -100,6 +100,8 @@ export function useSiteRigs(writeKey: string) {
   const rigs = useBrowserRigs<SiteRig>();
   return {
     start: (options: Omit<SiteRigOptions, 'writeKey'>): Promise<SiteRig> => rigs.hold(startSiteRig(rigs.browser(), { writeKey, ...options })),
+    /** Runs `cleanup` after the test, after the rig is disposed. */
+    after: (cleanup: () => Promise<unknown>) => rigs.after(cleanup),
     /** A fresh temporary folder (for a test's own pages), removed after the test. */
     tempDir: async (prefix: string): Promise<string> => {
       const dir = await mkdtemp(join(tmpdir(), prefix));

@@ -23,7 +23,9 @@ import { createAdminPlanRoutes } from './routes/admin-plan-routes.js';
 import { createAdminReplayRoutes } from './routes/admin-replay-routes.js';
 import { createJsonLogger, describeError, type Logger } from './logger.js';
 import { createHealthRoutes } from './routes/health-routes.js';
-import { createIngestRoutes } from './routes/ingest-routes.js';
+import { createClientMetricsRoutes } from './routes/client-metrics-routes.js';
+import { createSourceConfigRoutes } from './routes/source-config-routes.js';
+import { createBeaconRoutes, createIngestRoutes, type IngestDeps } from './routes/ingest-routes.js';
 import type { SourceConfig } from './source-config.js';
 import type { Store } from './store/store.js';
 
@@ -77,8 +79,10 @@ export interface CollectorOptions {
  * The collector as a Hono app on Web Request/Response only (run it on Node with
  * `@hono/node-server`, or call `app.request()` in tests).
  *
- * Routes: `POST /v1/batch`, `POST /v1/track|page|identify|group|alias|screen`, CORS preflight
- * on `/v1/*`, `GET /healthz`, `GET /readyz`, `GET /metrics`, and behind the admin token
+ * Routes: `POST /v1/batch`, `POST /v1/track|page|identify|group|alias|screen`, Segment's and
+ * RudderStack's browser routes (`/v1/b|t|p|i|g|a|s`, `/v1/import`, `/v1/m`,
+ * `/beacon/v1/batch?writeKey=`, `GET /sourceConfig`), CORS preflight on those, `GET /healthz`,
+ * `GET /readyz`, `GET /metrics`, and behind the admin token
  * `GET /admin/export`, `POST /admin/erase`, `GET /admin/stats`, `POST /admin/replay`,
  * `GET /admin/plan`, `POST /admin/plan/reload`. Every error is
  * `{error: {code, message}}`; every request logs one `request` line.
@@ -107,27 +111,31 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
 
   const app = new Hono<CollectorEnv>();
   app.use('*', createRequestLog(logger, collectorMetrics(metrics)));
-  app.use('/v1/*', createCorsMiddleware(registry));
-  app.use('/v1/*', limits.perIp);
+  const cors = createCorsMiddleware(registry);
+  for (const path of ['/v1/*', '/beacon/*', '/sourceConfig', '/sourceConfig/*']) {
+    app.use(path, cors);
+    app.use(path, limits.perIp);
+  }
   app.use('/admin/*', createAdminAuth(options.adminToken));
   app.route('/', createHealthRoutes(options.store, logger));
   app.route('/', createMetricsRoutes(metrics, options.metricsToken, options.beforeMetricsScrape));
   app.route('/admin', createAdminRoutes(options.store, logger));
   app.route('/admin', createAdminReplayRoutes({ store: options.store, stages, logger, metrics }));
   app.route('/admin', createAdminPlanRoutes(plan, logger, metrics));
-  app.route(
-    '/v1',
-    createIngestRoutes({
-      registry,
-      store: options.store,
-      stages,
-      logger,
-      now,
-      checkSourceRate: limits.checkSource,
-      clientIp: options.clientIp,
-      readBody: options.readBody,
-    }),
-  );
+  const ingest: IngestDeps = {
+    registry,
+    store: options.store,
+    stages,
+    logger,
+    now,
+    checkSourceRate: limits.checkSource,
+    clientIp: options.clientIp,
+    readBody: options.readBody,
+  };
+  app.route('/v1', createIngestRoutes(ingest));
+  app.route('/v1', createClientMetricsRoutes(metrics));
+  app.route('/beacon/v1', createBeaconRoutes(ingest));
+  app.route('/', createSourceConfigRoutes(registry));
   app.notFound((c) => errorResponse(404, ERROR_CODES.notFound, `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error) =>
     toErrorResponse(error, (fault) => logger.error('internal error', { error: describeError(fault) })),

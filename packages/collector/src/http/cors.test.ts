@@ -29,7 +29,7 @@ describe('CORS preflight', () => {
     const res = await preflight(SHOP);
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(SHOP);
-    expect(res.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
     const allowed = res.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/);
     expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'content-encoding']));
     expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);
@@ -99,5 +99,51 @@ describe('CORS on requests', () => {
     t = createTestCollector();
     const bad = [{ name: 'x', writeKey: 'k', allowedOrigins: ['shop.example.com'] }];
     expect(() => createCollector({ sources: bad, store: t.store })).toThrow(CollectorError);
+  });
+});
+
+describe("CORS for Segment's and RudderStack's browser libraries", () => {
+  // What Chromium sends before each library's request (read from the libraries' sources and
+  // seen in the end-to-end tests): RudderStack's XHR queue, a retried one, Segment's fetch.
+  const RUDDERSTACK = 'anonymousid,authorization,content-type,sentat';
+  const RUDDERSTACK_RETRY = `${RUDDERSTACK},rsa-recovered,rsa-retry-attempt,rsa-retry-reason,rsa-since-first-attempt,rsa-since-last-attempt`;
+  const SEGMENT = 'authorization,content-type,x-retry-count';
+  const preflightOf = (path: string, origin: string, headers: string) =>
+    t.app.request(path, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers },
+    });
+  const allowedHeaders = (res: Response) => new Set(res.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/));
+
+  it.each([
+    ['/v1/track', RUDDERSTACK],
+    ['/v1/batch', RUDDERSTACK_RETRY],
+    ['/beacon/v1/batch?writeKey=k-shop', 'content-type'],
+    ['/v1/t', SEGMENT],
+    ['/v1/b', SEGMENT],
+  ])('allows every header of the preflight to %s for a listed origin, cached for 2 hours', async (path, headers) => {
+    t = createTestCollector({ sources });
+    const res = await preflightOf(path, SHOP, headers);
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(SHOP);
+    for (const header of headers.split(',')) expect(allowedHeaders(res)).toContain(header);
+    expect(res.headers.get('access-control-max-age')).toBe('7200');
+    // sendBeacon's credentials mode: without this a JSON-typed beacon's preflight fails.
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
+  it.each(['/v1/track', '/v1/t', '/beacon/v1/batch?writeKey=k-shop'])('refuses the preflight to %s from an origin no source lists', async (path) => {
+    t = createTestCollector({ sources });
+    const res = await preflightOf(path, 'https://evil.example.net', RUDDERSTACK);
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('access-control-allow-headers')).toBeNull();
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('allows no header a library does not send', async () => {
+    t = createTestCollector({ sources });
+    const res = await preflightOf('/v1/track', SHOP, 'x-made-up');
+    expect(allowedHeaders(res)).not.toContain('x-made-up');
   });
 });

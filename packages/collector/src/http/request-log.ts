@@ -8,6 +8,7 @@ import { CODE_BY_STATUS } from './http-error.js';
 // metrics registry without bound.
 const ROUTES = new Set([
   '/v1/batch', '/v1/track', '/v1/page', '/v1/identify', '/v1/group', '/v1/alias', '/v1/screen',
+  '/v1/b', '/v1/t', '/v1/p', '/v1/i', '/v1/g', '/v1/a', '/v1/s', '/v1/import', '/v1/m', '/beacon/v1/batch', '/sourceConfig', '/sourceConfig/',
   '/healthz', '/readyz', '/metrics',
   '/admin/export', '/admin/erase', '/admin/stats', '/admin/replay', '/admin/quarantine', '/admin/plan', '/admin/plan/reload',
 ]);
@@ -32,7 +33,7 @@ export function createRequestLog(logger: Logger, metrics: CollectorMetrics, now:
     const source = c.get('source')?.name;
     const ingested = c.get('ingested');
     const events = ingested ? ingested.accepted + ingested.duplicates + ingested.rejected.length : undefined;
-    if (route.startsWith('/v1/') && c.req.method === 'POST') {
+    if ((route.startsWith('/v1/') || route === '/beacon/v1/batch') && route !== '/v1/m' && c.req.method === 'POST') {
       const sourceLabel = source ?? 'unknown';
       metrics.ingestRequests.inc({ source: sourceLabel, outcome: (status === 200 ? 'ok' : CODE_BY_STATUS[status]) ?? String(status) });
       metrics.ingestSeconds.observe(ms / 1000);

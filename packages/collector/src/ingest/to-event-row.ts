@@ -23,8 +23,8 @@ export function toEventRow(draft: Draft, context: IngestContext, receivedAt: str
     type,
     event: type === 'track' ? textOrNull(event.event) : null,
     name: type === 'page' || type === 'screen' ? textOrNull(event.name) : null,
-    anonymousId: textOrNull(event.anonymousId),
-    userId: textOrNull(event.userId),
+    anonymousId: idOrNull(event.anonymousId),
+    userId: idOrNull(event.userId),
     timestamp,
     originalTimestamp: draft.originalTimestamp ?? null,
     sentAt: draft.sentAt ?? null,
@@ -67,6 +67,14 @@ export function normalizedJson(draft: Draft): string | null {
     event.context = { ...(isPlainObject(event.context) ? event.context : {}), cairn: draft.notes };
   }
   return serializeJson(event);
+}
+
+/**
+ * An id column: RudderStack's browser library sends `"userId": ""` until identify, which means
+ * "no user", not a user named "" (every anonymous visitor would become one person).
+ */
+function idOrNull(value: unknown): string | null {
+  return value === '' ? null : textOrNull(value);
 }
 
 function textOrNull(value: unknown): string | null {

@@ -30,6 +30,7 @@ ${ROWS.map((row) => `  ${row.flag.padEnd(width)}${row.help}${row.env ? `\n  ${' 
 Sources may also come from CAIRN_SOURCES, a JSON list of {"name","writeKey","allowedOrigins"?,"rateLimit"?}.
 Without --write-key, --config or CAIRN_SOURCES it runs in development mode with the write key "cairn-dev".
 Logs are JSON lines on stdout; one line with "msg":"ready" says it accepts events.
-Endpoints: POST /v1/batch, /v1/{track,page,identify,group,alias,screen}; GET /healthz, /readyz, /metrics;
+Endpoints: POST /v1/batch, /v1/{track,page,identify,group,alias,screen} (and Segment/RudderStack
+  aliases: /v1/{b,t,p,i,g,a,s,import,m}, /beacon/v1/batch?writeKey=); GET /healthz, /readyz, /metrics;
 /admin/{export,erase,stats,replay} with Authorization: Bearer <admin token>.
 `;

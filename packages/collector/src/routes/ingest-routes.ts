@@ -33,28 +33,50 @@ export interface IngestDeps {
 
 /**
  * `POST /batch` and the single-event routes `POST /track|page|identify|group|alias|screen`
- * (mounted under `/v1`). Order of checks: a Basic-auth key before reading the body (an
- * unknown key costs no upload), then size, JSON, a body key, origin, shape; then every event
- * through the pipeline and one store write. 200 only after that write committed.
+ * (mounted under `/v1`), with Segment's short aliases (`/b`, `/t` …) and `/import`. Order of
+ * checks: a Basic-auth key before reading the body (an unknown key costs no upload), then size,
+ * JSON, a body key, origin, shape; then every event through the pipeline and one store write.
+ * 200 only after that write committed.
  *
  * @example
  * app.route('/v1', createIngestRoutes({ registry, store, stages: DEFAULT_STAGES, logger, now: Date.now }));
  */
 export function createIngestRoutes(deps: IngestDeps): Hono<CollectorEnv> {
   const routes = new Hono<CollectorEnv>();
-  routes.post('/batch', (c) => ingest(c, deps, undefined));
-  for (const type of EVENT_TYPES) routes.post(`/${type}`, (c) => ingest(c, deps, type));
+  // Compatibility aliases, all here: Segment's analytics.js posts a batch to `/b` and a single
+  // event to the first letter of its type (`/t`, `/p`, `/i`, `/g`, `/a`, `/s`); `/import` is
+  // the batch route of Segment's historical import API.
+  for (const path of ['/batch', '/b', '/import']) routes.post(path, (c) => ingest(c, deps, undefined));
+  for (const type of EVENT_TYPES) {
+    routes.post(`/${type}`, (c) => ingest(c, deps, type));
+    routes.post(`/${type.charAt(0)}`, (c) => ingest(c, deps, type));
+  }
   return routes;
 }
 
-async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: EventType | undefined) {
-  const headerKey = readBasicAuthKey(c.req.header('authorization'));
-  if (headerKey !== undefined) admit(c, await authenticate(deps.registry, headerKey));
+/**
+ * RudderStack's page-exit route, `POST /batch?writeKey=KEY` (mounted under `/beacon/v1`):
+ * `navigator.sendBeacon` can set no header, so the write key rides in the query string. The
+ * body is a batch, whatever its Content-Type (`text/plain` or a JSON Blob).
+ *
+ * @example
+ * app.route('/beacon/v1', createBeaconRoutes(deps));
+ */
+export function createBeaconRoutes(deps: IngestDeps): Hono<CollectorEnv> {
+  const routes = new Hono<CollectorEnv>();
+  routes.post('/batch', (c) => ingest(c, deps, undefined, c.req.query('writeKey')));
+  return routes;
+}
+
+/** `queryKey`: the write key from the query string, on the route that takes it (Basic auth wins). */
+async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: EventType | undefined, queryKey?: string) {
+  const requestKey = readBasicAuthKey(c.req.header('authorization')) ?? queryKey;
+  if (requestKey !== undefined) admit(c, await authenticate(deps.registry, requestKey));
 
   const readBody = deps.readBody;
   const readWire: WireBodyReader | undefined = readBody && ((limit) => readBody(c, limit));
   const { text, value: body } = readJsonBody(await readRequestBody(c.req.raw, MAX_REQUEST_BYTES, readWire));
-  if (headerKey === undefined) {
+  if (requestKey === undefined) {
     if (!isPlainObject(body)) throw httpError(400, ERROR_CODES.invalidBody, 'body must be a JSON object');
     admit(c, await authenticate(deps.registry, body.writeKey));
   }
@@ -96,9 +118,10 @@ async function ingest(c: Context<CollectorEnv>, deps: IngestDeps, pathType: Even
   return c.json(response, 200);
 }
 
-async function authenticate(registry: SourceRegistry, writeKey: unknown): Promise<ResolvedSource> {
+/** The source of `writeKey`; 401 when it is missing or unknown. */
+export async function authenticate(registry: SourceRegistry, writeKey: unknown): Promise<ResolvedSource> {
   if (typeof writeKey !== 'string' || writeKey === '') {
-    throw httpError(401, ERROR_CODES.unauthorized, 'missing write key: send it as the Basic auth username or as writeKey in the body');
+    throw httpError(401, ERROR_CODES.unauthorized, 'missing write key: send it as the Basic auth username or as writeKey in the body (?writeKey= on /beacon/v1/batch)');
   }
   const source = await registry.resolve(writeKey);
   if (!source) throw httpError(401, ERROR_CODES.unauthorized, 'unknown write key');
@@ -106,7 +129,7 @@ async function authenticate(registry: SourceRegistry, writeKey: unknown): Promis
 }
 
 /** Records the source and refuses a browser origin the source does not list. */
-function admit(c: Context<CollectorEnv>, source: ResolvedSource): void {
+export function admit(c: Context<CollectorEnv>, source: ResolvedSource): void {
   c.set('source', source);
   const origin = c.req.header('origin');
   if (origin !== undefined && !source.allowsOrigin(origin)) {

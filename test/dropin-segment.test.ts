@@ -1,0 +1,132 @@
+// Issue #13: Segment's own browser library (@segment/analytics-next, loaded by Segment's
+// official snippet) in real Chromium, pointed at the real collector CLI the way a Segment proxy
+// is set up (the Segment.io integration's apiHost), stores its events unchanged.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from './helpers/events-db.js';
+import { useSiteRigs } from './helpers/site-rig.js';
+import { SEGMENT_CDN_PATH, confinedVisitor, eventsSent, expectStoredOnce, expectVisit, leavePage, rawOf, startVendorRig } from './helpers/vendor-site.js';
+
+const WRITE_KEY = 'segment-dropin-e2e';
+const VISITS = 5;
+const require = createRequire(import.meta.url);
+const snippet = require('@segment/snippet') as { max(options: Record<string, unknown>): string };
+
+const rigs = useSiteRigs(WRITE_KEY);
+
+/**
+ * A page with Segment's official snippet (as its npm package renders it) queueing a page view,
+ * a track and an identify, then analytics.js from npm (its standalone build, served by the site,
+ * which `analytics._cdn` names as the place of its lazy chunks)
+ * loaded the way Segment's CDN loader does (`AnalyticsBrowser.load`, which replays the snippet's
+ * queue), with what a Segment proxy user passes: local settings instead of Segment's CDN, and
+ * the collector as the Segment.io integration's API host.
+ */
+function sitePage(collectorUrl: string, deliveryStrategy?: object): string {
+  const stub = snippet.max({ apiKey: WRITE_KEY, load: false, page: true });
+  const apiHost = `${new URL(collectorUrl).host}/v1`;
+  const segmentIo = { apiKey: WRITE_KEY, apiHost, protocol: 'http', ...(deliveryStrategy ? { deliveryStrategy } : {}) };
+  const settings = { writeKey: WRITE_KEY, cdnSettings: { integrations: { 'Segment.io': segmentIo } } };
+  const options = { integrations: { 'Segment.io': { apiHost, protocol: 'http' } } };
+  return `<!doctype html><html><head><title>Segment drop-in</title><script>${stub}</script></head>
+<body><h1>Pricing</h1><script>
+  var visit = new URLSearchParams(location.search).get('visit');
+  analytics.track('Signed Up', { plan: 'pro', visit: visit });
+  analytics.identify('user-' + visit, { email: 'user-' + visit + '@example.com' });
+</script>
+<script>analytics._cdn = location.origin + ${JSON.stringify(SEGMENT_CDN_PATH)};</script>
+<script src="${SEGMENT_CDN_PATH}/analytics-next/bundles/index.js"></script>
+<script>
+  AnalyticsNext.AnalyticsBrowser.load(${JSON.stringify(settings)}, ${JSON.stringify(options)}).then(function (loaded) {
+    window.analytics = loaded[0];
+  });
+</script></body></html>`;
+}
+
+describe('Segment analytics-next against the collector', () => {
+  it(`stores page, track and identify once each, ${VISITS} visits of ${VISITS}, with no remote request`, async () => {
+    const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-');
+    await writeFile(join(root, 'index.html'), sitePage(rig.collector.url));
+    for (let visit = 0; visit < VISITS; visit++) {
+      const { context, page, recorder, sent } = await confinedVisitor(rig, proxy);
+      await page.goto(`${rig.site.url}/?visit=${visit}`);
+      await waitFor(
+        `visit ${visit}'s three events`,
+        () => rig.db.events().filter((row) => rawOf(row).properties?.visit === String(visit) || row.user_id === `user-${visit}` || rawOf(row).context?.page?.search === `?visit=${visit}`),
+        (rows) => rows.length >= 3,
+        () => `${rig.diagnose()}\n${JSON.stringify({ sent, refused: proxy.attempts }, null, 1)}`,
+        20_000,
+      );
+      // Every request answered 200: nothing left for the library to retry.
+      await expect.poll(() => recorder.batches.filter((b) => b.status === undefined && b.failure === undefined).length).toBe(0);
+      expect(recorder.batches.map((b) => b.status ?? b.failure), recorder.report()).toEqual(recorder.batches.map(() => 200));
+      const paths = eventsSent(sent).map((e) => e.path).sort();
+      expect(paths).toEqual(['/v1/i', '/v1/p', '/v1/t']);
+      await context.close();
+    }
+    const rows = await expectStoredOnce(rig, proxy, 3 * VISITS);
+    for (let visit = 0; visit < VISITS; visit++) {
+      const identify = rows.filter((row) => row.type === 'identify' && row.user_id === `user-${visit}`);
+      expect(identify).toHaveLength(1);
+      const mine = rows.filter((row) => row.anonymous_id === identify[0]!.anonymous_id);
+      expectVisit(mine, visit, 'timestamp');
+      const pageView = mine.find((row) => row.type === 'page')!;
+      expect(rawOf(pageView).context.page).toMatchObject({ path: '/', search: `?visit=${visit}`, title: 'Segment drop-in' });
+      // Kept verbatim: Segment's envelope fields are in raw; the columns come from them.
+      for (const event of mine.map(rawOf)) {
+        expect(event.context.library.name).toBe('analytics.js');
+        expect(event._metadata).toBeTypeOf('object');
+        expect(event.integrations).toBeTypeOf('object');
+        expect(event.writeKey).toBeUndefined();
+      }
+    }
+  });
+
+  it('page exit: the batching strategy’s keepalive send on pagehide is stored', async () => {
+    const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-exit-');
+    // A batch held for a minute: only the page-exit flush can deliver it.
+    await writeFile(
+      join(root, 'index.html'),
+      sitePage(rig.collector.url, { strategy: 'batching', config: { size: 100, timeout: 60_000 } }),
+    );
+    const { page, sent } = await confinedVisitor(rig, proxy);
+    await page.goto(`${rig.site.url}/?visit=exit`);
+    await page.waitForFunction(() => (window as any).analytics?.initialized === true);
+    expect(eventsSent(sent)).toEqual([]);
+    const { rows, posts } = await leavePage(rig, page, 'analytics', 4);
+    expect(rows.map((row) => row.event ?? row.type).sort()).toEqual(['Checkout Left', 'Signed Up', 'identify', 'page']);
+    expect(posts).toEqual(['/v1/b']);
+    expect(proxy.attempts).toEqual([]);
+  });
+
+  it('migration: the official snippet with cairn.js (data-global="analytics") instead of Segment’s library', async () => {
+    const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-migration-');
+    // The snippet as Segment's npm package renders it, its analytics.load(…) line left out, and
+    // the cairn.js tag (the static server fills in the collector and the write key).
+    const stub = snippet.max({ apiKey: WRITE_KEY, load: false, page: true });
+    await writeFile(
+      join(root, 'index.html'),
+      `<!doctype html><html><head><title>Migrated</title><script>${stub}</script>
+<script async src="/cairn.js" data-write-key="KEY" data-endpoint="ENDPOINT" data-global="analytics"></script></head>
+<body><script>
+  analytics.track('Signed Up', { plan: 'pro' });
+  analytics.identify('user-9', { email: 'user-9@example.com' });
+</script></body></html>`,
+    );
+    const { page } = await confinedVisitor(rig, proxy);
+    await page.goto(`${rig.site.url}/`);
+    await page.waitForFunction(() => typeof (window as any).analytics.flush === 'function');
+    await page.evaluate(() => (window as any).analytics.track('After Load'));
+    const rows = await waitFor('four events', () => rig.db.events(), (found) => found.length >= 4, rig.diagnose);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stored = rig.db.events();
+    expect(stored.map((row) => row.event ?? row.type)).toEqual(['page', 'Signed Up', 'identify', 'After Load']);
+    expect(rows.length).toBe(4);
+    expect(JSON.parse(stored[1]!.raw).properties).toEqual({ plan: 'pro' });
+    expect(stored.slice(2).map((row) => row.user_id)).toEqual(['user-9', 'user-9']);
+    expect(JSON.parse(stored[0]!.raw).context.page.title).toBe('Migrated');
+    expect(proxy.attempts).toEqual([]);
+  });
+});
