@@ -2,8 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-/** Budget for the final script-tag SDK (queue, retries, consent, context, e-commerce helpers). */
-export const SDK_GZIP_BUDGET_BYTES = 4_096;
+/**
+ * Budget for dist/cairn.js, gzip level 9 (issue #11): durability, consent and context;
+ * e-commerce, TCF / Consent Mode are add-ons outside it. test/sdk-size.test.ts fails over it.
+ */
+export const SDK_GZIP_BUDGET_BYTES = 5_632;
+
+/**
+ * Gzip level 9 size of a file, in bytes; undefined when it does not exist.
+ *
+ * @param {string | URL} file
+ * @returns {Promise<number | undefined>}
+ */
+export async function gzipSize(file) {
+  const source = await readFile(file).catch(() => undefined);
+  return source && gzipSync(source, { level: 9 }).length;
+}
 
 // CAIRN_BENCH_SDK=path measures another build (e.g. an older one, for a before/after).
 const bundle = process.env.CAIRN_BENCH_SDK || fileURLToPath(new URL('../packages/browser/dist/cairn.js', import.meta.url));

@@ -42,9 +42,10 @@ export default defineConfig([
           // Terser skips names it knows from the DOM (bytes, queue, lock, storage, send, capture,
           // release, …) unless told otherwise; none of these is used on a DOM or builtin object here.
           // retryAfter: the TransportResponse field (the script tag only ever uses fetchTransport).
+          // json: QueuedEvent's and CapturedEvent's (never stored under that name: records are packed).
           builtins: true,
           regex:
-            /^(queue|transport|clock|ids|lock|storage|onPageExit|onOnline|online|enqueue|bytes|setUserId|auto|purge|allows|stamp|categoryOf|keeps|sync|snapshot|listen|release|capture|reload|send|report|identity|limits|retryAfter)$/,
+            /^(queue|transport|clock|ids|lock|storage|onPageExit|onOnline|online|enqueue|bytes|setUserId|auto|purge|allows|stamp|categoryOf|keeps|sync|snapshot|listen|release|capture|reload|send|report|identity|limits|retryAfter|json|resets|held|exit)$/,
         },
       },
       format: { comments: false },

@@ -10,7 +10,11 @@ export type FaultAction =
   /** Pass it to the collector, wait for its answer (so the events are committed), then drop the connection. */
   | 'cut-after-commit'
   /** Answer this status without asking the collector. */
-  | { status: number; headers?: Record<string, string> };
+  | { status: number; headers?: Record<string, string> }
+  /** Never answer (the connection stays open until the client gives up or the proxy closes). */
+  | 'stall'
+  /** Wait this many ms, then forward. */
+  | { delay: number };
 
 /** One request as the proxy saw it. */
 export interface ProxiedRequest {
@@ -58,10 +62,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     record.action = proxy.rule(record);
     proxy.requests.push(record);
     const { action } = record;
+    if (action === 'stall') return;
+    if (typeof action === 'object' && 'delay' in action) await new Promise((resolve) => setTimeout(resolve, action.delay));
     if (action === 'refuse') {
       record.done = Date.now();
       req.socket.destroy();
-    } else if (typeof action === 'object') {
+    } else if (typeof action === 'object' && 'status' in action) {
       res.writeHead(action.status, { ...cors(req.headers), 'content-type': 'application/json', ...action.headers });
       res.end(JSON.stringify({ error: { code: 'injected', message: `fault proxy: ${action.status}` } }));
       record.done = Date.now();

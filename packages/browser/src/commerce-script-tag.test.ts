@@ -1,7 +1,7 @@
 import type { WireEvent } from '@cairn/protocol';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { stubCollectorFetch } from './core/test-kit.js';
+import { stubCollectorFetch } from '../test-support/test-kit.js';
 import type { Tracker } from './core/types.js';
 
 // The stub from DESIGN.md, verbatim.

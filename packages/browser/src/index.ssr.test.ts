@@ -10,18 +10,24 @@ describe('@cairn/browser under SSR (Node, no window)', () => {
     expect(sdk.createTracker).toBeTypeOf('function');
   });
 
-  it('a tracker created on the server keeps working in memory', async () => {
-    vi.stubGlobal('indexedDB', undefined);
-    const bodies: string[] = [];
-    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-      bodies.push(new TextDecoder().decode(init.body as Uint8Array));
-      return new Response('{"accepted":1,"duplicates":0,"rejected":[]}', { status: 200 });
-    });
-    const { createTracker } = await import('./index.js');
-    const tracker = createTracker({ writeKey: 'wk', endpoint: 'https://collect.test' });
+  // Issue #11 case 12: a tracker created on the server arms no timer and sends nothing.
+  it('a tracker created on the server arms no timer, sends nothing, and flush() resolves at once', async () => {
+    const fetch = vi.fn();
+    vi.stubGlobal('fetch', fetch);
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    const { createTracker, CairnError } = await import('./index.js');
+    const errors: unknown[] = [];
+    const tracker = createTracker({ writeKey: 'wk', endpoint: 'https://collect.test', onError: (error) => errors.push(error) });
     tracker.track('Rendered');
+    tracker.identify('u1');
+    tracker.setConsent({ analytics: true });
     await tracker.flush();
-    expect(bodies).toHaveLength(1);
-    expect(JSON.parse(bodies[0]!).batch[0]).toMatchObject({ event: 'Rendered', context: { library: { name: '@cairn/browser' } } });
+    expect(timers).not.toHaveBeenCalled();
+    expect(fetch).not.toHaveBeenCalled();
+    expect(errors).toEqual([]);
+    expect(tracker.getConsent()).toEqual({});
+    // Bad options are still reported at once, as in a browser.
+    expect(() => createTracker({ writeKey: '', endpoint: 'https://collect.test' })).toThrow(CairnError);
+    timers.mockRestore();
   });
 });

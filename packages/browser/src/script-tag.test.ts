@@ -2,7 +2,7 @@ import type { BatchRequest } from '@cairn/protocol';
 import { IDBFactory } from 'fake-indexeddb';
 import { max as segmentSnippet } from '@segment/snippet';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { stubCollectorFetch } from './core/test-kit.js';
+import { stubCollectorFetch } from '../test-support/test-kit.js';
 import type { Tracker } from './core/types.js';
 
 // The stub from DESIGN.md, verbatim: pages paste it before the async script tag.

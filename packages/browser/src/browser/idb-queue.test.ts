@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestDeps, options, settle } from '../core/test-kit.js';
+import { createTestDeps, options, settle } from '../../test-support/test-kit.js';
 import { createTrackerCore } from '../core/tracker.js';
 import { createIdbQueue } from './idb-queue.js';
 
@@ -37,9 +37,10 @@ describe('createIdbQueue', () => {
     await queue.add([record('01B'), record('01A')]);
     await queue.add([record('01C')]);
     expect((await queue.read()).map((event) => event.id)).toEqual(['01A', '01B', '01C']);
-    expect((await queue.read()).slice(0, 2)).toEqual([record('01A'), record('01B')]);
+    expect((await queue.read()).slice(0, 2)).toEqual([{ ...record('01A'), bytes: 0 }, { ...record('01B'), bytes: 0 }]);
     await queue.remove((await queue.read()).filter((event) => event.id != '01B'));
-    expect(await queue.read()).toEqual([record('01B')]);
+    // What is left is read back from IndexedDB as it is now (sizes are measured again on send).
+    expect(await queue.read()).toEqual([{ ...record('01B'), bytes: 0 }]);
   });
 
   it('stores a write as one record; what is left of a record after a removal gets a new key', async () => {
@@ -100,6 +101,24 @@ describe('createIdbQueue', () => {
     await createIdbQueue().add([record('01A')]);
     const databases = await indexedDB.databases();
     expect(databases.map((db) => db.name)).toContain('cairn');
+  });
+
+  // Issue #11 case 10: two tabs, each with the record in memory, remove different events of it
+  // at once (one acknowledges, the other purges): neither removal is undone by the other.
+  it('never undoes another tab’s removal by rewriting a record from a stale copy', async () => {
+    const name = freshName();
+    const burst = ['01A', '01B', '01C', '01D'].map(record);
+    const tabA = createIdbQueue(name);
+    await tabA.add(burst);
+    const tabB = createIdbQueue(name);
+    const seenByB = await tabB.read();
+    await tabA.read();
+    await Promise.all([tabA.remove([burst[0]!]), tabB.remove([seenByB[1]!])]);
+    expect((await records(name)).flatMap(([, ids]) => ids).sort()).toEqual(['01C', '01D']);
+    // And a third removal after both, from A's now stale knowledge, still finds the rest.
+    await tabA.remove([burst[2]!]);
+    expect((await records(name)).flatMap(([, ids]) => ids)).toEqual(['01D']);
+    expect((await createIdbQueue(name).read()).map((event) => event.id)).toEqual(['01D']);
   });
 
   it('falls back to memory when indexedDB is missing', async () => {

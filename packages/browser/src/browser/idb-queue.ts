@@ -1,24 +1,6 @@
-import type { Queue, QueuedEvent } from '../core/types.js';
-
-/**
- * A record: the ids of its events joined by spaces, their JSON joined by newlines (JSON text
- * never holds a raw one). Two strings clone into IndexedDB and back at memcpy speed; an array
- * of event objects takes 2–3 times as long. Sizes are not kept: an event is measured when it
- * is first sent (records of an earlier version carry a third element, ignored).
- */
-type Packed = [ids: string, json: string];
-
-const pack = (events: QueuedEvent[]): Packed => [events.map((event) => event.id).join(' '), events.map((event) => event.json).join('\n')];
-
-/**
- * Settles with an IndexedDB request or transaction. Ours rather than idb-keyval's
- * promisifyRequest, the one part of that library the queue used: smaller in the script tag.
- */
-const done = <T>(request: IDBRequest<T> | IDBTransaction) =>
-  new Promise<T>((resolve, reject) => {
-    (request as IDBRequest).onsuccess = (request as IDBTransaction).oncomplete = () => resolve((request as IDBRequest<T>).result);
-    request.onerror = (request as IDBTransaction).onabort = reject;
-  });
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { pack, unpack, type Packed } from '../core/packed.js';
+import type { Queue, QueuedEvent } from '../core/ports.js';
 
 /**
  * The durable queue, in IndexedDB in a store of our own (`cairn`/`events` by default). Each
@@ -28,17 +10,19 @@ const done = <T>(request: IDBRequest<T> | IDBTransaction) =>
  * each would cost 80 ms to store and as much to delete; packed it costs a few ms. Events come
  * back from read() oldest first by id (ULIDs sort by capture time). remove() deletes the
  * records whose events all go (the usual case: a drain sends everything) and rewrites the
- * others without them, in one transaction, so another tab's write never interleaves.
+ * others without them under a new key. It reads each record inside its own readwrite
+ * transaction (IndexedDB runs those one at a time across tabs), so a removal in one tab (an
+ * acknowledgement, a consent purge) is never undone by another tab rewriting the same record
+ * from what it read earlier. idb-keyval (`createStore`, `promisifyRequest`) opens the store
+ * and runs the transactions.
  *
- * Every record this page wrote or read is also kept in memory, by key: read() lists the keys
- * and clones only the records it does not know yet (a drain mostly reads the burst just
- * written). A record never changes under its key (what is left of it gets a new one), so a
- * record another tab rewrote or deleted is simply no longer listed, and no stale copy is used.
+ * read() clones every record (two strings each: a memcpy), so what another tab removed or
+ * rewrote is never read from a stale copy.
  *
  * Where IndexedDB is missing or fails — some private modes, blocked storage, SSR, a write
  * over quota (`QuotaExceededError` aborts the transaction), an open that never settles — the
- * queue goes on with those in-memory records alone for the rest of the page's life, the
- * failed call's included; records already stored stay there for the next page load.
+ * queue keeps the failed write's events, and all later ones, in memory for the rest of the
+ * page's life; records already stored stay there for the next page load.
  *
  * @example
  * const queue = createIdbQueue();
@@ -46,82 +30,82 @@ const done = <T>(request: IDBRequest<T> | IDBTransaction) =>
  * await queue.remove(await queue.read());
  */
 export function createIdbQueue(dbName = 'cairn', storeName = 'events', openTimeoutMs = 5000): Queue {
-  let db: Promise<IDBDatabase> | undefined;
+  let store: UseStore | undefined;
+  let opened: Promise<unknown> | undefined;
   // IndexedDB failed: memory only from then on.
   let failed = false;
-  // The records known to this page, by key, and the key of each of their events.
-  const records = new Map<IDBValidKey, QueuedEvent[]>();
+  // The records kept in memory (IndexedDB failed), and the record key of each event handed out.
+  const memory = new Map<IDBValidKey, QueuedEvent[]>();
   const keys = new WeakMap<QueuedEvent, IDBValidKey>();
   const file = (key: IDBValidKey, events: QueuedEvent[]) => {
-    records.set(key, events);
-    events.forEach((event) => keys.set(event, key));
+    for (const event of events) keys.set(event, key);
+    return events;
   };
   /** Runs `op` in a transaction; resolves true once it committed, undefined (memory from now on) if IndexedDB failed. */
   const run = (mode: IDBTransactionMode, op: (store: IDBObjectStore) => void): Promise<unknown> =>
     failed
       ? Promise.resolve()
-      : (db ||= new Promise<IDBDatabase>((resolve, reject) => {
-          const request = indexedDB.open(dbName);
-          request.onupgradeneeded = () => request.result.createObjectStore(storeName);
-          done(request).then(resolve, reject);
+      : (opened ||= new Promise((resolve, reject) => {
+          // A throw here (no indexedDB at all) rejects too.
+          (store = createStore(dbName, storeName))('readonly', () => 0).then(resolve, reject);
           // Seen in private windows and with a version change pending in another tab: an open
           // whose callbacks never fire would hold every event back.
           setTimeout(reject, openTimeoutMs);
         }))
-          .then((idb) => {
-            const transaction = idb.transaction(storeName, mode);
-            op(transaction.objectStore(storeName));
-            return done(transaction).then(() => true);
-          })
+          .then(() =>
+            store!(mode, (objects) => {
+              op(objects);
+              return promisifyRequest(objects.transaction).then(() => true);
+            }),
+          )
           .catch(() => {
             // Only this page's events from now on: the stored ones wait for the next page load.
-            if (!failed) records.clear();
             failed = true;
           });
   return {
     add: async (events) => {
       const key = events[0]!.id;
-      await run('readwrite', (store) => store.put(pack(events), key));
+      const stored = await run('readwrite', (objects) => objects.put(pack(events), key));
+      if (!stored) memory.set(key, events);
       file(key, events);
+      return stored;
     },
     read: async () => {
-      const others: [IDBValidKey, IDBRequest<Packed>][] = [];
-      const listed: IDBValidKey[] = [];
-      const stored = await run('readonly', (store) => {
-        const request = store.getAllKeys();
-        request.onsuccess = () => {
-          for (const key of request.result) listed.push(key), records.has(key) || others.push([key, store.get(key)]);
-        };
+      const found = [...memory.values()].flat();
+      await run('readonly', (objects) => {
+        const values = objects.getAll();
+        const listed = objects.getAllKeys();
+        // Requests of one transaction succeed in order: the values are in by now.
+        listed.onsuccess = () => listed.result.forEach((key, n) => found.push(...file(key, unpack(values.result[n] as Packed))));
       });
-      if (stored) {
-        for (const key of records.keys()) if (!listed.includes(key)) records.delete(key);
-        for (const [key, { result }] of others) {
-          const texts = result[1].split('\n');
-          file(key, result[0].split(' ').map((id, n) => ({ id, json: texts[n]!, bytes: 0 })));
-        }
-      }
-      return [...records.values()].flat().sort((a, b) => (a.id < b.id ? -1 : 1));
+      return found.sort((a, b) => (a.id < b.id ? -1 : 1));
     },
-    // Deletes each record the events are in and writes the rest of its events as known under a
-    // new key, without reading it: a record only ever shrinks, so at worst the rest names an
-    // event another tab removed meanwhile, which is then sent again (the collector's dedup
-    // absorbs the copy).
     remove: async (events) => {
       const ids = new Set(events.map((event) => event.id));
-      const changes: [IDBValidKey, string, QueuedEvent[]][] = [];
-      for (const key of new Set(events.map((event) => keys.get(event)))) {
-        const known = records.get(key!);
-        if (known) changes.push([key!, key + '.', known.filter((event) => !ids.has(event.id))]);
-      }
-      await run('readwrite', (store) => {
-        for (const [key, next, rest] of changes) {
-          store.delete(key);
-          if (rest[0]) store.put(pack(rest), next);
+      const gone = (event: QueuedEvent) => !ids.has(event.id);
+      // Events this queue never filed (none, normally) have no record to change.
+      const touched = new Set(events.map((event) => keys.get(event)!).filter(Boolean));
+      await run('readwrite', (objects) => {
+        for (const key of touched) {
+          // The record and what earlier removals left of it (`key.`, `key..`: every other key
+          // is a ULID, whose characters all sort after '/').
+          const request = objects.openCursor(IDBKeyRange.bound(key, key + '/'));
+          request.onsuccess = () => {
+            const cursor = request.result;
+            if (!cursor) return;
+            const value = unpack(cursor.value);
+            const rest = value.filter(gone);
+            if (rest.length < value.length) {
+              cursor.delete();
+              if (rest[0]) objects.put(pack(rest), cursor.key + '.');
+            }
+            cursor.continue();
+          };
         }
       });
-      for (const [key, next, rest] of changes) {
-        records.delete(key);
-        if (rest[0]) file(next, rest);
+      for (const key of touched) {
+        const rest = memory.get(key)?.filter(gone);
+        if (rest) memory.set(key, rest);
       }
     },
   };

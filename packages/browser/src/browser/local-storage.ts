@@ -1,5 +1,5 @@
 import { attempt } from '../core/attempt.js';
-import type { KeyValueStorage } from '../core/types.js';
+import type { KeyValueStorage } from '../core/ports.js';
 import { inBrowser } from './in-browser.js';
 
 /**
@@ -8,7 +8,7 @@ import { inBrowser } from './in-browser.js';
  * when another tab writes, keeps the cache current (identify() or reset() in another tab
  * applies here too). Nothing is touched before the first call (SSR-safe). Where localStorage
  * is blocked (Safari with all cookies blocked throws on access) or full, values live in
- * memory for this page. `changed` hears of each key another tab wrote, after the cache took it
+ * memory for this page (`set` then returns undefined). `changed` hears of each key another tab wrote, after the cache took it
  * (a consent decision made in another tab applies here at once).
  *
  * @example
@@ -31,7 +31,8 @@ export function createLocalStorage(changed?: (key: string) => void): KeyValueSto
     set(key, value) {
       // Kept in the cache whatever localStorage does.
       cache[key] = value ?? null;
-      attempt(() => (value == null ? localStorage.removeItem(key) : localStorage.setItem(key, value)));
+      return attempt(() => (value == null ? localStorage.removeItem(key) : localStorage.setItem(key, value), 1));
     },
+    keys: () => attempt(() => Object.keys(localStorage)) || [],
   };
 }

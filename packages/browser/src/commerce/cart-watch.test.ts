@@ -1,7 +1,7 @@
 import type { WireEvent } from '@cairn/protocol';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../core/memory-storage.js';
-import { createCounterIds, createFakeClock, createFakeTransport } from '../core/test-kit.js';
+import { createCounterIds, createFakeClock, createFakeTransport } from '../../test-support/test-kit.js';
 import { createTrackerCore } from '../core/tracker.js';
 import type { CairnError } from '../core/cairn-error.js';
 import type { Clock, TrackerDeps } from '../core/types.js';

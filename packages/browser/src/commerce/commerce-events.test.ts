@@ -1,6 +1,6 @@
 import type { WireEvent } from '@cairn/protocol';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { createTestDeps, options } from '../core/test-kit.js';
+import { createTestDeps, options } from '../../test-support/test-kit.js';
 import { createTrackerCore } from '../core/tracker.js';
 import { addCommerce } from './add-commerce.js';
 import { COMMERCE_EVENTS, helperName, type CommerceEvent } from './commerce-events.js';

@@ -2,9 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../core/memory-storage.js';
 import { createConsent } from './consent.js';
 import { CairnError } from '../core/cairn-error.js';
-import { createConsentGate, type CapturedEvent } from './consent-gate.js';
+import { createConsentGate, type Stampable } from './consent-gate.js';
 
-type Event = CapturedEvent & { messageId: string };
+type Event = Stampable & { messageId: string };
 const event = (n: number): Event => ({ messageId: `m${n}` });
 
 function setup(limit = 100) {
@@ -52,7 +52,7 @@ describe('createConsentGate', () => {
   it('holds at most `limit` events, losing the oldest (reported)', () => {
     const { consent, gate, sent, report } = setup(2);
     for (let n = 1; n <= 3; n++) gate.capture(event(n), 'analytics');
-    expect(report).toHaveBeenCalledWith('consent', 'events_dropped', 0, 1);
+    expect(report).toHaveBeenCalledWith(expect.stringContaining('consent decision'), 'events_dropped', 0, 1);
     consent.apply({ analytics: true });
     expect(sent.map((e) => e.messageId)).toEqual(['m2', 'm3']);
   });

@@ -1,9 +1,10 @@
 import type { ConsentContext } from '@cairn/protocol';
 import type { CairnErrorCode } from '../core/cairn-error.js';
+import { VERBOSE } from '../core/build-flags.js';
 import type { Consent } from './consent.js';
 
 /** An event on its way out of the tracker: all the gate touches is its consent stamp. */
-export type CapturedEvent = { consent?: ConsentContext };
+export type Stampable = { consent?: ConsentContext };
 
 /**
  * Where consent decides what happens to a captured event: stamped with the consent in force
@@ -21,7 +22,7 @@ export type CapturedEvent = { consent?: ConsentContext };
  * gate.capture(event, consent.categoryOf('track', 'Product Added'));
  * consent.listen(gate.release);
  */
-export function createConsentGate<Event extends CapturedEvent>(
+export function createConsentGate<Event extends Stampable>(
   consent: Consent,
   send: (event: Event, held?: boolean) => void,
   limit: number,
@@ -43,9 +44,11 @@ export function createConsentGate<Event extends CapturedEvent>(
       if (hold) hold(event);
       else if (held.push([event, category]) > limit) {
         held.shift();
-        report('consent', 'events_dropped', 0, 1);
+        report(VERBOSE ? `over maxQueueEvents (${limit}) events wait for a consent decision: the oldest dropped` : '', 'events_dropped', 0, 1);
       }
     },
+    /** How many events wait in this page's memory for a decision. */
+    held: () => held.length,
     release() {
       held = held.filter((entry) => {
         try {

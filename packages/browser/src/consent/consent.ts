@@ -1,6 +1,7 @@
 import { DEFAULT_CONSENT_CATEGORIES, DEFAULT_EVENT_CATEGORY, NECESSARY_CATEGORY, type ConsentContext } from '@cairn/protocol';
 import { readJson } from '../context/stored-json.js';
-import type { KeyValueStorage } from '../core/types.js';
+import { CONSENT_KEY } from '../core/storage-keys.js';
+import type { KeyValueStorage } from '../core/ports.js';
 import { gateStorage } from './gate-storage.js';
 import type { HoldDeps, UndecidedHold } from './hold-in.js';
 
@@ -56,9 +57,6 @@ export interface ConsentOptions {
   holdUndecided?: (deps: HoldDeps) => UndecidedHold;
 }
 
-/** Where the visitor's own decisions are kept (no identifier: a choice is not a person). */
-export const CONSENT_KEY = 'cairn:consent';
-
 export type Consent = ReturnType<typeof createConsent>;
 
 /**
@@ -80,6 +78,8 @@ export function createConsent(options: ConsentOptions, storage: KeyValueStorage)
   const listeners: ConsentListener[] = [];
   const required = options.consent == 'required';
   let stamp: ConsentContext | undefined;
+  // Whether any category is denied: while none is, no queued event needs to be parsed to be kept.
+  let denies = false;
 
   /** true: send; false: denied (never sent, purged); undefined: undecided (held). */
   const allows = (category: string): boolean | undefined =>
@@ -102,7 +102,9 @@ export function createConsent(options: ConsentOptions, storage: KeyValueStorage)
   const ids = gateStorage(storage, () => allows('analytics'));
   const update = () => {
     ids.sync();
-    stamp = required || Object.keys({ ...decided, ...defaults })[0] ? { categoryPreferences: snapshot() } : undefined;
+    const all = { ...decided, ...defaults };
+    denies = Object.values(all).includes(false);
+    stamp = required || Object.keys(all)[0] ? { categoryPreferences: snapshot() } : undefined;
   };
   update();
   const changed = (source: string, store?: boolean) => {
@@ -126,6 +128,7 @@ export function createConsent(options: ConsentOptions, storage: KeyValueStorage)
     categoryOf,
     /** False for a queued event (its JSON) whose category is now denied: it is to be purged. */
     keeps(json: string) {
+      if (!denies) return true;
       const event = JSON.parse(json);
       return allows(categoryOf(event.type, event.event)) !== false;
     },

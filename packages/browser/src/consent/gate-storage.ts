@@ -1,10 +1,5 @@
-import type { KeyValueStorage } from '../core/types.js';
-
-/** What identifies a visitor across pages: the identity and the session record. */
-export const ANONYMOUS_ID = 'cairn:aid';
-export const USER_ID = 'cairn:uid';
-export const SESSION_KEY = 'cairn:session';
-const IDENTIFYING = [ANONYMOUS_ID, USER_ID, SESSION_KEY];
+import type { KeyValueStorage } from '../core/ports.js';
+import { IDENTIFYING } from '../core/storage-keys.js';
 
 /**
  * The identity's storage under consent: values reach `storage` (localStorage) only while

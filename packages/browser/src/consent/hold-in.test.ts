@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIdbQueue } from '../browser/idb-queue.js';
 import { createMemoryStorage } from '../core/memory-storage.js';
-import { createCounterIds, createTestDeps, options } from '../core/test-kit.js';
+import { createCounterIds, createTestDeps, options } from '../../test-support/test-kit.js';
 import { createTrackerCore } from '../core/tracker.js';
 import type { KeyValueStorage } from '../core/types.js';
 import { holdIn } from './hold-in.js';

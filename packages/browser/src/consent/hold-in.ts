@@ -1,6 +1,6 @@
 import type { CairnErrorCode } from '../core/cairn-error.js';
 import { countOverLimits, type QueueLimits } from '../core/queue-limits.js';
-import type { Clock, Lock, Queue, QueuedEvent } from '../core/types.js';
+import type { Clock, Lock, Queue, QueuedEvent } from '../core/ports.js';
 import type { Consent } from './consent.js';
 
 /** What the tracker gives a hold: it decides nothing itself, consent does. */
@@ -57,7 +57,7 @@ export function holdIn(queue: Queue): (deps: HoldDeps) => UndecidedHold {
     const settle = async () => {
       const events = await queue.read();
       const over = countOverLimits(events, limits, clock.now());
-      if (over) report('consent', 'events_dropped', 0, over);
+      if (over) report(over + ' held events dropped: over maxQueueEvents, maxQueueBytes or queueTtl', 'events_dropped', 0, over);
       const done: QueuedEvent[] = events.slice(0, over);
       for (const event of events.slice(over)) {
         try {

@@ -2,7 +2,7 @@ import type { WireEvent } from '@cairn/protocol';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIdbQueue } from '../browser/idb-queue.js';
-import { createTestDeps, options } from '../core/test-kit.js';
+import { createTestDeps, options } from '../../test-support/test-kit.js';
 import { createTrackerCore } from '../core/tracker.js';
 import type { TrackerDeps, TrackerOptions } from '../core/types.js';
 
@@ -120,5 +120,44 @@ describe('consent in the tracker', () => {
     const { tracker, onError } = setup({ maxQueueEvents: 2 });
     for (let i = 0; i < 3; i++) tracker.track('Product Viewed');
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'events_dropped', count: 1 }));
+  });
+});
+
+describe('consent and identity at the edges (issue #11)', () => {
+  // Case 8: the consent stamp is the SDK's.
+  it('a caller’s context.consent never replaces the stamp', async () => {
+    const { tracker, sent } = setup({ consent: 'optional' });
+    tracker.setConsent({ marketing: false });
+    const forged = { categoryPreferences: { analytics: true, marketing: true } };
+    tracker.track('Product Viewed', {}, { context: { consent: forged, campaign: { source: 'x' } } });
+    const [event] = await sent();
+    expect(event!.context).toMatchObject({ campaign: { source: 'x' }, consent: { categoryPreferences: { analytics: true, marketing: false } } });
+  });
+
+  it('nor adds one where consent is not in play', async () => {
+    const { tracker, sent } = setup({ consent: 'optional' });
+    tracker.track('Product Viewed', {}, { context: { consent: { categoryPreferences: { marketing: true } } } });
+    const [event] = await sent();
+    expect(event!.context).not.toHaveProperty('consent');
+  });
+
+  // Case 9: held events keep their person.
+  it('events held before signedOut() go out under the identity they were captured with', async () => {
+    const { tracker, sent } = setup();
+    tracker.identify('user-1');
+    tracker.track('Product Viewed');
+    const before = tracker.user();
+    tracker.signedOut();
+    const after = tracker.user();
+    expect(after.anonymousId).not.toBe(before.anonymousId);
+    tracker.track('Home Viewed');
+    tracker.setConsent({ analytics: true });
+    const events = await sent();
+    const who = Object.fromEntries(events.map((event) => [names([event])[0], [event.anonymousId, event.userId]]));
+    expect(who['Product Viewed']).toEqual([before.anonymousId, 'user-1']);
+    expect(who['Signed Out']).toEqual([before.anonymousId, 'user-1']);
+    expect(who['Home Viewed']).toEqual([tracker.user().anonymousId, undefined]);
+    // Never the next visitor's anonymousId with the previous userId.
+    expect(events.filter((event) => event.userId == 'user-1' && event.anonymousId != before.anonymousId)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { EventContext } from '@cairn/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../core/memory-storage.js';
-import { createCounterIds, createFakeClock } from '../core/test-kit.js';
+import { createCounterIds, createFakeClock } from '../../test-support/test-kit.js';
 import { createSession } from './session.js';
 
 const at = (search = '') => ({ page: { path: '/', search } }) as EventContext;

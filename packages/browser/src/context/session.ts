@@ -1,6 +1,6 @@
 import type { EventContext } from '@cairn/protocol';
-import { SESSION_KEY as KEY } from '../consent/gate-storage.js';
-import type { Clock, KeyValueStorage } from '../core/types.js';
+import { SESSION_KEY as KEY } from '../core/storage-keys.js';
+import type { Clock, KeyValueStorage } from '../core/ports.js';
 import { parseCampaign } from './campaign.js';
 import { readJson } from './stored-json.js';
 

@@ -1,7 +1,7 @@
 // signedIn() / signedOut(): the identity helpers of core/tracker.ts.
 import type { WireEvent } from '@cairn/protocol';
 import { describe, expect, it } from 'vitest';
-import { createTestDeps, options } from '../core/test-kit.js';
+import { createTestDeps, options } from '../../test-support/test-kit.js';
 import { createTrackerCore } from '../core/tracker.js';
 
 function setup() {

@@ -1,5 +1,5 @@
 import { attempt } from '../core/attempt.js';
-import type { KeyValueStorage } from '../core/types.js';
+import type { KeyValueStorage } from '../core/ports.js';
 
 /**
  * A JSON object kept under `key`; a missing or corrupt value reads as `{}` so a bad record

@@ -1,7 +1,7 @@
 import { MAX_REQUEST_BYTES } from '@cairn/protocol';
 import { describe, expect, it } from 'vitest';
 import { buildBatchBody, byteLength } from './batch-body.js';
-import { readBody } from './test-kit.js';
+import { readBody } from '../../test-support/test-kit.js';
 
 const event = (n: number, text = '') => ({ id: `id-${n}`, json: JSON.stringify({ type: 'track', event: 'E', properties: { n, text } }), bytes: 0 });
 const NOW = Date.UTC(2025, 0, 1);

@@ -1,5 +1,5 @@
-import { ANONYMOUS_ID, USER_ID } from '../consent/gate-storage.js';
-import type { KeyValueStorage } from './types.js';
+import { ANONYMOUS_ID, USER_ID } from './storage-keys.js';
+import type { KeyValueStorage } from './ports.js';
 
 /**
  * Who the events are about. Read from storage on every event rather than cached, so an

@@ -1,4 +1,4 @@
-import type { QueuedEvent, Queue } from './types.js';
+import type { QueuedEvent, Queue } from './ports.js';
 
 /**
  * A queue in memory: the fallback where IndexedDB is unavailable (some private modes, SSR),

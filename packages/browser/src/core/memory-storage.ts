@@ -1,4 +1,4 @@
-import type { KeyValueStorage } from './types.js';
+import type { KeyValueStorage } from './ports.js';
 
 /**
  * Key-value storage in memory: the identity's fallback where localStorage is blocked.
@@ -12,5 +12,6 @@ export function createMemoryStorage(): KeyValueStorage {
   return {
     get: (key) => values.get(key),
     set: (key, value) => (value == null ? values.delete(key) : values.set(key, value)),
+    keys: () => [...values.keys()],
   };
 }

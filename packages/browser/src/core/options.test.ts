@@ -16,7 +16,7 @@ describe('resolveOptions', () => {
     expect(resolveOptions({ ...valid, endpoint: '/collect' }).endpoint).toBe('/collect');
     expect(resolveOptions(valid)).toMatchObject({
       retryDelay: 1000,
-      maxRetryTime: 3_600_000,
+      timeout: 15_000,
       maxQueueEvents: 1000,
       maxQueueBytes: 5 * 1024 * 1024,
       queueTtl: 7 * 24 * 3600 * 1000,
@@ -43,7 +43,7 @@ describe('resolveOptions', () => {
     ['flushAt NaN', { ...valid, flushAt: NaN }, 'flushAt'],
     ['flushAt not a number', { ...valid, flushAt: 'many' }, 'flushAt'],
     ['negative retryDelay', { ...valid, retryDelay: -5 }, 'retryDelay'],
-    ['infinite maxRetryTime', { ...valid, maxRetryTime: Infinity }, 'maxRetryTime'],
+    ['infinite timeout', { ...valid, timeout: Infinity }, 'timeout'],
     ['negative maxQueueEvents', { ...valid, maxQueueEvents: -1 }, 'maxQueueEvents'],
     ['maxQueueBytes NaN', { ...valid, maxQueueBytes: NaN }, 'maxQueueBytes'],
     ['negative queueTtl', { ...valid, queueTtl: -1 }, 'queueTtl'],

@@ -1,4 +1,5 @@
 import { CairnError } from './cairn-error.js';
+import { VERBOSE } from './build-flags.js';
 import type { TrackerOptions } from './types.js';
 
 /** Numeric options and their defaults (see TrackerOptions for what each one means). */
@@ -6,7 +7,7 @@ const NUMBERS = {
   flushAt: 20,
   flushInterval: 1000,
   retryDelay: 1000,
-  maxRetryTime: 36e5,
+  timeout: 15e3,
   maxQueueEvents: 1000,
   maxQueueBytes: 5 << 20,
   queueTtl: 6048e5,
@@ -18,7 +19,7 @@ export type ResolvedOptions = TrackerOptions &
 
 /**
  * Checks createTracker() options and fills the defaults; throws `invalid_option` naming the
- * first bad one (messages stay short: they ship in the script tag's byte budget). Unknown
+ * first bad one (with its value in the npm build; the script tag names it only). Unknown
  * options pass through for the modules that read them.
  *
  * @example
@@ -28,7 +29,7 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
   const resolved = { ...options, onError: options?.onError || ((error: CairnError) => console.warn(error)) };
   const fields = resolved as Record<string, any>;
   const check = (name: string, valid: unknown) => {
-    if (!valid) throw new CairnError('invalid_option', 'invalid option: ' + name);
+    if (!valid) throw new CairnError('invalid_option', VERBOSE ? `invalid option ${name}: ${JSON.stringify(fields[name])}` : name);
   };
   check('writeKey', typeof fields.writeKey == 'string' && fields.writeKey);
   // A scheme-less "collect.example.com" would silently resolve against the page's own URL.

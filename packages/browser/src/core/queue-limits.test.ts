@@ -1,7 +1,7 @@
 import { encodeTime } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { countOverLimits } from './queue-limits.js';
-import { queued } from './test-kit.js';
+import { queued } from '../../test-support/test-kit.js';
 import { ulidTime } from './ulid-time.js';
 
 const DAY = 864e5;

@@ -1,7 +1,7 @@
 // The delivery rules of issue #3 on the core: queue limits, offline pause, retry cap, 413 split.
 import { describe, expect, it, vi } from 'vitest';
 import { createUlid } from '../browser/ulid.js';
-import { createFakeTransport, createTestDeps, options, queued, settle, readBody } from './test-kit.js';
+import { createFakeTransport, createTestDeps, options, queued, settle, readBody } from '../../test-support/test-kit.js';
 import { createTrackerCore } from './tracker.js';
 import type { Transport, TrackerDeps, TrackerOptions } from './types.js';
 
@@ -37,29 +37,47 @@ describe('queue limits', () => {
     const { tracker, net, clock, queue, errors } = setup({ maxQueueEvents: 5, retryDelay: 100 });
     for (let i = 0; i < 20; i++) net.answers.push({ status: 503 });
     for (let i = 0; i < 8; i++) tracker.track('E' + i);
+    // The first attempt carries all 8 (no cap before a failure); after it fails, the backlog is capped.
+    await clock.advance(1000);
+    expect(names(net.calls[0]!.body.batch)).toHaveLength(8);
     await clock.advance(1000);
     expect((await queue.read()).length).toBe(5);
-    expect(errors()).toEqual([{ code: 'events_dropped', count: 3, status: undefined }]);
+    const dropped = () => errors().filter((error) => error.code == 'events_dropped');
+    expect(dropped()).toEqual([{ code: 'events_dropped', count: 3, status: 0 }]);
     for (let i = 8; i < 10; i++) tracker.track('E' + i);
     net.answers.length = 0;
     await Promise.all([tracker.flush(), clock.advance(60_000)]);
-    expect(errors()).toEqual([
-      { code: 'events_dropped', count: 3, status: undefined },
-      { code: 'events_dropped', count: 2, status: undefined },
+    expect(dropped()).toEqual([
+      { code: 'events_dropped', count: 3, status: 0 },
+      { code: 'events_dropped', count: 2, status: 0 },
     ]);
-    // Every attempt was of the then newest five; what is delivered is the last five tracked.
+    // What is delivered is the last five tracked.
     expect(names(net.calls.at(-1)!.body.batch)).toEqual(['E5', 'E6', 'E7', 'E8', 'E9']);
   });
 
-  it('keeps within maxQueueBytes', async () => {
+  it('keeps within maxQueueBytes once a send failed', async () => {
     const { deps, net, clock } = createTestDeps();
     await deps.queue.add(['a', 'b', 'c'].map((id) => queued('id-' + id, JSON.stringify({ event: id, pad: 'x'.repeat(80) }))));
     const onError = vi.fn();
+    net.answers.push({ status: 503 });
     createTrackerCore({ ...options, maxQueueBytes: 250, onError }, deps);
     await clock.advance(1000);
-    expect(names(net.sent())).toEqual(['b', 'c']);
-    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'events_dropped', count: 1 });
-    expect(onError.mock.calls[0]?.[0].message).toBe('queue limits');
+    expect(names(net.sent())).toEqual(['a', 'b', 'c']);
+    await clock.advance(1000);
+    expect(names(net.calls[1]!.body.batch)).toEqual(['b', 'c']);
+    expect(onError.mock.calls[1]?.[0]).toMatchObject({ code: 'events_dropped', count: 1 });
+    expect(onError.mock.calls[1]?.[0].message).toMatch(/1 events dropped: queue over maxQueueEvents, maxQueueBytes or queueTtl/);
+  });
+
+  // Issue #11 case 6: the caps are for a backlog, not for one burst not drained yet.
+  it('delivers a burst of 2,000 track() calls in one task in full, with the default options', async () => {
+    const { tracker, net, clock, queue, errors } = setup();
+    for (let i = 0; i < 2000; i++) tracker.track('Burst', { i });
+    await clock.advance(10_000);
+    expect(errors()).toEqual([]);
+    const sent = net.sent().map((event) => (event.properties as { i: number }).i);
+    expect(new Set(sent).size).toBe(2000);
+    expect(await queue.read()).toEqual([]);
   });
 
   it('drops events left queued past queueTtl, unsent, and reports them', async () => {
@@ -121,54 +139,62 @@ describe('offline', () => {
     expect(env.net.calls).toHaveLength(1); // resumed at once: no backoff was started
   });
 
-  it('keeps flush() waiting while offline, and resolves once delivered', async () => {
-    const { tracker, net, clock, setOnline } = setup();
+  // Issue #11 case 5: flush() settles within a bounded time while offline.
+  it('settles flush() within `timeout` while offline, reporting flush_incomplete; the events stay queued', async () => {
+    const { tracker, net, clock, setOnline, queue, errors } = setup({ timeout: 5000 });
     setOnline(false);
     tracker.track('A');
     let done = false;
     const flushed = tracker.flush().then(() => (done = true));
-    await clock.advance(30_000);
+    await clock.advance(4000);
     expect(done).toBe(false);
+    await clock.advance(2000);
+    expect(done).toBe(true);
+    await flushed;
+    expect(errors()).toEqual([{ code: 'flush_incomplete', count: undefined, status: undefined }]);
     expect(net.calls).toHaveLength(0);
+    expect(await queue.read()).toHaveLength(1);
     setOnline(true);
     await clock.advance(2000);
-    await flushed;
     expect(names(net.sent())).toEqual(['A']);
+  });
+
+  it('waits in flush() through retries that fit in `timeout`', async () => {
+    const { tracker, net, clock, setOnline } = setup();
+    setOnline(false);
+    tracker.track('A');
+    const flushed = tracker.flush();
+    await clock.advance(3000);
+    setOnline(true);
+    net.answers.push({ status: 503 });
+    await clock.advance(3000);
+    await flushed;
+    expect(names(net.sent())).toEqual(['A', 'A']);
   });
 });
 
-describe('retry cap', () => {
-  it('drops a batch once it waited maxRetryTime on retries, reports it, and lets flush() resolve', async () => {
-    const { tracker, net, clock, queue, errors, at } = setup({ maxRetryTime: 10_000 });
-    for (let i = 0; i < 20; i++) net.answers.push({ status: 503 });
+describe('failures keep the events', () => {
+  it('reports a failed drain and tries again', async () => {
+    const { tracker, net, clock, queue, errors } = setup();
+    const read = queue.read;
+    queue.read = async () => {
+      queue.read = read;
+      throw new Error('IndexedDB broke');
+    };
     tracker.track('A');
-    tracker.track('B');
-    const flushed = tracker.flush();
-    await clock.advance(60_000);
-    await flushed;
-    // random() = 0.5: waits of 0.5, 1, 2, 4 s (7.5 s in all); the next 8 s would pass 10 s.
-    expect(at).toEqual([0, 500, 1500, 3500, 7500]);
-    expect(await queue.read()).toEqual([]);
-    expect(errors()).toEqual([{ code: 'send_failed', count: 2, status: 503 }]);
-    // The next batch starts with a fresh budget.
-    net.answers.length = 0;
-    tracker.track('C');
-    await tracker.flush();
-    expect(names(net.calls.at(-1)!.body.batch)).toEqual(['C']);
+    await clock.advance(1000);
+    expect(errors()).toEqual([{ code: 'internal', count: undefined, status: undefined }]);
+    await clock.advance(5000);
+    expect(names(net.sent())).toEqual(['A']);
   });
 
-  it('gives up at once on a Retry-After beyond the cap, reporting status 0 for a network error too', async () => {
-    const { tracker, net, errors } = setup({ maxRetryTime: 5000 });
-    net.answers.push({ status: 429, retryAfter: '60' });
+  it('reports status 0 for a network error and keeps the events', async () => {
+    const { tracker, net, clock, queue, errors } = setup();
+    net.answers.push(new TypeError('Failed to fetch'));
     tracker.track('A');
-    await tracker.flush();
-    expect(net.calls).toHaveLength(1);
-    expect(errors()).toEqual([{ code: 'send_failed', count: 1, status: 429 }]);
-    const zero = setup({ maxRetryTime: 0 });
-    zero.net.answers.push(new TypeError('Failed to fetch'));
-    zero.tracker.track('B');
-    await zero.tracker.flush();
-    expect(zero.errors()).toEqual([{ code: 'send_failed', count: 1, status: 0 }]);
+    await clock.advance(1000);
+    expect(errors()).toEqual([{ code: 'send_failed', count: 1, status: 0 }]);
+    expect(await queue.read()).toHaveLength(1);
   });
 });
 
@@ -192,7 +218,8 @@ describe('413', () => {
 });
 
 describe('page exit', () => {
-  it('sends only what came after the previous exit send', async () => {
+  // Issue #11 case 4: the marker moves only after a 2xx.
+  it('resends on a later exit what a failed exit send carried, and never what one got acknowledged', async () => {
     const env = createTestDeps();
     let exit = () => {};
     env.deps.onPageExit = (callback) => (exit = callback);
@@ -201,15 +228,43 @@ describe('page exit', () => {
     tracker.track('A');
     tracker.track('B');
     exit(); // visibilitychange → hidden: the send fails, A and B stay queued
-    tracker.track('C');
-    exit(); // back and hidden again
-    exit(); // pagehide: nothing new
+    exit(); // pagehide while that send is in flight: nothing new to send
     await settle();
+    exit(); // its failure is not a second chance within the same second (an unload may reject it)
+    await env.clock.advance(1000);
+    tracker.track('C');
+    exit(); // back and hidden again: A and B again, with C
+    await env.clock.advance(1000);
+    exit(); // hidden again: all acknowledged, nothing to resend
+    await env.clock.advance(1000);
     expect(env.net.calls.map((call) => [call.keepalive, names(call.body.batch)])).toEqual([
       [true, ['A', 'B']],
-      [true, ['C']],
+      [true, ['A', 'B', 'C']],
     ]);
-    expect((await env.queue.read()).length).toBe(2);
+    expect(await env.queue.read()).toEqual([]);
+  });
+
+  it('keeps two exit sends in flight together within the keepalive budget', async () => {
+    const env = createTestDeps();
+    let exit = () => {};
+    env.deps.onPageExit = (callback) => (exit = callback);
+    const pending: (() => void)[] = [];
+    const inner = env.deps.transport;
+    // Keepalive sends never answered while the test looks: both are in flight together.
+    env.deps.transport = (url, body, keepalive) => (keepalive ? new Promise((resolve) => pending.push(() => resolve(inner(url, body, keepalive)))) : inner(url, body, keepalive));
+    const tracker = createTrackerCore({ ...options, flushInterval: 60_000, onError: () => {} }, env.deps);
+    for (let i = 0; i < 40; i++) tracker.track('Big', { i, pad: 'x'.repeat(1000) });
+    exit();
+    for (let i = 40; i < 80; i++) tracker.track('Big', { i, pad: 'x'.repeat(1000) });
+    exit();
+    await settle();
+    const sizes = env.net.calls.map((call) => call.bytes);
+    expect(sizes.length).toBe(0); // not answered yet: the fake transport records on answer
+    pending.forEach((answer) => answer());
+    await settle();
+    const total = env.net.calls.reduce((sum, call) => sum + call.bytes, 0);
+    expect(env.net.calls).toHaveLength(2);
+    expect(total).toBeLessThanOrEqual(65_536);
   });
 });
 
@@ -246,5 +301,77 @@ describe('without a cross-tab lock (no Web Locks API)', () => {
     expect(names(env.net.sent())).toEqual(['Old']);
     await env.clock.advance(30_000);
     expect(names(env.net.sent())).toEqual(['Old', 'Young']);
+  });
+});
+
+describe('no silent loss at page exit (issue #11 cases 1 and 5)', () => {
+  it('stashes events IndexedDB has not confirmed, synchronously, and the next page load sends them', async () => {
+    const env = createTestDeps();
+    let exit = () => {};
+    env.deps.onPageExit = (callback) => (exit = callback);
+    // The write never commits (the page goes first), and the keepalive send fails.
+    env.deps.queue = { ...env.deps.queue, add: () => new Promise(() => {}) };
+    env.net.answers.push(new TypeError('offline'));
+    const tracker = createTrackerCore({ ...options, onError: () => {} }, env.deps);
+    tracker.track('A');
+    tracker.track('B');
+    exit();
+    const stash = (env.deps.storage.keys?.() || []).filter((key) => key.startsWith('cairn:stash:'));
+    expect(stash).toHaveLength(1);
+    // The next page load, same storage, a queue that works.
+    const next = createTestDeps({ storage: env.deps.storage });
+    createTrackerCore({ ...options, onError: () => {} }, next.deps);
+    await next.clock.advance(2000);
+    expect(names(next.net.sent())).toEqual(['A', 'B']);
+    expect((next.deps.storage.keys?.() || []).filter((key) => key.startsWith('cairn:stash:'))).toEqual([]);
+  });
+
+  it('reports events only in memory when the page goes: no IndexedDB and no localStorage', async () => {
+    const env = createTestDeps();
+    let exit = () => {};
+    env.deps.onPageExit = (callback) => (exit = callback);
+    env.deps.storage = { get: () => undefined, set: () => undefined };
+    const onError = vi.fn();
+    const tracker = createTrackerCore({ ...options, onError }, env.deps);
+    tracker.track('A');
+    tracker.track('B');
+    exit();
+    expect(onError.mock.calls.map(([error]) => [error.code, error.count])).toEqual([['events_unsaved', 2]]);
+  });
+
+  it('reports events held in memory for an undecided consent when the page goes', async () => {
+    const env = createTestDeps();
+    let exit = () => {};
+    env.deps.onPageExit = (callback) => (exit = callback);
+    const onError = vi.fn();
+    const tracker = createTrackerCore({ ...options, consent: 'required', onError }, env.deps);
+    tracker.track('A');
+    tracker.track('B');
+    tracker.track('C');
+    exit();
+    expect(onError.mock.calls.map(([error]) => [error.code, error.count])).toEqual([['events_unsaved', 3]]);
+  });
+});
+
+describe('the stash follows what IndexedDB confirmed', () => {
+  it('stashes nothing at exit once a write confirmed, even if consent changed while it was in flight', async () => {
+    const env = createTestDeps();
+    let exit = () => {};
+    env.deps.onPageExit = (callback) => (exit = callback);
+    let confirm = () => {};
+    const add = env.deps.queue.add;
+    env.deps.queue = {
+      ...env.deps.queue,
+      add: (events) => new Promise((resolve) => (confirm = () => resolve(add(events).then(() => true)))),
+    };
+    const tracker = createTrackerCore({ ...options, flushInterval: 60_000, onError: () => {} }, env.deps);
+    tracker.track('A');
+    await env.clock.advance(100); // the burst's write starts
+    tracker.setConsent({ marketing: false }); // a purge while it is in flight
+    confirm();
+    await settle();
+    env.net.answers.push(new TypeError('offline'));
+    exit();
+    expect((env.deps.storage.keys?.() || []).filter((key) => key.startsWith('cairn:stash:'))).toEqual([]);
   });
 });

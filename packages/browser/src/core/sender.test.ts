@@ -1,6 +1,6 @@
 import { KEEPALIVE_BUDGET_BYTES, MAX_REQUEST_BYTES } from '@cairn/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { createFakeTransport, createTestDeps, options, queued, settle, readBody } from './test-kit.js';
+import { createFakeTransport, createTestDeps, options, queued, settle, readBody } from '../../test-support/test-kit.js';
 import { createTrackerCore } from './tracker.js';
 import type { TrackerDeps, TrackerOptions, TransportResponse } from './types.js';
 
@@ -167,7 +167,13 @@ describe('sender retries', () => {
     // First send at the 1 s interval; then 0.5 × 1, 2, 4, 8 s.
     expect(at()).toEqual([1000, 1500, 2500, 4500, 8500]);
     expect(new Set(net.calls.map((call) => ids(call.body.batch)[0])).size).toBe(1);
-    expect(onError).not.toHaveBeenCalled();
+    // Each failed attempt is reported with its status (0: a network error); none lost.
+    expect(onError.mock.calls.map(([error]) => [error.code, error.status, error.count])).toEqual([
+      ['send_failed', 500, 1],
+      ['send_failed', 408, 1],
+      ['send_failed', 429, 1],
+      ['send_failed', 0, 1],
+    ]);
   });
 
   it('honours Retry-After over a shorter backoff, as seconds or as an HTTP date', async () => {
@@ -191,16 +197,34 @@ describe('sender retries', () => {
     expect(net.calls[1]?.body.batch).toHaveLength(3);
   });
 
-  it.each([400, 401, 403, 413])('drops the batch on a final %i and reports send_failed', async (status) => {
-    const { tracker, net, clock, queue, onError } = setup();
-    net.answers.push({ status });
-    tracker.track('A');
-    await tracker.flush();
-    await clock.advance(60_000);
-    expect(net.calls).toHaveLength(1);
+  // Issue #11 case 2: one response must not empty the queue.
+  it.each([400, 401, 403, 404])('keeps the whole queue on a final %i, backs off, reports, and delivers once the collector takes it', async (status) => {
+    const { tracker, net, clock, queue, onError, at } = setup({ flushAt: 1000 });
+    // A bad deploy: every request answered `status` for a while (900 events, two batches' worth).
+    for (let i = 0; i < 12; i++) net.answers.push({ status });
+    for (let i = 0; i < 900; i++) tracker.track('A', { i });
+    await clock.advance(10 * 60_000);
+    expect(net.calls).toHaveLength(14); // 12 refused, then 500 + 400 events
+    // Backoff: capped at 60 s, never two requests within the jittered delay.
+    const gaps = at().slice(1).map((time, n) => time - at()[n]!);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(60_000);
+    expect(onError.mock.calls.slice(0, 12).every(([error]) => error.code == 'send_failed' && error.status == status)).toBe(true);
+    expect(onError).toHaveBeenCalledTimes(12);
+    // Nothing was lost meanwhile, and the first request after the fix delivers it all.
+    expect(new Set(net.sent().map((event) => (event.properties as { i: number }).i)).size).toBe(900);
     expect(await queue.read()).toEqual([]);
-    expect(onError).toHaveBeenCalledTimes(1);
-    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'send_failed', status });
+  });
+
+  it('keeps events through a Retry-After far beyond any retry budget, then sends them', async () => {
+    const { tracker, net, clock, queue, at } = setup();
+    net.answers.push({ status: 503, retryAfter: String(2 * 3600) });
+    tracker.track('A');
+    await clock.advance(3600_000);
+    expect(net.calls).toHaveLength(1);
+    expect(await queue.read()).toHaveLength(1);
+    await clock.advance(3600_000 + 1000);
+    expect(at()).toEqual([1000, 1000 + 2 * 3600_000]);
+    expect(await queue.read()).toEqual([]);
   });
 
   it('deletes events rejected in a 200 and reports them', async () => {

@@ -10,8 +10,12 @@ import { buildBatchBody, byteLength } from './batch-body.js';
 import { CairnError, type CairnErrorCode } from './cairn-error.js';
 import type { ResolvedOptions } from './options.js';
 import { countOverLimits } from './queue-limits.js';
+import { pack, unpack } from './packed.js';
+import type { Lock, QueuedEvent, TransportResponse } from './ports.js';
 import { backoffDelay, parseRetryAfter } from './retry.js';
-import type { Lock, QueuedEvent, TrackerDeps, TransportResponse } from './types.js';
+import { STASH_PREFIX } from './storage-keys.js';
+import { VERBOSE } from './build-flags.js';
+import type { TrackerDeps } from './types.js';
 import { ulidTime } from './ulid-time.js';
 
 /** Requests stay this far under the collector's limit (its count and ours may differ slightly). */
@@ -29,8 +33,8 @@ const BATCH_EVENTS = 500;
  * a closed tab goes through the page-exit send, which also writes at once).
  */
 const WRITE_WINDOW = 100;
-/** This page's events kept in memory for the page-exit send, envelope excluded. */
-const EXIT_BUDGET = KEEPALIVE_BUDGET_BYTES - 1024;
+/** Room kept for a keepalive body's envelope (`{"batch":[…],"sentAt":…,"writeKey":…}`). */
+const ENVELOPE = 1024;
 /**
  * Without a cross-tab lock each tab sends the events it wrote, and those of other tabs only
  * once they are this old (ms): their tab is gone, or stuck in a retry. Two tabs may then both
@@ -40,10 +44,10 @@ const ORPHAN_AGE = 30_000;
 
 const ok = (status: number) => status > 199 && status < 300;
 
-/** The newest of `events` (oldest first) whose sizes, and a comma each, fit in EXIT_BUDGET. */
-function newest(events: QueuedEvent[], size: (event: QueuedEvent) => number) {
+/** The newest of `events` (oldest first) whose sizes, and a comma each, fit in `budget` bytes. */
+function newest(events: QueuedEvent[], size: (event: QueuedEvent) => number, budget = KEEPALIVE_BUDGET_BYTES - ENVELOPE) {
   let keep = events.length;
-  for (let bytes = 0; keep && (bytes += size(events[keep - 1]!) + 1) <= EXIT_BUDGET; ) keep--;
+  for (let bytes = 0; keep && (bytes += size(events[keep - 1]!) + 1) <= budget; ) keep--;
   return events.slice(keep);
 }
 /** Where there is no lock to take, this tab just runs. */
@@ -53,12 +57,19 @@ const unlocked: Lock = (_wait, fn) => fn();
  * Moves events from the tracker to the collector: buffers each burst's events into one queue
  * write, drains the queue when `flushAt` events wait or `flushInterval` passed (in batches as
  * large as the byte budget allows, one tab at a time, holding the lock for the whole drain),
- * deletes only after a 2xx, retries with backoff (paused offline, capped in time), keeps the
- * queue within its limits, and sends from memory with keepalive when the page goes away.
- * Every loss is reported.
+ * deletes only after a 2xx, keeps and retries on anything else with capped, jittered backoff
+ * (paused offline), and sends from memory with keepalive when the page goes away, after
+ * stashing in `storage` what IndexedDB has not confirmed. Only an acknowledgement, `queueTtl`
+ * and the queue caps remove events; `keep` (consent) is asked again before every send, and
+ * `purge()` deletes what it now refuses. Every loss is reported.
  */
-export function createSender(options: ResolvedOptions, deps: TrackerDeps, report: (error: unknown, code?: CairnErrorCode, status?: number, count?: number) => void) {
-  const { queue, transport, clock, lock, online = () => true } = deps;
+export function createSender(
+  options: ResolvedOptions,
+  deps: TrackerDeps,
+  report: (error: unknown, code?: CairnErrorCode, status?: number, count?: number) => void,
+  keep: (json: string) => boolean = () => true,
+) {
+  const { queue, transport, clock, lock, storage, online = () => true } = deps;
   const { flushAt, flushInterval } = options;
   const url = options.endpoint + BATCH_PATH;
   // The wait when there is nothing to do now but may be later: another tab sends, offline.
@@ -66,21 +77,30 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
   let buffer: QueuedEvent[] = [];
   let written: Promise<unknown> = Promise.resolve();
   let chain = written;
-  // This page's unacknowledged events, oldest first, within EXIT_BUDGET: the page-exit send
-  // cannot wait for IndexedDB.
+  // This page's unacknowledged events, oldest first, within the keepalive budget: the
+  // page-exit send cannot wait for IndexedDB.
   let recent: QueuedEvent[] = [];
+  // This page's events IndexedDB has not confirmed (being written, or a queue in memory),
+  // oldest first: a page exit stashes them in `storage` first.
+  const unsaved = new Set<QueuedEvent>();
+  // This page's stash record (named at its first exit): rewritten by each exit, deleted once
+  // everything is in IndexedDB.
+  let stash = '';
   // Without a lock: the ids of this page's events not yet acknowledged, the ones it sends.
   const mine = new Set<string>();
-  // The newest event a page-exit send carried: the next one sends only what came after it.
-  let exited = '';
+  // Page-exit sends in flight: their newest event (the next one sends only newer ones) and bytes.
+  let flying = '';
+  let inflight = 0;
   let waiting = 0;
   let timerAt = 1 / 0;
   let attempt = 0;
-  // Ms the head batch has waited on retries in this page: capped by maxRetryTime.
-  let retried = 0;
   let blockedUntil = 0;
   // A 413 halves it, for the rest of the page.
   let batchEvents = BATCH_EVENTS;
+  // Bumped by purge(): a drain asks `keep` again before its next send. 0 checked: the first
+  // drain of a page checks what earlier pages queued against the decision stored since.
+  let epoch = 1;
+  let checked = 0;
 
   const body = (events: QueuedEvent[], budget: number) =>
     buildBatchBody(events, budget, options.writeKey, clock.now());
@@ -90,7 +110,7 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     // so the caller hears of it at once; the others when their batch is encoded (bytes 0:
     // not measured yet).
     const bytes = json.length * 3 > MAX_EVENT_BYTES ? byteLength(json) : 0;
-    if (bytes > MAX_EVENT_BYTES) throw new CairnError('event_too_large', id);
+    if (bytes > MAX_EVENT_BYTES) throw new CairnError('event_too_large', VERBOSE ? `event ${id} is over ${MAX_EVENT_BYTES} bytes of JSON: not sent` : id);
     const burst = buffer;
     // A drain may write the burst first: then its timer, finding another burst, leaves that
     // one to its own timer (else every burst would be cut in pieces, a write each).
@@ -98,15 +118,34 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     schedule(++waiting >= flushAt ? 0 : flushInterval);
   }
 
+  /**
+   * Queues `events` (one write); once IndexedDB confirmed them they leave `unsaved`. `from`:
+   * the stash record of an earlier page they came from, deleted once they are saved here (in
+   * IndexedDB, or in `unsaved`, which this page's exit stashes again).
+   */
+  function save(events: QueuedEvent[], from?: string) {
+    if (!lock) for (const event of events) mine.add(event.id);
+    for (const event of events) unsaved.add(event);
+    written = written
+      .then(() => queue.add(events))
+      .then((durable) => {
+        if (durable) {
+          for (const event of events) unsaved.delete(event);
+          if (!unsaved.size && stash) storage.set(stash);
+        }
+        if (from) storage.set(from);
+      })
+      .catch(report);
+  }
+
   /** Writes the buffered events to the queue (one write); resolves once they are in. */
   function commit() {
     const events = buffer;
     if (events[0]) {
       buffer = [];
-      if (!lock) for (const event of events) mine.add(event.id);
       // By length, a lower bound of the UTF-8 size: exit() measures what it sends.
       recent = newest(recent.concat(events), (event) => event.json.length);
-      written = written.then(() => queue.add(events)).catch(report);
+      save(events);
     }
     return written;
   }
@@ -119,7 +158,14 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
       clock.setTimeout(() => {
         if (at != timerAt) return; // superseded by a sooner timer
         timerAt = 1 / 0;
-        exclusive(false).then((next) => next < 0 || schedule(next), report);
+        exclusive(false).then(
+          (next) => next < 0 || schedule(next),
+          (error) => {
+            // A failed drain (IndexedDB broke mid-way, a bug) is reported and tried again.
+            report(error);
+            schedule(idle);
+          },
+        );
       }, at - clock.now());
     }
   }
@@ -133,12 +179,18 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
   /** flush() passes its `mark`. */
   const exclusive = (wait: boolean, mark?: string) => serial(() => drain(wait, mark));
 
+  /** Forgets, in memory, the events `stay` refuses: no page-exit send or stash carries them. */
+  function forget(stay: (event: QueuedEvent) => unknown) {
+    recent = recent.filter(stay);
+    for (const event of unsaved) if (!stay(event)) unsaved.delete(event);
+  }
+
   async function drop(events: QueuedEvent[]) {
     if (!events[0]) return;
     await written; // a page-exit send may be answered before its events were even written
-    await queue.remove(events);
     const ids = new Set(events.map((event) => event.id));
-    recent = recent.filter((event) => !ids.has(event.id));
+    forget((event) => !ids.has(event.id));
+    await queue.remove(events);
     ids.forEach((id) => mine.delete(id));
   }
 
@@ -161,14 +213,22 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
       // burst's record as many rewrites as it has batches.
       let done: QueuedEvent[] = [];
       try {
-        const over = countOverLimits(events, options, clock.now());
+        // The caps bound a backlog the collector did not take (a send failed since the last
+        // success), not a burst this tab has not sent yet; queueTtl always applies.
+        const over = countOverLimits(events, attempt ? options : { ...options, maxQueueEvents: 1 / 0, maxQueueBytes: 1 / 0 }, clock.now());
         // A loss is never silent: every event that will never be delivered is reported.
-        if (over) report('queue limits', 'events_dropped', undefined, (done = events.splice(0, over)).length);
+        if (over) report(VERBOSE ? over + ' events dropped: queue over maxQueueEvents, maxQueueBytes or queueTtl' : '', 'events_dropped', 0, (done = events.splice(0, over)).length);
         let skipped = events.length;
         const orphan = ulidTime(clock.now() - ORPHAN_AGE);
         if (!lock) events = events.filter((event) => mine.has(event.id) || event.id < orphan);
         skipped -= events.length;
         for (;;) {
+          // Consent changed since these were read (or they come from an earlier page): what it
+          // now refuses is deleted, never sent.
+          if (checked != epoch) {
+            checked = epoch;
+            events = events.filter((event) => keep(event.json) || !done.push(event));
+          }
           // Other tabs' young events skipped: look again once they would count as left behind.
           if (!events[0] || (mark && events[0].id > mark)) return mark || !skipped ? -1 : ORPHAN_AGE;
           // Offline: no attempt, no retry time spent; the `online` event (or the next poll) resumes.
@@ -176,9 +236,9 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
           const batch = body(events.slice(0, batchEvents), BATCH_BUDGET);
           let response: TransportResponse = { status: 0 };
           try {
-            response = await transport(url, batch.body, false);
+            response = await transport(url, batch.body, false, options.timeout);
           } catch {
-            // Network error: status 0, retried.
+            // Network error or timeout: status 0, retried.
           }
           const { status } = response;
           if (status == 413 && batch.count > 1) {
@@ -186,22 +246,21 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
             batchEvents = batch.count >> 1;
             continue;
           }
-          const retry = !status || isRetryableStatus(status);
-          if (retry) {
-            // The network went away during the request: that attempt does not count either.
+          if (!ok(status)) {
+            // The network went away during the request: that attempt does not count.
             if (!online()) return idle;
+            // Anything but an acknowledgement keeps the events: a 401 during a key rotation or
+            // a 404 from a wrong endpoint must not empty the queue. Backoff caps the retries.
+            report(VERBOSE ? `HTTP ${status || 'network error or timeout'} from ${url}: ${batch.count} events kept, retried` : '', 'send_failed', status, batch.count);
             const delay = Math.max(
               parseRetryAfter(response.retryAfter, clock.now()),
               backoffDelay(attempt++, deps.random || Math.random, options.retryDelay),
             );
-            if ((retried += delay) <= options.maxRetryTime) {
-              blockedUntil = clock.now() + delay;
-              return delay;
-            }
+            blockedUntil = clock.now() + delay;
+            return delay;
           }
-          attempt = retried = 0;
+          attempt = 0;
           done = done.concat(events.splice(0, batch.count));
-          if (!ok(status)) report(retry ? 'retries' : 'HTTP ' + status, 'send_failed', status, batch.count);
           // Rejected events sit in the collector's quarantine with their reason: done on our side.
           // The message is the collector's list: [{messageId, index, code, message}, …].
           const rejected = (response.body as BatchResponse | undefined)?.rejected;
@@ -214,11 +273,22 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
     return next ?? idle;
   }
 
+  /**
+   * Resolves once the events queued before the call are acknowledged, or once the next wait
+   * (a retry, offline) would end past `timeout` ms from the call: then it reports
+   * `flush_incomplete` and the events stay queued.
+   */
   async function flush(): Promise<void> {
     // ULIDs sort by time: every event with an id up to a fresh one was queued before this call.
     const mark = deps.ids();
+    const end = clock.now() + options.timeout;
     try {
       for (let next; (next = await exclusive(true, mark)) >= 0; ) {
+        if (clock.now() + next > end) {
+          // The timer takes over from here.
+          schedule(next);
+          return report(VERBOSE ? `flush() gave up after ${options.timeout} ms: events stay queued, sent later` : '', 'flush_incomplete');
+        }
         if (next) await new Promise((resolve) => clock.setTimeout(resolve as () => void, next));
       }
     } catch (error) {
@@ -227,39 +297,73 @@ export function createSender(options: ResolvedOptions, deps: TrackerDeps, report
   }
 
   /**
-   * Deletes the queued events `keep` refuses (consent withdrawn), from memory at once (a
-   * page-exit send must not carry them) and from the queue, after any drain in progress.
+   * Consent changed: deletes the queued events `keep` now refuses, from memory at once (a
+   * page-exit send must not carry them), from the queue once this burst is written, and from
+   * any batch a running drain already read (it asks `keep` again before its next send).
    */
-  function purge(keep: (event: QueuedEvent) => boolean) {
+  function purge() {
     commit();
-    recent = recent.filter(keep);
-    return serial(async () => drop((await queue.read()).filter((event) => !keep(event))));
+    epoch++;
+    forget((event) => keep(event.json));
+    return serial(async () => {
+      await written;
+      return drop((await queue.read()).filter((event) => !keep(event.json)));
+    });
   }
 
-  /** The page may be going away: send this page's pending events now, from memory, with keepalive. */
+  /**
+   * The page may be going away: first makes this page's pending events durable (what
+   * IndexedDB has not confirmed goes to `storage` at once, synchronously), then sends them
+   * from memory with keepalive.
+   */
   function exit() {
     commit();
-    // visibilitychange and pagehide both fire on a navigation: the second finds nothing new.
-    // Sending only what came after the last exit send also keeps the keepalive requests in
-    // flight together within the browser's 64 KiB.
+    const pending = [...unsaved];
+    if (pending[0] && !storage.set((stash ||= STASH_PREFIX + pending[0].id), JSON.stringify(pack(pending)))) {
+      report(VERBOSE ? pending.length + ' events only in memory (no IndexedDB, storage full): lost if the page goes' : '', 'events_unsaved', 0, pending.length);
+    }
+    // visibilitychange and pagehide both fire on a navigation: the second sends only what the
+    // first, still in flight, does not carry, within what is left of the browser's 64 KiB.
     const events = newest(
-      recent.filter((event) => event.id > exited),
+      recent.filter((event) => event.id > flying),
       (event) => (event.bytes ||= byteLength(event.json)),
+      KEEPALIVE_BUDGET_BYTES - ENVELOPE - inflight,
     );
     if (!events[0]) return;
-    exited = events[events.length - 1]!.id;
-    const batch = body(events, KEEPALIVE_BUDGET_BYTES);
-    // Events stay queued until acknowledged; if a normal send repeats one, the collector's
-    // dedup on messageId absorbs the copy.
+    const batch = body(events, KEEPALIVE_BUDGET_BYTES - inflight);
+    const sent = events.slice(0, batch.count);
+    const last = (flying = sent[sent.length - 1]!.id);
+    const size = batch.body.length;
+    inflight += size;
+    // Events stay queued until acknowledged, and the exit marker moves back unless they were:
+    // a later exit (a tab switch, then the real exit) sends them again. If a normal send repeats
+    // one, the collector's dedup on messageId absorbs the copy.
     transport(url, batch.body, true)
-      .then((response): unknown => ok(response.status) && drop(events.slice(0, batch.count)))
-      .catch(() => {});
+      .then((response): unknown => ok(response.status) && drop(sent))
+      .catch(() => {})
+      .then(() => {
+        inflight -= size;
+        // Not at once: in a page being unloaded the browser may reject the promise of a send
+        // that still goes out, and the pagehide right after the visibilitychange must not
+        // repeat it. A page still alive (a tab switch) resends from its next exit on.
+        clock.setTimeout(() => flying == last && (flying = ''), 1000);
+      });
   }
 
-  deps.onPageExit?.(exit);
+  // Events an earlier page stashed on its way out go to the queue, before the first drain.
+  for (const key of storage.keys?.() || []) {
+    if (key.startsWith(STASH_PREFIX)) {
+      try {
+        save(unpack(JSON.parse(storage.get(key)!)), key);
+      } catch (error) {
+        report(error);
+        storage.set(key);
+      }
+    }
+  }
   deps.onOnline?.(() => schedule(0));
   // Events left by earlier page loads go out soon after start-up.
   schedule(flushInterval);
 
-  return { enqueue, flush, purge };
+  return { enqueue, flush, purge, exit };
 }

@@ -1,7 +1,7 @@
 import type { WireEvent } from '@cairn/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { CairnError } from './cairn-error.js';
-import { createTestDeps, options } from './test-kit.js';
+import { createTestDeps, options } from '../../test-support/test-kit.js';
 import { createTrackerCore } from './tracker.js';
 import type { TrackerDeps } from './types.js';
 

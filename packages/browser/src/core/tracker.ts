@@ -4,6 +4,7 @@ import { createConsentGate } from '../consent/consent-gate.js';
 import { CairnError, type CairnErrorCode } from './cairn-error.js';
 import { createIdentity } from './identity.js';
 import { resolveOptions } from './options.js';
+import { SCRIPT_TAG, VERBOSE } from './build-flags.js';
 import { createSender } from './sender.js';
 import type { CallOptions, CapturedEvent, Properties, StubEntry, Tracker, TrackerDeps, TrackerOptions } from './types.js';
 
@@ -43,7 +44,9 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
   const consent = deps.consent || createConsent(resolved, deps.storage);
   // Identifiers go through the consent's storage: kept only once analytics is granted.
   const identity = createIdentity(consent.storage, deps.ids);
-  const sender = createSender(resolved, deps, report);
+  const sender = createSender(resolved, deps, report, consent.keeps);
+  // reset() calls so far: the identity generation events are captured in.
+  let resets = 0;
   // The call time of the stub entry being replayed.
   let replayTime: number | undefined;
   // The last timestamp and its ISO string: a burst of calls shares one.
@@ -64,8 +67,9 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
       auto = current;
       stamp = consent;
     }
-    // Additions (the call's context) are merged over the automatic fields.
-    const contextJson = Object.keys(context)[0] ? JSON.stringify({ ...base, ...context }) : baseJson;
+    // Additions (the call's context) are merged over the automatic fields; the consent stamp
+    // is the SDK's alone (a caller's `context.consent` never replaces it).
+    const contextJson = Object.keys(context)[0] ? JSON.stringify({ ...base, ...context, consent }) : baseJson;
     return json.slice(0, -1) + ',"context":' + contextJson + '}';
   }
 
@@ -86,6 +90,7 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
           json: JSON.stringify({ type, messageId, timestamp: iso, ...identity.get(), ...fields, [key]: data }),
           auto: deps.context ? deps.context() : NO_CONTEXT,
           context: { ...opts?.context },
+          resets,
         },
         consent.categoryOf(type, fields.event as string),
       );
@@ -97,15 +102,23 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
   // Consent stamps each event and holds, sends or drops it; a change releases the held events
   // and purges the queued ones of categories now denied.
   // A held event goes out under the anonymousId in force at its release: the undecided id it
-  // was captured with was never kept, and the tab may have adopted another tab's since.
-  // (The envelope's anonymousId is the first in the JSON: its fields come before the event's.)
-  const adopt = (json: string) => json.replace(/"anonymousId":"[^"]*"/, '"anonymousId":' + JSON.stringify(identity.get().anonymousId));
+  // was captured with was never kept, and the tab may have adopted another tab's since. Never
+  // under another person's, though: only if its userId is the current one (none for none), and,
+  // for events held in this page, no reset() came between; else it keeps its own identity.
+  // (The envelope's ids come first in the JSON: its fields come before the event's.)
+  const adopt = (json: string) => {
+    const { anonymousId, userId } = identity.get();
+    return json.replace(/"anonymousId":"[^"]*"(,"userId":("(?:[^"\\]|\\.)*"))?/, (all, ids = '', captured) =>
+      captured == JSON.stringify(userId) ? '"anonymousId":' + JSON.stringify(anonymousId) + ids : all,
+    );
+  };
   const send = (event: CapturedEvent, held?: boolean) => {
     const json = serialize(event);
-    sender.enqueue(held ? adopt(json) : json, event.messageId);
+    sender.enqueue(held && event.resets == resets ? adopt(json) : json, event.messageId);
   };
   // Opt-in (npm only): undecided events wait in a queue of the site's choice, not in memory.
-  const held = resolved.holdUndecided?.({
+  // (Not in the script tag: the option takes a function, which no data-* attribute can give.)
+  const held = SCRIPT_TAG ? undefined : resolved.holdUndecided?.({
     consent,
     send: (json, id) => sender.enqueue(adopt(json), id),
     report,
@@ -117,7 +130,13 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
   consent.listen(() => {
     gate.release();
     held?.settle();
-    sender.purge((event) => consent.keeps(event.json)).catch(report);
+    sender.purge().catch(report);
+  });
+  deps.onPageExit?.(() => {
+    sender.exit();
+    // Events waiting in memory for a decision go with the page: never silently.
+    const count = gate.held();
+    if (count) report(VERBOSE ? count + ' events held for a consent decision leave with the page' : '', 'events_unsaved', 0, count);
   });
   // Events an earlier page held may be decided already (or expired).
   held?.settle();
@@ -125,7 +144,7 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
   const tracker: Tracker = {
     track(event, properties, opts) {
       if (event && typeof event == 'string') capture('track', { event }, properties, opts);
-      else report('event', 'invalid_event');
+      else report(VERBOSE ? 'track() needs an event name (a non-empty string)' : '', 'invalid_event');
     },
     page(name, properties, opts) {
       // page(properties, options): the name is optional.
@@ -139,7 +158,10 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
       capture('identify', {}, traits, opts, 'traits');
     },
     flush: sender.flush,
-    reset: identity.reset,
+    reset() {
+      resets++;
+      identity.reset();
+    },
     push(entry: StubEntry) {
       try {
         const [method, time, ...args] = entry;

@@ -1,17 +1,9 @@
 import type { ConsentContext, EventContext } from '@cairn/protocol';
 import type { Consent, ConsentListener, ConsentOptions, ConsentPreferences } from '../consent/consent.js';
 import type { CairnError } from './cairn-error.js';
+import type { Clock, KeyValueStorage, Lock, Queue, Transport } from './ports.js';
 
-/**
- * One stored event: its messageId (the key; ULIDs sort by capture time), its JSON as it will
- * be sent, and that JSON's UTF-8 size for every byte budget (0 until measured: an event is
- * measured as its first batch encodes it, or when a limit needs it).
- */
-export interface QueuedEvent {
-  id: string;
-  json: string;
-  bytes: number;
-}
+export type { Clock, KeyValueStorage, Lock, Queue, QueuedEvent, Transport, TransportResponse } from './ports.js';
 
 /**
  * An event between capture and the queue. `json` is the event without its context, serialized
@@ -26,47 +18,8 @@ export interface CapturedEvent {
   context: Record<string, unknown>;
   /** The consent stamp (`context.consent`): one object per consent state, so it joins `auto`'s JSON. */
   consent?: ConsentContext;
-}
-
-/** Durable event store. Events leave it only once the collector has acknowledged them. */
-export interface Queue {
-  /** Stores a burst of events in one write (one IndexedDB transaction, one record). */
-  add(events: QueuedEvent[]): Promise<void>;
-  /** The `limit` oldest events (all without a limit), oldest first (by id). */
-  read(): Promise<QueuedEvent[]>;
-  /** Removes events this queue handed out (`read`) or was given (`add`): the objects themselves. */
-  remove(events: QueuedEvent[]): Promise<void>;
-}
-
-/** What the core needs from an HTTP answer; a network error is a rejected promise. */
-export interface TransportResponse {
-  status: number;
-  /** The Retry-After header (seconds or an HTTP date), if any. */
-  retryAfter?: string | null;
-  /** The parsed JSON body of a 2xx answer, if any. */
-  body?: unknown;
-}
-
-/** POSTs a text/plain body (JSON as UTF-8 bytes); `keepalive` asks it to outlive the page. */
-export type Transport = (url: string, body: Uint8Array<ArrayBuffer>, keepalive: boolean) => Promise<TransportResponse>;
-
-/** Time source and timers. No clearTimeout: a superseded timer fires and finds nothing to do. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-}
-
-/**
- * Runs `fn` while holding the cross-tab send lock (the sender holds it for a whole drain). With
- * `wait` false and the lock held elsewhere it resolves `undefined` without running `fn`.
- */
-export type Lock = <T>(wait: boolean, fn: () => Promise<T>) => Promise<T | undefined>;
-
-/** Synchronous string storage for the identity (localStorage in a browser). */
-export interface KeyValueStorage {
-  get(key: string): string | null | undefined;
-  /** `undefined` removes the key. */
-  set(key: string, value?: string): void;
+  /** How many reset()s came before its capture: a held event released after one keeps its own identity. */
+  resets: number;
 }
 
 /** Everything environment-specific the core runs on, so the same core runs in tests and browsers. */
@@ -121,19 +74,25 @@ export interface TrackerOptions extends ConsentOptions {
    */
   retryDelay?: number;
   /**
-   * Total ms one batch may spend waiting on retries in a page before its events are dropped
-   * and reported (`send_failed`); time offline does not count. Default 3,600,000 (1 h).
+   * A request still unanswered after this many ms is aborted and retried (the send lock is
+   * released meanwhile); `flush()` also settles within about this long. Page-exit (keepalive)
+   * sends have none. Default 15,000.
    */
-  maxRetryTime?: number;
-  /** Most events the queue holds (all tabs together); past it the oldest go, reported. Default 1000. */
+  timeout?: number;
+  /**
+   * Most events the queue holds (all tabs together) once a send failed; past it the oldest go,
+   * reported. A burst the collector takes is never cut. Default 1000.
+   */
   maxQueueEvents?: number;
-  /** Most bytes (UTF-8 JSON) of events the queue holds; past it the oldest go, reported. Default 5 MiB. */
+  /** Most bytes (UTF-8 JSON) of events the queue holds once a send failed; past it the oldest go, reported. Default 5 MiB. */
   maxQueueBytes?: number;
   /** Events still queued this many ms after capture are dropped unsent, reported. Default 7 days. */
   queueTtl?: number;
   /**
-   * Receives every run-time failure, losses included (`events_dropped`, `send_failed`,
-   * `event_rejected`); tracking calls never throw. Default `console.warn`.
+   * Receives every run-time failure as a `CairnError` with a `code` (see CairnErrorCode):
+   * losses (`events_dropped`, `events_unsaved`), failed sends (`send_failed`: kept and
+   * retried), quarantined events (`event_rejected`), `flush_incomplete`. Tracking calls never
+   * throw. Default `console.warn`.
    */
   onError?: (error: CairnError) => void;
   /** A session ends after this many ms without an event (any tab); the next gets a new id. Default 1,800,000 (30 min). */

@@ -1,9 +1,10 @@
-// Test doubles for the core's injected dependencies (not part of the package's exports).
+// Test doubles for the core's injected dependencies, for the SDK's unit tests (outside src/:
+// not part of the package).
 import type { BatchRequest, WireEvent } from '@cairn/protocol';
 import { vi } from 'vitest';
-import { createMemoryQueue } from './memory-queue.js';
-import { createMemoryStorage } from './memory-storage.js';
-import type { Clock, Lock, TrackerDeps, TransportResponse } from './types.js';
+import { createMemoryQueue } from '../src/core/memory-queue.js';
+import { createMemoryStorage } from '../src/core/memory-storage.js';
+import type { Clock, Lock, TrackerDeps, TransportResponse } from '../src/core/types.js';
 
 /** Lets pending promise callbacks (and fake-indexeddb's scheduled work) run. */
 export const settle = async (rounds = 5) => {
