@@ -21,6 +21,8 @@ import { createPlanHolder, isPlanHolder, type PlanHolder } from './plan/plan-hol
 import type { TrackingPlan } from './plan/tracking-plan.js';
 import { createAdminPlanRoutes } from './routes/admin-plan-routes.js';
 import { createAdminReplayRoutes } from './routes/admin-replay-routes.js';
+import { createAdminDestinationRoutes } from './routes/admin-destination-routes.js';
+import type { DestinationsControl } from './destinations/destinations-control.js';
 import { createJsonLogger, describeError, type Logger } from './logger.js';
 import { createHealthRoutes } from './routes/health-routes.js';
 import { createIngestRoutes } from './routes/ingest-routes.js';
@@ -71,6 +73,11 @@ export interface CollectorOptions {
    * errors stay the collector's. Default: the Web Request.
    */
   readBody?: (c: Context, limit: number) => ReturnType<WireBodyReader>;
+  /**
+   * The running destinations (the Node entry's `startDestinations`): their admin API under
+   * `/admin/api/destinations`, and erasure reaching them. Absent: no destinations.
+   */
+  destinations?: DestinationsControl;
 }
 
 /**
@@ -112,7 +119,8 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
   app.use('/admin/*', createAdminAuth(options.adminToken));
   app.route('/', createHealthRoutes(options.store, logger));
   app.route('/', createMetricsRoutes(metrics, options.metricsToken, options.beforeMetricsScrape));
-  app.route('/admin', createAdminRoutes(options.store, logger));
+  app.route('/admin', createAdminRoutes(options.store, logger, options.destinations));
+  app.route('/admin', createAdminDestinationRoutes(options.destinations, logger));
   app.route('/admin', createAdminReplayRoutes({ store: options.store, stages, logger, metrics }));
   app.route('/admin', createAdminPlanRoutes(plan, logger, metrics));
   app.route(
