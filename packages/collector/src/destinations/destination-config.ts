@@ -90,7 +90,11 @@ const names = { type: 'array', items: nonEmptyString, uniqueItems: true } as con
 const seconds = (max: number) => ({ type: 'number', exclusiveMinimum: 0, maximum: max }) as const;
 const requires = (kind: DestinationKind, keys: string[], urlPattern: string) => ({
   if: { properties: { kind: { const: kind } } },
-  then: { required: keys, properties: { url: { type: 'string', pattern: urlPattern } } },
+  // Every required key defined here too: ajv's strict mode wants them beside `required`.
+  then: {
+    required: keys,
+    properties: Object.fromEntries(keys.map((key) => [key, key === 'url' ? { type: 'string', pattern: urlPattern } : nonEmptyString])),
+  },
 });
 
 /** JSON Schema of one destination; the config file's `destinations` is an array of these. */
