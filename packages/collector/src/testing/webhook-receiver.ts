@@ -34,13 +34,20 @@ export async function startWebhookReceiver(): Promise<{
   answers: Answer[];
   /** messageIds of the events in requests answered 2xx, in arrival order. */
   delivered(): string[];
+  /** Most requests that were in flight at once. */
+  maxInFlight(): number;
   down(): Promise<void>;
   up(): Promise<void>;
   close(): Promise<void>;
 }> {
   const requests: ReceivedRequest[] = [];
   const answers: Answer[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once('close', () => (inFlight -= 1));
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -74,6 +81,7 @@ export async function startWebhookReceiver(): Promise<{
     answers,
     delivered: () =>
       requests.filter((r) => r.status >= 200 && r.status < 300).flatMap((r) => r.json.batch.map((event) => String(event.messageId))),
+    maxInFlight: () => maxInFlight,
     down: close,
     up: async () => {
       server = createServer(handler);
