@@ -7,7 +7,7 @@ export interface ReceivedRequest {
   body: string;
   /** Parsed body; `batch` holds the events. */
   json: { batch: Record<string, unknown>[]; [key: string]: unknown };
-  /** The status answered; 0 for a delayed answer (the sender may have given up before it). */
+  /** The status answered; 0 until answered (a sender that timed out never got one). */
   status: number;
   at: number;
 }
@@ -36,12 +36,15 @@ export async function startWebhookReceiver(): Promise<{
   delivered(): string[];
   /** Most requests that were in flight at once. */
   maxInFlight(): number;
+  /** The answer when `answers` is empty (default 200 at once). */
+  answerByDefault(answer: Answer): void;
   down(): Promise<void>;
   up(): Promise<void>;
   close(): Promise<void>;
 }> {
   const requests: ReceivedRequest[] = [];
   const answers: Answer[] = [];
+  let fallback: Answer = { status: 200 };
   let inFlight = 0;
   let maxInFlight = 0;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -51,15 +54,19 @@ export async function startWebhookReceiver(): Promise<{
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const answer = answers.shift() ?? { status: 200 };
+      const answer = answers.shift() ?? fallback;
       const body = Buffer.concat(chunks).toString('utf8');
-      // Recorded on arrival: a request the sender gave up on (timeout) was still received.
-      requests.push({ headers: req.headers, body, json: JSON.parse(body), status: answer.delayMs ? 0 : answer.status, at: Date.now() });
+      // Recorded on arrival (a request the sender gave up on was still received); status 0
+      // until answered, so a timed-out request never counts as delivered.
+      const record: ReceivedRequest = { headers: req.headers, body, json: JSON.parse(body), status: 0, at: Date.now() };
+      requests.push(record);
       const reply = () => {
+        if (res.destroyed) return;
+        record.status = answer.status;
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
         res.end('{}');
       };
-      if (answer.delayMs) setTimeout(() => !res.destroyed && reply(), answer.delayMs);
+      if (answer.delayMs) setTimeout(reply, answer.delayMs);
       else reply();
     });
   };
@@ -82,6 +89,9 @@ export async function startWebhookReceiver(): Promise<{
     delivered: () =>
       requests.filter((r) => r.status >= 200 && r.status < 300).flatMap((r) => r.json.batch.map((event) => String(event.messageId))),
     maxInFlight: () => maxInFlight,
+    answerByDefault: (answer) => {
+      fallback = answer;
+    },
     down: close,
     up: async () => {
       server = createServer(handler);
