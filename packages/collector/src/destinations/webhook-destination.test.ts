@@ -1,4 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDestinationRig, trackEvents, waitFor, RIG_ADMIN_TOKEN } from '../testing/destination-rig.js';
 import { startWebhookReceiver } from '../testing/webhook-receiver.js';
@@ -21,6 +23,15 @@ async function setup(destinations: (url: string) => DestinationConfig[], options
 }
 
 const hook = (url: string, extra: Partial<DestinationConfig> = {}): DestinationConfig => ({ name: 'crm', kind: 'webhook', url, secret: SECRET, ...FAST, ...extra });
+/** The verification snippet of docs/destinations.md, as a user would paste it. */
+async function documentedVerifier(): Promise<(body: string, headers: Record<string, unknown>, secret: string) => boolean> {
+  const doc = readFileSync(new URL('../../../../docs/destinations.md', import.meta.url), 'utf8');
+  const snippet = /```js\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!snippet) throw new Error('docs/destinations.md has no js snippet');
+  const file = join(mkdtempSync(join(tmpdir(), 'cairn-snippet-')), 'verify.mjs');
+  writeFileSync(file, snippet);
+  return (await import(file)).verifyCairnWebhook;
+}
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
 
 describe('webhook destination', { timeout: 30_000 }, () => {
@@ -34,13 +45,11 @@ describe('webhook destination', { timeout: 30_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(receiver.delivered()).toEqual([...ids('a', 20), ...ids('b', 10)]);
     expect(Math.max(...receiver.requests.map((r) => r.json.batch.length))).toBeLessThanOrEqual(7);
+    const verify = await documentedVerifier();
     for (const request of receiver.requests) {
-      // The documented verification (docs/destinations.md).
-      const timestamp = String(request.headers['cairn-timestamp']);
-      const expected = `v1=${createHmac('sha256', SECRET).update(`${timestamp}.${request.body}`).digest('hex')}`;
-      const given = String(request.headers['cairn-signature']);
-      expect(given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))).toBe(true);
-      expect(Math.abs(Date.now() / 1000 - Number(timestamp))).toBeLessThan(60);
+      expect(verify(request.body, request.headers, SECRET)).toBe(true);
+      expect(verify(`${request.body} `, request.headers, SECRET)).toBe(false);
+      expect(verify(request.body, request.headers, 'another-secret-0123')).toBe(false);
       expect(request.headers['x-api-key']).toBe('k1');
       expect(request.json.destination).toBe('crm');
     }
