@@ -44,7 +44,7 @@ export interface DestinationConfig {
 
 /** Defaults of the delivery settings (docs/destinations.md lists them). */
 export const DESTINATION_DEFAULTS = {
-  batchSize: 100,
+  batchSize: 500,
   timeoutSeconds: 10,
   retryMinSeconds: 1,
   retryMaxSeconds: 300,

@@ -50,7 +50,7 @@ describe.skipIf(!nc)(`NATS JetStream destination${SKIP}`, { timeout: 30_000 }, (
     try {
       await rig.send(trackEvents(20, 'n'));
       // No stream takes the subject yet: publishing fails and is retried.
-      await waitFor(async () => (await (await rig.admin('/admin/api/destinations/stream')).json()).failed > 0, 'a failed attempt');
+      await waitFor(async () => (await rig.api('/admin/api/destinations/stream')).failed > 0, 'a failed attempt');
       const jsm = await (nc as NatsConnection).jetstreamManager();
       const name = `cairn_test_${id}`;
       await jsm.streams.add({ name, subjects: [subject] });
@@ -66,7 +66,7 @@ describe.skipIf(!nc)(`NATS JetStream destination${SKIP}`, { timeout: 30_000 }, (
         ids.push(String(data.messageId));
       }
       expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => `n-${String(i).padStart(3, '0')}`));
-      const row = await (await rig.admin('/admin/api/destinations/stream')).json();
+      const row = await rig.api('/admin/api/destinations/stream');
       expect(row).toMatchObject({ kind: 'nats', delivered: 20, pending: 0 });
       expect(row.lastError).toMatch(/NATS/);
     } finally {

@@ -5,15 +5,23 @@ export interface QueueRow extends OutboxItem {
   nextAttemptAt: number;
 }
 
-/** The database half of a step, implemented by each outbox inside its transaction (or lock). */
+/** The database half of a step, implemented by each outbox; each method is one transaction. */
 export interface StepStore {
   head(destination: string, limit: number): Promise<QueueRow[]>;
+  /** Deletes rows whose event is gone. */
   remove(ids: readonly number[]): Promise<void>;
-  reschedule(ids: readonly number[], retryAt: number, error: string): Promise<void>;
-  deadLetter(ids: readonly number[], error: string): Promise<void>;
-  /** Dead-letters the destination's pending rows queued before `before`; returns how many. */
-  deadLetterOlder(destination: string, before: number): Promise<number>;
-  count(destination: string, delivered: number, failed: number, error: string | null, at: number): Promise<void>;
+  /** Deletes delivered rows and adds them to the destination's total. */
+  delivered(destination: string, ids: readonly number[]): Promise<void>;
+  /**
+   * Counts a failed attempt of `ids` and records the error; then dead-letters them if
+   * `permanent`, else reschedules them at `retryAt` and dead-letters the destination's pending
+   * rows queued before `deadBefore`. Returns how many rows were dead-lettered.
+   */
+  failed(
+    destination: string,
+    ids: readonly number[],
+    failure: { error: string; at: number; permanent: boolean; retryAt: number; deadBefore: number },
+  ): Promise<number>;
 }
 
 const EMPTY: StepResult = { sent: 0, delivered: 0, retried: 0, deadLettered: 0, orphaned: 0 };
@@ -45,23 +53,15 @@ export async function runStep(
   if (items.length === 0) return { ...EMPTY, orphaned: orphans.length, dueAt: now };
   const ids = items.map((item) => item.id);
   const outcome = await send(items);
-  const at = options.now();
   if (outcome.ok) {
-    await store.remove(ids);
-    await store.count(destination, ids.length, 0, null, at);
+    await store.delivered(destination, ids);
     return { ...EMPTY, sent: ids.length, delivered: ids.length, orphaned: orphans.length };
   }
-  const error = outcome.error.slice(0, 1000);
-  await store.count(destination, 0, ids.length, error, at);
-  if (outcome.permanent) {
-    await store.deadLetter(ids, error);
-    return { ...EMPTY, sent: ids.length, deadLettered: ids.length, orphaned: orphans.length };
-  }
-  await store.reschedule(ids, outcome.retryAt, error);
-  const before = options.deadLetterBefore();
-  const deadLettered = await store.deadLetterOlder(destination, before);
-  const retried = items.filter((item) => item.createdAt >= before).length;
-  return { ...EMPTY, sent: ids.length, retried, deadLettered, orphaned: orphans.length, dueAt: outcome.retryAt };
+  const deadBefore = options.deadLetterBefore();
+  const permanent = outcome.permanent === true;
+  const deadLettered = await store.failed(destination, ids, { error: outcome.error.slice(0, 1000), at: options.now(), permanent, retryAt: outcome.retryAt, deadBefore });
+  const retried = permanent ? 0 : items.filter((item) => item.createdAt >= deadBefore).length;
+  return { ...EMPTY, sent: ids.length, retried, deadLettered, orphaned: orphans.length, ...(permanent ? {} : { dueAt: outcome.retryAt }) };
 }
 
 /** One row of the counts query, as both outboxes return it. */

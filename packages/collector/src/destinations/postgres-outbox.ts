@@ -38,25 +38,31 @@ export function createPostgresOutbox(options: { url: string; schema?: string; co
     remove: async (ids) => {
       await tx`DELETE FROM deliveries WHERE id = ANY(${ids}::bigint[])`;
     },
-    reschedule: async (ids, retryAt, error) => {
-      await tx`UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ${retryAt}, last_error = ${toPgText(error)}
+    delivered: async (destination, ids) => {
+      await tx`DELETE FROM deliveries WHERE id = ANY(${ids}::bigint[])`;
+      await count(tx, destination, ids.length, 0, null, null);
+    },
+    failed: async (destination, ids, failure) => {
+      const error = toPgText(failure.error);
+      await count(tx, destination, 0, ids.length, error, failure.at);
+      if (failure.permanent) {
+        return (await tx`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ${error} WHERE id = ANY(${ids}::bigint[])`).count;
+      }
+      await tx`UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ${failure.retryAt}, last_error = ${error}
                WHERE id = ANY(${ids}::bigint[])`;
-    },
-    deadLetter: async (ids, error) => {
-      await tx`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ${toPgText(error)} WHERE id = ANY(${ids}::bigint[])`;
-    },
-    deadLetterOlder: async (destination, before) =>
-      (await tx`UPDATE deliveries SET state = 'dead' WHERE destination = ${destination} AND state = 'pending' AND created_at < ${before}`).count,
-    count: async (destination, delivered, failed, error, at) => {
-      await tx`
-        INSERT INTO destination_stats (destination, delivered, failed, last_error, last_error_at)
-        VALUES (${destination}, ${delivered}, ${failed}, ${error === null ? null : toPgText(error)}, ${at})
-        ON CONFLICT (destination) DO UPDATE SET delivered = destination_stats.delivered + excluded.delivered,
-          failed = destination_stats.failed + excluded.failed,
-          last_error = coalesce(excluded.last_error, destination_stats.last_error),
-          last_error_at = CASE WHEN excluded.last_error IS NULL THEN destination_stats.last_error_at ELSE excluded.last_error_at END`;
+      return (await tx`UPDATE deliveries SET state = 'dead'
+                       WHERE destination = ${destination} AND state = 'pending' AND created_at < ${failure.deadBefore}`).count;
     },
   });
+  const count = async (tx: postgres.TransactionSql, destination: string, delivered: number, failed: number, error: string | null, at: number | null) => {
+    await tx`
+      INSERT INTO destination_stats (destination, delivered, failed, last_error, last_error_at)
+      VALUES (${destination}, ${delivered}, ${failed}, ${error}, ${at})
+      ON CONFLICT (destination) DO UPDATE SET delivered = destination_stats.delivered + excluded.delivered,
+        failed = destination_stats.failed + excluded.failed,
+        last_error = coalesce(excluded.last_error, destination_stats.last_error),
+        last_error_at = CASE WHEN excluded.last_error IS NULL THEN destination_stats.last_error_at ELSE excluded.last_error_at END`;
+  };
 
   return {
     step: async (destination, stepOptions, send) =>

@@ -24,6 +24,9 @@ export interface DeletionMessage {
  */
 export function shapeEvent(item: OutboxItem, config: Pick<DestinationConfig, 'dropProperties' | 'keepProperties' | 'dropTraits' | 'keepTraits'>): string {
   if (item.kind === 'erase' || item.body === null) return serializeJson(deletionMessage(item));
+  // The common case passes the stored JSON through untouched (no parse, no re-serialization).
+  const filters = config.keepProperties ?? config.dropProperties ?? config.keepTraits ?? config.dropTraits;
+  if (filters === undefined && item.body.includes(`"messageId":${JSON.stringify(item.messageId)}`)) return item.body;
   const parsed: unknown = JSON.parse(item.body);
   const event = isPlainObject(parsed) ? parsed : {};
   // A server library may omit messageId; the collector derived the one stored.

@@ -23,9 +23,11 @@ export function createSqliteOutbox(options: { path: string; busyTimeoutMs?: numb
     FROM (SELECT * FROM deliveries WHERE destination = ? AND state = 'pending' ORDER BY id LIMIT ?) d
     LEFT JOIN events e ON d.kind = 'event' AND e.source = d.source AND e.message_id = d.message_id
     ORDER BY d.id`);
-  const remove = db.prepare('DELETE FROM deliveries WHERE id = ?');
-  const reschedule = db.prepare('UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?');
-  const deadLetter = db.prepare("UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?");
+  // One statement per settlement whatever the batch size: the ids go in as a JSON array.
+  const ids = '(SELECT value FROM json_each(?))';
+  const remove = db.prepare(`DELETE FROM deliveries WHERE id IN ${ids}`);
+  const reschedule = db.prepare(`UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id IN ${ids}`);
+  const deadLetter = db.prepare(`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id IN ${ids}`);
   const deadLetterOlder = db.prepare("UPDATE deliveries SET state = 'dead' WHERE destination = ? AND state = 'pending' AND created_at < ?");
   const count = db.prepare(`
     INSERT INTO destination_stats (destination, delivered, failed, last_error, last_error_at) VALUES (@destination, @delivered, @failed, @error, @at)
@@ -49,19 +51,23 @@ export function createSqliteOutbox(options: { path: string; busyTimeoutMs?: numb
     INSERT INTO deliveries (destination, kind, source, message_id, user_id, anonymous_id, created_at, next_attempt_at)
     VALUES (?, 'erase', ?, ?, ?, ?, ?, ?)`);
 
-  const many = (statement: Database.Statement, ...leading: unknown[]) =>
-    db.transaction((ids: readonly number[]) => {
-      for (const id of ids) statement.run(...leading, id);
-    });
+  const delivered = db.transaction((destination: string, list: readonly number[]) => {
+    remove.run(JSON.stringify(list));
+    count.run({ destination, delivered: list.length, failed: 0, error: null, at: null });
+  });
+  const failed = db.transaction((destination: string, list: readonly number[], failure: Parameters<StepStore['failed']>[2]) => {
+    count.run({ destination, delivered: 0, failed: list.length, error: failure.error, at: failure.at });
+    if (failure.permanent) return deadLetter.run(failure.error, JSON.stringify(list)).changes;
+    reschedule.run(failure.retryAt, failure.error, JSON.stringify(list));
+    return deadLetterOlder.run(destination, failure.deadBefore).changes;
+  });
   const steps: StepStore = {
     head: async (destination, limit) => head.all(destination, limit) as QueueRow[],
-    remove: async (ids) => many(remove).immediate(ids),
-    reschedule: async (ids, retryAt, error) => many(reschedule, retryAt, error).immediate(ids),
-    deadLetter: async (ids, error) => many(deadLetter, error).immediate(ids),
-    deadLetterOlder: async (destination, before) => deadLetterOlder.run(destination, before).changes,
-    count: async (destination, delivered, failed, error, at) => {
-      count.run({ destination, delivered, failed, error, at });
+    remove: async (list) => {
+      remove.run(JSON.stringify(list));
     },
+    delivered: async (destination, list) => delivered.immediate(destination, list),
+    failed: async (destination, list, failure) => failed.immediate(destination, list, failure),
   };
   const erase = db.transaction((subject: ErasureSubject, deletions: readonly ErasureDelivery[], now: number) => {
     const params = { source: subject.source ?? null, userId: subject.userId ?? null, anonymousId: subject.anonymousId ?? null };

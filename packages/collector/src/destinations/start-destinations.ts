@@ -1,15 +1,11 @@
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { ErasureSubject } from '../store/store.js';
-import { DESTINATION_DEFAULTS, ERASURE_KINDS, type DestinationConfig } from './destination-config.js';
-import { destinationMetrics } from './destination-metrics.js';
+import { ERASURE_KINDS, type DestinationConfig } from './destination-config.js';
+import { destinationMetrics, type DestinationMetrics } from './destination-metrics.js';
 import type { DestinationsControl } from './destinations-control.js';
-import { startForwarder, type Forwarder } from './forwarder.js';
-import { createNatsSender } from './nats-sender.js';
+import { startForwarders, type ForwarderHost } from './forwarders.js';
 import type { Outbox } from './outbox.js';
-import { createSegmentSender } from './segment-sender.js';
-import type { Sender } from './sender.js';
-import { createWebhookSender } from './webhook-sender.js';
 
 export interface StartDestinationsOptions {
   destinations: readonly DestinationConfig[];
@@ -21,6 +17,11 @@ export interface StartDestinationsOptions {
   pollMs?: number;
   /** Refresh of the pending / lag gauges; default 2 s. */
   gaugeIntervalMs?: number;
+  /**
+   * Where the forwarders run; default on this thread, on `outbox`. The Node entry passes
+   * `startForwarderWorker` so forwarding uses another core than ingest.
+   */
+  forwarders?: (metrics: DestinationMetrics) => ForwarderHost | Promise<ForwarderHost>;
 }
 
 /** The running destinations: the admin API's control, and a stop for shutdown. */
@@ -30,25 +31,22 @@ export interface RunningDestinations extends DestinationsControl {
 }
 
 /**
- * Starts one forwarder per destination on the outbox, and the gauges of `/metrics`.
+ * Starts one forwarder per destination on the outbox (here or where `forwarders` puts them),
+ * and the gauges of `/metrics`; answers the admin API and erasure on `outbox`.
  *
  * @example
  * const destinations = startDestinations({ destinations: setup.destinations, outbox, metrics, logger });
  * const app = createCollector({ ..., destinations });
  */
-export function startDestinations(options: StartDestinationsOptions): RunningDestinations {
+export async function startDestinations(options: StartDestinationsOptions): Promise<RunningDestinations> {
   const { outbox, logger } = options;
   const now = options.now ?? Date.now;
   const metrics = destinationMetrics(options.metrics);
   const byName = new Map(options.destinations.map((config) => [config.name, config]));
   const names = [...byName.keys()];
-  const senders = new Map<string, Sender>();
-  const forwarders = new Map<string, Forwarder>();
-  for (const config of options.destinations) {
-    const sender = createSender(config, now);
-    senders.set(config.name, sender);
-    forwarders.set(config.name, startForwarder({ config, outbox, sender, metrics, logger, now, ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) }));
-  }
+  const forwarders: ForwarderHost = options.forwarders
+    ? await options.forwarders(metrics)
+    : startForwarders({ destinations: options.destinations, outbox, metrics, logger, now, ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) });
 
   const counts = async () => (await outbox.counts(names, now())).map((row) => ({ ...row, kind: byName.get(row.name)?.kind ?? 'unknown' }));
   const refreshGauges = async () => {
@@ -70,7 +68,7 @@ export function startDestinations(options: StartDestinationsOptions): RunningDes
     counts,
     replay: async (name) => {
       const replayed = await outbox.replayDeadLetters(name, now());
-      forwarders.get(name)?.wake();
+      forwarders.wake(name);
       logger.info('destination dead letters replayed', { destination: name, deliveries: replayed });
       return replayed;
     },
@@ -78,29 +76,16 @@ export function startDestinations(options: StartDestinationsOptions): RunningDes
       const takers = options.destinations.filter((config) => acceptsErasure(config, subject));
       const deletions = takers.map((config) => ({ destination: config.name, messageId: `cairn-erase-${crypto.randomUUID()}` }));
       const deliveriesDeleted = await outbox.erase(subject, deletions, now());
-      for (const config of takers) forwarders.get(config.name)?.wake();
+      for (const config of takers) forwarders.wake(config.name);
       return { deliveriesDeleted, deletionMessages: takers.map((config) => config.name) };
     },
     stop: async () => {
       clearInterval(gauges);
       await refreshing;
-      await Promise.all([...forwarders.values()].map((forwarder) => forwarder.stop()));
-      await Promise.all([...senders.values()].map((sender) => sender.close()));
+      await forwarders.stop();
       await outbox.close();
     },
   };
-}
-
-function createSender(config: DestinationConfig, now: () => number): Sender {
-  const timeoutMs = (config.timeoutSeconds ?? DESTINATION_DEFAULTS.timeoutSeconds) * 1000;
-  switch (config.kind) {
-    case 'webhook':
-      return createWebhookSender(config, timeoutMs, now);
-    case 'segment':
-      return createSegmentSender(config, timeoutMs, now);
-    case 'nats':
-      return createNatsSender(config, timeoutMs);
-  }
 }
 
 /** A deletion message goes where the kind takes one, unless turned off or the erasure is for a source it never receives. */

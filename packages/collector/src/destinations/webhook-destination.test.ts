@@ -55,7 +55,7 @@ describe('webhook destination', { timeout: 30_000 }, () => {
     }
     const first = receiver.requests[0]?.json.batch[0] as Record<string, unknown>;
     expect(first).toMatchObject({ type: 'track', event: 'Item Viewed', messageId: 'a-000', properties: { index: 0 } });
-    const list = await (await rig.admin('/admin/api/destinations')).json();
+    const list = await rig.api('/admin/api/destinations');
     expect(list.destinations).toEqual([
       expect.objectContaining({ name: 'crm', kind: 'webhook', delivered: 30, pending: 0, failed: 0, deadLettered: 0, lagSeconds: 0, lastError: null }),
     ]);
@@ -72,7 +72,7 @@ describe('webhook destination', { timeout: 30_000 }, () => {
     // Only 2xx-answered batches count as delivered; the failed batch was sent again, first.
     expect(receiver.delivered()).toEqual(ids('r', 12));
     expect(receiver.requests.length).toBeGreaterThan(Math.ceil(12 / 5));
-    const [row] = (await (await rig.admin('/admin/api/destinations')).json()).destinations;
+    const row = (await rig.api('/admin/api/destinations')).destinations[0]!;
     expect(row).toMatchObject({ delivered: 12, pending: 0, deadLettered: 0 });
     expect(row.failed).toBeGreaterThanOrEqual(5);
     expect(row.lastError).toMatch(/HTTP 50|no answer within/);
@@ -96,7 +96,7 @@ describe('webhook destination', { timeout: 30_000 }, () => {
     await receiver.down();
     for (let i = 0; i < 4; i++) await rig.send(trackEvents(5, `d${i}`));
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const during = (await (await rig.admin('/admin/api/destinations')).json()).destinations[0];
+    const during = (await rig.api('/admin/api/destinations')).destinations[0]!;
     expect(during.pending).toBe(20);
     expect(during.lagSeconds).toBeGreaterThan(1);
     expect(during.lastError).toMatch(/ECONNREFUSED/);
@@ -109,7 +109,7 @@ describe('webhook destination', { timeout: 30_000 }, () => {
     const { receiver, rig } = await setup((url) => [hook(url)]);
     receiver.answers.push({ status: 400 });
     await rig.send(trackEvents(3, 'x'));
-    await waitFor(async () => (await (await rig.admin('/admin/api/destinations/crm')).json()).deadLettered === 3, 'dead letters');
+    await waitFor(async () => (await rig.api('/admin/api/destinations/crm')).deadLettered === 3, 'dead letters');
     expect(receiver.delivered()).toEqual([]);
     expect(rig.metrics.render()).toMatch(/cairn_destination_dead_lettered_total\{destination="crm"\} 3/);
     const replay = await rig.admin('/admin/api/destinations/crm/replay', { method: 'POST' });
@@ -123,8 +123,8 @@ describe('webhook destination', { timeout: 30_000 }, () => {
     const { receiver, rig } = await setup((url) => [hook(url, { deadLetterAfterSeconds: 0.5 })]);
     await receiver.down();
     await rig.send(trackEvents(4, 'o'));
-    await waitFor(async () => (await (await rig.admin('/admin/api/destinations/crm')).json()).deadLettered === 4, 'dead letters by age');
-    const row = await (await rig.admin('/admin/api/destinations/crm')).json();
+    await waitFor(async () => (await rig.api('/admin/api/destinations/crm')).deadLettered === 4, 'dead letters by age');
+    const row = await rig.api('/admin/api/destinations/crm');
     expect(row).toMatchObject({ pending: 0, deadLettered: 4, lagSeconds: 0 });
     await receiver.up();
     await rig.send(trackEvents(1, 'n'));

@@ -6,7 +6,8 @@ import { createCollector } from '../collector.js';
 import { CollectorError } from '../collector-error.js';
 import { destinationRules } from '../destinations/destination-config.js';
 import type { Outbox } from '../destinations/outbox.js';
-import { startDestinations, type RunningDestinations } from '../destinations/start-destinations.js';
+import { startForwarderWorker } from '../destinations/forwarder-worker-host.js';
+import { startDestinations } from '../destinations/start-destinations.js';
 import { resolveClientIp } from '../http/client-ip.js';
 import { describeError, type Logger } from '../logger.js';
 import { collectorMetrics } from '../metrics/collector-metrics.js';
@@ -65,7 +66,22 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
   const destinations =
     setup.destinations.length === 0
       ? undefined
-      : startDestinations({ destinations: setup.destinations, outbox: await openOutbox(setup), metrics, logger });
+      : await startDestinations({
+          destinations: setup.destinations,
+          outbox: await openOutbox(setup),
+          metrics,
+          logger,
+          forwarders: (destinationMetrics) =>
+            startForwarderWorker({
+              destinations: setup.destinations,
+              outbox:
+                setup.databaseUrl === undefined
+                  ? { kind: 'sqlite', path: setup.dbPath }
+                  : { kind: 'postgres', url: setup.databaseUrl, connections: setup.destinations.length + 1 },
+              metrics: destinationMetrics,
+              logger,
+            }),
+        });
   const app = createCollector({
     sources: setup.sources,
     store,
@@ -140,11 +156,15 @@ async function openInnerStore(setup: Setup, onFatal: (error: Error) => void): Pr
   return createSqliteWorkerStore({ path: setup.dbPath, synchronous: setup.sqliteSynchronous, onFatal, ...(derived ? { derived } : {}) });
 }
 
-/** The destinations' outbox on the same database, through connections of its own (opened after the store migrated it). */
+/**
+ * The outbox the main thread uses for the admin API, erasure and the gauges, on the same
+ * database through a connection of its own (opened after the store migrated it); the
+ * forwarders' worker opens another.
+ */
 async function openOutbox(setup: Setup): Promise<Outbox> {
   if (setup.databaseUrl !== undefined) {
     const { createPostgresOutbox } = await import('../destinations/postgres-outbox.js');
-    return createPostgresOutbox({ url: setup.databaseUrl, connections: setup.destinations.length + 1 });
+    return createPostgresOutbox({ url: setup.databaseUrl, connections: 2 });
   }
   const { createSqliteOutbox } = await import('../destinations/sqlite-outbox.js');
   return createSqliteOutbox({ path: setup.dbPath });

@@ -117,8 +117,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         next_attempt_at bigint NOT NULL,
         last_error text
       );
+      -- The only index: one B-tree insert more per delivery. Erasure finds a person's rows
+      -- through events, scanning the outbox (small: delivered rows are deleted).
       CREATE INDEX deliveries_queue ON deliveries (destination, state, id);
-      CREATE INDEX deliveries_by_event ON deliveries (source, message_id);
       CREATE TABLE destination_stats (
         destination text COLLATE "C" PRIMARY KEY,
         delivered bigint NOT NULL DEFAULT 0,

@@ -82,8 +82,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         next_attempt_at INTEGER NOT NULL,
         last_error TEXT
       ) STRICT;
+      -- The only index: one B-tree insert more per delivery. Erasure finds a person's rows
+      -- through events, scanning the outbox (small: delivered rows are deleted).
       CREATE INDEX deliveries_queue ON deliveries (destination, state, id);
-      CREATE INDEX deliveries_by_event ON deliveries (source, message_id);
       CREATE TABLE destination_stats (
         destination TEXT PRIMARY KEY,
         delivered INTEGER NOT NULL DEFAULT 0,

@@ -3,12 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCollector } from '../collector.js';
 import { destinationRules, type DestinationConfig } from '../destinations/destination-config.js';
+import type { DestinationCounts } from '../destinations/outbox.js';
 import { createSqliteOutbox } from '../destinations/sqlite-outbox.js';
 import { startDestinations, type RunningDestinations } from '../destinations/start-destinations.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { createRecordingLogger, type LogRecord } from './collector-fixture.js';
+
+/** A destination as the admin API shows it, or a list of them. */
+export type AdminJson = DestinationCounts & { kind: string; destinations: (DestinationCounts & { kind: string })[] };
 
 export const RIG_WRITE_KEY = 'wk_rig';
 export const RIG_ADMIN_TOKEN = 'rig-admin-token';
@@ -34,6 +38,8 @@ export async function startDestinationRig(
   /** POSTs a batch with the write key of `source` (default the first). */
   send(batch: Record<string, unknown>[], source?: string): Promise<Response>;
   admin(path: string, init?: RequestInit): Promise<Response>;
+  /** GET (or `init`) an admin JSON endpoint and parse the answer. */
+  api<T = AdminJson>(path: string, init?: RequestInit): Promise<T>;
   stop(): Promise<void>;
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-destinations-'));
@@ -42,7 +48,7 @@ export async function startDestinationRig(
   const store = createSqliteStore({ path: dbPath, derived: { destinations: destinationRules(destinations) } });
   const { logger, records } = createRecordingLogger();
   const metrics = createMetrics();
-  const running = startDestinations({ destinations, outbox: createSqliteOutbox({ path: dbPath }), metrics, logger, pollMs: 20, gaugeIntervalMs: 200 });
+  const running = await startDestinations({ destinations, outbox: createSqliteOutbox({ path: dbPath }), metrics, logger, pollMs: 20, gaugeIntervalMs: 200 });
   const adminToken = options.adminToken === null ? undefined : (options.adminToken ?? RIG_ADMIN_TOKEN);
   const app = createCollector({
     sources: sourceNames.map((name) => ({ name, writeKey: `${RIG_WRITE_KEY}_${name}` })),
@@ -53,6 +59,8 @@ export async function startDestinationRig(
     destinations: running,
     ...(options.eventCategories ? { privacy: { eventCategories: options.eventCategories } } : {}),
   });
+  const admin = async (path: string, init: RequestInit = {}): Promise<Response> =>
+    await app.request(path, { ...init, headers: { authorization: `Bearer ${adminToken ?? ''}`, ...(init.headers as Record<string, string>) } });
   return {
     app,
     store,
@@ -60,10 +68,10 @@ export async function startDestinationRig(
     metrics,
     logs: records,
     dbPath,
-    send: (batch, source = sourceNames[0]) =>
-      app.request('/v1/batch', { method: 'POST', body: JSON.stringify({ writeKey: `${RIG_WRITE_KEY}_${source}`, batch }) }),
-    admin: (path, init = {}) =>
-      app.request(path, { ...init, headers: { authorization: `Bearer ${adminToken ?? ''}`, ...(init.headers as Record<string, string>) } }),
+    send: async (batch, source = sourceNames[0]) =>
+      await app.request('/v1/batch', { method: 'POST', body: JSON.stringify({ writeKey: `${RIG_WRITE_KEY}_${source}`, batch }) }),
+    admin,
+    api: async <T,>(path: string, init?: RequestInit) => (await (await admin(path, init)).json()) as T,
     stop: async () => {
       await running.stop();
       await store.close();
