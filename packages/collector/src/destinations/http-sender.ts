@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { parseRetryAfter } from './backoff.js';
 import type { OutboxItem } from './outbox.js';
 import type { SendResult, Sender } from './sender.js';
@@ -30,31 +32,53 @@ export interface HttpSenderOptions {
  */
 export function createHttpSender(options: HttpSenderOptions): Sender {
   const now = options.now ?? Date.now;
+  const url = new URL(options.url);
+  const secure = url.protocol === 'https:';
+  // node:http rather than fetch: fetch refuses "bad ports" (6000, 6667 …) a receiver may use,
+  // and costs more CPU per request. One keep-alive connection: batches go one at a time.
+  const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   const post = async (texts: readonly string[]): Promise<SendResult> => {
     const body = options.envelope(texts);
-    let response: Response;
+    let answer: { status: number; retryAfter: string | null; excerpt: string };
     try {
-      response = await fetch(options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'cairn-collector', ...options.headers(body) },
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
+      answer = await exchange(body);
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : describeFetchError(error);
-      return { ok: false, error: `POST ${options.url}: ${reason}` };
+      return { ok: false, error: `POST ${options.url}: ${describeError(error, options.timeoutMs)}` };
     }
-    const excerpt = (await response.text().catch(() => '')).slice(0, 300);
-    if (response.ok) return { ok: true };
-    const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
+    if (answer.status >= 200 && answer.status < 300) return { ok: true };
+    const retryable = answer.status === 408 || answer.status === 429 || answer.status >= 500;
+    const retryAfterMs = parseRetryAfter(answer.retryAfter, now());
     return {
       ok: false,
-      error: `POST ${options.url}: HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}`,
+      error: `POST ${options.url}: HTTP ${answer.status}${answer.excerpt ? `: ${answer.excerpt}` : ''}`,
       ...(retryable ? {} : { permanent: true }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     };
   };
+  const exchange = (body: string) =>
+    new Promise<{ status: number; retryAfter: string | null; excerpt: string }>((resolve, reject) => {
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'cairn-collector',
+        ...options.headers(body),
+        'content-length': String(Buffer.byteLength(body)),
+      };
+      const req = (secure ? httpsRequest : httpRequest)(url, { method: 'POST', agent, headers, signal: AbortSignal.timeout(options.timeoutMs) }, (res: IncomingMessage) => {
+        // Read a bounded excerpt for lastError; the rest is drained so the connection is reused.
+        let excerpt = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (excerpt.length < 300) excerpt += chunk;
+        });
+        res.on('end', () => {
+          const retryAfter = res.headers['retry-after'];
+          resolve({ status: res.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, excerpt: excerpt.slice(0, 300) });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   return {
     send: async (items) => {
       let chunk: string[] = [];
@@ -73,14 +97,15 @@ export function createHttpSender(options: HttpSenderOptions): Sender {
       }
       return chunk.length === 0 ? { ok: true } : post(chunk);
     },
-    close: async () => undefined,
+    close: async () => agent.destroy(),
   };
 }
 
-function describeFetchError(error: unknown): string {
+function describeError(error: unknown, timeoutMs: number): string {
   if (!(error instanceof Error)) return String(error);
-  // undici puts the reason (ECONNREFUSED, ECONNRESET …) in the cause.
-  const cause = error.cause instanceof Error ? error.cause : undefined;
-  const code = cause && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
-  return code ? `${error.message} (${code}: ${cause?.message})` : cause ? `${error.message} (${cause.message})` : error.message;
+  if (error.name === 'TimeoutError' || (error.name === 'AbortError' && /timeout/i.test(String(error.cause ?? error.message)))) {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }
