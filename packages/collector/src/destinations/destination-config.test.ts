@@ -28,6 +28,11 @@ describe('destinations in the config file', () => {
     expect(setup.warnings.map((w) => w.msg)).toContainEqual(expect.stringContaining('without a secret'));
   });
 
+  it('warns about a destination that names a source the collector does not have', async () => {
+    const setup = await resolveSetup(parseCliArgs(['--config', write([{ name: 'a', kind: 'webhook', url: 'https://x', secret: 'x'.repeat(16), sources: ['web', 'shpo'] }])], {}));
+    expect(setup.warnings).toContainEqual({ msg: expect.stringContaining('sources that are not configured'), fields: { destination: 'a', sources: ['shpo'] } });
+  });
+
   it.each([
     ['an unknown kind', [{ name: 'a', kind: 'kafka', url: 'https://x' }], /destinations\[0\]\.kind: must be one of "webhook", "segment", "nats"/],
     ['a segment without writeKey', [{ name: 'a', kind: 'segment', url: 'https://x' }], /destinations\[0\]\.writeKey: is required/],

@@ -2,6 +2,7 @@ import type { DestinationConfig } from './destination-config.js';
 import { createHttpSender } from './http-sender.js';
 import type { Sender } from './sender.js';
 import { shapeEvent } from './shape-event.js';
+import { lowerCaseKeys } from './webhook-sender.js';
 
 /**
  * Segment-compatible destination (Segment, RudderStack, another Cairn): `POST {url}/v1/batch`
@@ -20,6 +21,6 @@ export function createSegmentSender(config: DestinationConfig, timeoutMs: number
     now,
     serialize: (item) => shapeEvent(item, config),
     envelope: (texts) => `{"batch":[${texts.join(',')}],"sentAt":"${new Date(now()).toISOString()}"}`,
-    headers: () => ({ ...config.headers, authorization }),
+    headers: () => ({ ...lowerCaseKeys(config.headers), authorization }),
   });
 }

@@ -36,7 +36,7 @@ const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `
 
 describe('webhook destination', { timeout: 30_000 }, () => {
   it('delivers every stored event once, in order, signed (HMAC-SHA256 over timestamp.body) and with custom headers', async () => {
-    const { receiver, rig } = await setup((url) => [hook(url, { headers: { 'x-api-key': 'k1' }, batchSize: 7 })]);
+    const { receiver, rig } = await setup((url) => [hook(url, { headers: { 'X-Api-Key': 'k1', 'Content-Type': 'application/json; charset=utf-8' }, batchSize: 7 })]);
     expect((await rig.send(trackEvents(20, 'a'))).status).toBe(200);
     expect((await rig.send(trackEvents(10, 'b'))).status).toBe(200);
     // A resend of stored events is a duplicate: it adds no delivery.
@@ -51,6 +51,8 @@ describe('webhook destination', { timeout: 30_000 }, () => {
       expect(verify(`${request.body} `, request.headers, SECRET)).toBe(false);
       expect(verify(request.body, request.headers, 'another-secret-0123')).toBe(false);
       expect(request.headers['x-api-key']).toBe('k1');
+      // A configured header replaces the sender's own, never doubles it.
+      expect(request.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(request.json.destination).toBe('crm');
     }
     const first = receiver.requests[0]?.json.batch[0] as Record<string, unknown>;

@@ -35,7 +35,7 @@ export function createWebhookSender(config: DestinationConfig, timeoutMs: number
     serialize: (item) => shapeEvent(item, config),
     envelope: (texts) => `{"destination":${JSON.stringify(config.name)},"sentAt":"${new Date(now()).toISOString()}","batch":[${texts.join(',')}]}`,
     headers: (body) => {
-      const headers: Record<string, string> = { ...config.headers };
+      const headers = lowerCaseKeys(config.headers);
       if (config.secret !== undefined) {
         const timestamp = String(Math.floor(now() / 1000));
         headers[TIMESTAMP_HEADER] = timestamp;
@@ -44,4 +44,15 @@ export function createWebhookSender(config: DestinationConfig, timeoutMs: number
       return headers;
     },
   });
+}
+
+/**
+ * Header names in lower case, so a configured `Authorization` or `Content-Type` replaces the
+ * sender's own instead of going out twice.
+ *
+ * @example
+ * lowerCaseKeys({ 'X-Api-Key': 'k' }) // { 'x-api-key': 'k' }
+ */
+export function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 }

@@ -147,6 +147,16 @@ function collectWarnings(setup: Setup): Setup['warnings'] {
       fields: { sources: open.map((source) => source.name) },
     });
   }
+  const known = new Set(setup.sources.map((source) => source.name));
+  for (const destination of setup.destinations) {
+    const unknown = (destination.sources ?? []).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      warnings.push({
+        msg: `destination "${destination.name}" lists sources that are not configured: it will never receive their events`,
+        fields: { destination: destination.name, sources: unknown },
+      });
+    }
+  }
   const unsigned = setup.destinations.filter((destination) => destination.kind === 'webhook' && destination.secret === undefined);
   if (unsigned.length > 0) {
     warnings.push({
