@@ -54,7 +54,9 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
 
   let stopped = false;
   let wakeUp: (() => void) | undefined;
-  let lastError: string | undefined;
+  /** The error of the latest failed attempt; undefined while deliveries go through. */
+  let failing: string | undefined;
+  let latestError = '';
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(done, Math.max(0, Math.min(ms, MAX_SLEEP_MS)));
@@ -69,6 +71,7 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
   const send = async (items: Parameters<Sender['send']>[0]): Promise<SendOutcome> => {
     const result = await sender.send(items);
     if (result.ok) return result;
+    latestError = result.error;
     const failures = items[0]?.attempts ?? 0;
     const delay = retryDelayMs({ failures, minMs, maxMs, ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }) });
     return { ok: false, error: result.error, retryAt: Math.ceil(now() + delay), ...(result.permanent ? { permanent: true } : {}) };
@@ -93,12 +96,22 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
         continue;
       }
       record(result);
+      // One line when a destination starts failing (with the error) and one when it recovers,
+      // not one per retry: /admin/api/destinations and /metrics show the rest.
       if (result.sent > 0 && result.delivered === 0) {
-        if (lastError === undefined) logger.warn('destination delivery failed', { destination: config.name, deliveries: result.sent, retryAt: result.dueAt ? new Date(result.dueAt).toISOString() : null });
-        lastError = 'failing';
-      } else if (result.delivered > 0 && lastError !== undefined) {
-        logger.info('destination delivering again', { destination: config.name });
-        lastError = undefined;
+        if (failing === undefined) {
+          logger.warn('destination delivery failed; retrying', {
+            destination: config.name,
+            error: latestError,
+            deliveries: result.sent,
+            deadLettered: result.deadLettered,
+            retryAt: result.dueAt === undefined ? null : new Date(result.dueAt).toISOString(),
+          });
+        }
+        failing = latestError;
+      } else if (result.delivered > 0 && failing !== undefined) {
+        logger.info('destination delivering again', { destination: config.name, lastError: failing });
+        failing = undefined;
       }
       if (result.delivered > 0 || (result.orphaned > 0 && result.sent === 0)) continue;
       if (result.busy) await sleep(pollMs * 5);

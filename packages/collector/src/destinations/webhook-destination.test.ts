@@ -106,6 +106,10 @@ describe('webhook destination', { timeout: 30_000 }, () => {
     await receiver.up();
     await waitFor(() => receiver.delivered().length >= 20, 'delivery after the outage');
     expect(receiver.delivered()).toEqual([0, 1, 2, 3].flatMap((i) => ids(`d${i}`, 5)));
+    // One warning when it started failing, naming the error, and one line when it recovered.
+    const lines = rig.logs.filter((line) => line.msg.startsWith('destination'));
+    expect(lines.map((line) => line.msg)).toEqual(['destination delivery failed; retrying', 'destination delivering again']);
+    expect(lines[0]?.fields).toMatchObject({ destination: 'crm', error: expect.stringMatching(/ECONNREFUSED/) });
   });
 
   it('dead-letters a batch refused for good (4xx), and replays it on request', async () => {
