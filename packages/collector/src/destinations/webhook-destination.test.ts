@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDestinationRig, trackEvents, waitFor, RIG_ADMIN_TOKEN } from '../testing/destination-rig.js';
+import { startDestinationRig, trackEvents, waitFor, RIG_ADMIN_TOKEN, type AdminJson } from '../testing/destination-rig.js';
 import { startWebhookReceiver } from '../testing/webhook-receiver.js';
 import type { DestinationConfig } from './destination-config.js';
 
@@ -57,8 +57,8 @@ describe('webhook destination', { timeout: 30_000 }, () => {
     }
     const first = receiver.requests[0]?.json.batch[0] as Record<string, unknown>;
     expect(first).toMatchObject({ type: 'track', event: 'Item Viewed', messageId: 'a-000', properties: { index: 0 } });
-    const list = await rig.api('/admin/api/destinations');
-    expect(list.destinations).toEqual([
+    const list = await rig.api<unknown[]>('/admin/api/destinations');
+    expect(list).toEqual([
       expect.objectContaining({ name: 'crm', kind: 'webhook', delivered: 30, pending: 0, failed: 0, deadLettered: 0, lagSeconds: 0, lastError: null }),
     ]);
   });
@@ -75,7 +75,7 @@ describe('webhook destination', { timeout: 30_000 }, () => {
     // Only 2xx-answered batches count as delivered; the failed batch was sent again, first.
     expect(receiver.delivered()).toEqual(ids('r', 12));
     expect(receiver.requests.length).toBeGreaterThan(Math.ceil(12 / 5));
-    const row = (await rig.api('/admin/api/destinations')).destinations[0]!;
+    const row = (await rig.api<AdminJson[]>('/admin/api/destinations'))[0]!;
     expect(row).toMatchObject({ delivered: 12, pending: 0, deadLettered: 0 });
     expect(row.failed).toBeGreaterThanOrEqual(5);
     expect(row.lastError).toMatch(/HTTP 50|no answer within/);
@@ -99,7 +99,7 @@ describe('webhook destination', { timeout: 30_000 }, () => {
     await receiver.down();
     for (let i = 0; i < 4; i++) await rig.send(trackEvents(5, `d${i}`));
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const during = (await rig.api('/admin/api/destinations')).destinations[0]!;
+    const during = (await rig.api<AdminJson[]>('/admin/api/destinations'))[0]!;
     expect(during.pending).toBe(20);
     expect(during.lagSeconds).toBeGreaterThan(1);
     expect(during.lastError).toMatch(/ECONNREFUSED/);

@@ -6,8 +6,8 @@ import type { Logger } from '../logger.js';
 
 /**
  * The destinations' JSON API, mounted under `/admin` behind the admin token:
- * `GET /api/destinations` → `{"destinations": [{name, kind, delivered, pending, failed,
- * deadLettered, lagSeconds, lastError, lastErrorAt}]}`, `GET /api/destinations/{name}` → one of
+ * `GET /api/destinations` → `[{name, kind, delivered, pending, failed, deadLettered,
+ * lagSeconds, lastError, lastErrorAt}, …]` (one per destination, in config order), `GET /api/destinations/{name}` → one of
  * them, `POST /api/destinations/{name}/replay` → `{"replayed": n}` (dead letters back to the queue).
  *
  * @example
@@ -21,7 +21,7 @@ export function createAdminDestinationRoutes(destinations: DestinationsControl |
     }
     return destinations;
   };
-  routes.get('/api/destinations', async (c) => c.json({ destinations: destinations === undefined ? [] : await destinations.counts() }));
+  routes.get('/api/destinations', async (c) => c.json(destinations === undefined ? [] : await destinations.counts()));
   routes.get('/api/destinations/:name', async (c) => {
     const name = c.req.param('name');
     const row = (await known(name).counts()).find((entry) => entry.name === name);

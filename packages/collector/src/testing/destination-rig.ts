@@ -11,8 +11,8 @@ import { createSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { createRecordingLogger, type LogRecord } from './collector-fixture.js';
 
-/** A destination as the admin API shows it, or a list of them. */
-export type AdminJson = DestinationCounts & { kind: string; destinations: (DestinationCounts & { kind: string })[] };
+/** A destination as the admin API shows it. */
+export type AdminJson = DestinationCounts & { kind: string };
 
 export const RIG_WRITE_KEY = 'wk_rig';
 export const RIG_ADMIN_TOKEN = 'rig-admin-token';
