@@ -28,6 +28,26 @@ describe('destinations in the config file', () => {
     expect(setup.warnings.map((w) => w.msg)).toContainEqual(expect.stringContaining('without a secret'));
   });
 
+  it('reads secretEnv and writeKeyEnv from the environment, so secrets stay out of the file', async () => {
+    process.env.CAIRN_TEST_HOOK_SECRET = 'from-the-environment-0123';
+    process.env.CAIRN_TEST_SEGMENT_KEY = 'seg-key';
+    try {
+      const config = await loadConfig(
+        write([
+          { name: 'a', kind: 'webhook', url: 'https://x', secretEnv: 'CAIRN_TEST_HOOK_SECRET' },
+          { name: 'b', kind: 'segment', url: 'https://y', writeKeyEnv: 'CAIRN_TEST_SEGMENT_KEY' },
+        ]),
+      );
+      expect(config.destinations).toEqual([
+        { name: 'a', kind: 'webhook', url: 'https://x', secret: 'from-the-environment-0123' },
+        { name: 'b', kind: 'segment', url: 'https://y', writeKey: 'seg-key' },
+      ]);
+    } finally {
+      delete process.env.CAIRN_TEST_HOOK_SECRET;
+      delete process.env.CAIRN_TEST_SEGMENT_KEY;
+    }
+  });
+
   it('warns about a destination that names a source the collector does not have', async () => {
     const setup = await resolveSetup(parseCliArgs(['--config', write([{ name: 'a', kind: 'webhook', url: 'https://x', secret: 'x'.repeat(16), sources: ['web', 'shpo'] }])], {}));
     expect(setup.warnings).toContainEqual({ msg: expect.stringContaining('sources that are not configured'), fields: { destination: 'a', sources: ['shpo'] } });
@@ -35,7 +55,9 @@ describe('destinations in the config file', () => {
 
   it.each([
     ['an unknown kind', [{ name: 'a', kind: 'kafka', url: 'https://x' }], /destinations\[0\]\.kind: must be one of "webhook", "segment", "nats"/],
-    ['a segment without writeKey', [{ name: 'a', kind: 'segment', url: 'https://x' }], /destinations\[0\]\.writeKey: is required/],
+    ['a segment without writeKey', [{ name: 'a', kind: 'segment', url: 'https://x' }], /destinations "a": writeKey \(or writeKeyEnv\) is required/],
+    ['a secretEnv naming an unset variable', [{ name: 'a', kind: 'webhook', url: 'https://x', secretEnv: 'CAIRN_TEST_UNSET_SECRET' }], /secretEnv: the environment variable CAIRN_TEST_UNSET_SECRET is not set/],
+    ['both secret and secretEnv', [{ name: 'a', kind: 'webhook', url: 'https://x', secret: 'x'.repeat(16), secretEnv: 'HOME' }], /give secret or secretEnv, not both/],
     ['a nats without subject', [{ name: 'a', kind: 'nats', url: 'nats://x:4222' }], /destinations\[0\]\.subject: is required/],
     ['a webhook URL that is not http', [{ name: 'a', kind: 'webhook', url: 'ftp://x' }], /destinations\[0\]\.url: must match/],
     ['a misspelt rule', [{ name: 'a', kind: 'webhook', url: 'https://x', sourcs: ['web'] }], /destinations\[0\]\.sourcs: is not a known setting/],

@@ -17,6 +17,10 @@ export interface DestinationConfig {
   secret?: string;
   /** segment: the receiving service's write key (HTTP Basic user name). */
   writeKey?: string;
+  /** Name of an environment variable holding `secret` (keeps it out of the file). */
+  secretEnv?: string;
+  /** Name of an environment variable holding `writeKey`. */
+  writeKeyEnv?: string;
   /** nats: the JetStream subject each event is published to. */
   subject?: string;
   /** webhook and segment: extra request headers (e.g. an API key of the receiver). */
@@ -108,6 +112,8 @@ export const DESTINATION_SCHEMA = {
     url: nonEmptyString,
     secret: { type: 'string', minLength: 16 },
     writeKey: nonEmptyString,
+    secretEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+    writeKeyEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
     subject: { type: 'string', pattern: '^[^\\s*>]+$' },
     headers: { type: 'object', propertyNames: { type: 'string', pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }, additionalProperties: { type: 'string' } },
     consent: { type: 'string', minLength: 1, maxLength: 64 },
@@ -128,7 +134,7 @@ export const DESTINATION_SCHEMA = {
   },
   allOf: [
     requires('webhook', ['url'], '^https?://'),
-    requires('segment', ['url', 'writeKey'], '^https?://'),
+    requires('segment', ['url'], '^https?://'),
     requires('nats', ['url', 'subject'], '^(nats|tls)://'),
   ],
 } as const;
@@ -136,15 +142,19 @@ export const DESTINATION_SCHEMA = {
 export const DESTINATIONS_SCHEMA = { type: 'array', items: DESTINATION_SCHEMA } as const;
 
 /**
- * What the schema cannot say: names are unique, the retry bounds are in order. Throws a message
- * naming the destination at fault.
+ * What the schema cannot say: names are unique, the retry bounds are in order, the variables
+ * named by `secretEnv` / `writeKeyEnv` are set (their values are moved into `secret` /
+ * `writeKey`, in place). Returns a message naming the destination at fault.
  *
  * @example
  * checkDestinations(config.destinations ?? []);
  */
-export function checkDestinations(destinations: readonly DestinationConfig[]): string | undefined {
+export function checkDestinations(destinations: DestinationConfig[], env: NodeJS.ProcessEnv = process.env): string | undefined {
   const seen = new Set<string>();
   for (const destination of destinations) {
+    const problem = readSecretsFromEnv(destination, env);
+    if (problem !== undefined) return `destinations "${destination.name}": ${problem}`;
+    if (destination.kind === 'segment' && destination.writeKey === undefined) return `destinations "${destination.name}": writeKey (or writeKeyEnv) is required for kind "segment"`;
     if (seen.has(destination.name)) return `destinations: two destinations are named "${destination.name}"; names must be unique`;
     seen.add(destination.name);
     const min = destination.retryMinSeconds ?? DESTINATION_DEFAULTS.retryMinSeconds;
@@ -153,6 +163,22 @@ export function checkDestinations(destinations: readonly DestinationConfig[]): s
     if (destination.kind !== 'nats' && destination.subject !== undefined) return `destinations "${destination.name}": subject is for kind "nats" only`;
     if (destination.kind !== 'segment' && destination.writeKey !== undefined) return `destinations "${destination.name}": writeKey is for kind "segment" only`;
     if (destination.kind === 'nats' && destination.headers !== undefined) return `destinations "${destination.name}": headers are for HTTP kinds only`;
+  }
+  return undefined;
+}
+
+/** Moves `secretEnv` / `writeKeyEnv` values into `secret` / `writeKey`; a problem as text. */
+function readSecretsFromEnv(destination: DestinationConfig, env: NodeJS.ProcessEnv): string | undefined {
+  for (const [key, envKey, minLength] of [['secret', 'secretEnv', 16], ['writeKey', 'writeKeyEnv', 1]] as const) {
+    const name = destination[envKey];
+    if (name === undefined) continue;
+    if (destination[key] !== undefined) return `give ${key} or ${envKey}, not both`;
+    const value = env[name];
+    if (value === undefined || value.length < minLength) {
+      return `${envKey}: the environment variable ${name} is ${value === undefined ? 'not set' : `shorter than ${minLength} characters`}`;
+    }
+    destination[key] = value;
+    delete destination[envKey];
   }
   return undefined;
 }
