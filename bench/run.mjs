@@ -8,6 +8,7 @@ import { sdkTrackCost } from './sdk-track-cost.mjs';
 import { collectorThroughput } from './collector-throughput.mjs';
 import { collectorRules } from './collector-rules.mjs';
 import { collectorHostile } from './collector-hostile.mjs';
+import { collectorDestinations } from './collector-destinations.mjs';
 
 /** @type {import('./bench-module.mjs').BenchModule[]} */
 const modules = [
@@ -16,6 +17,7 @@ const modules = [
   collectorThroughput,
   collectorRules,
   collectorHostile,
+  collectorDestinations,
 ];
 
 const only = process.argv.slice(2);

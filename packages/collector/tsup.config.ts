@@ -1,8 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // sqlite-worker.js must sit beside the chunks in dist/: the SQLite store's worker thread runs it.
-  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'sqlite-worker': 'src/store/sqlite-worker.ts' },
+  // sqlite-worker.js and forwarder-worker.js must sit beside the chunks in dist/: the SQLite
+  // store's and the destinations' worker threads run them.
+  entry: {
+    index: 'src/index.ts',
+    cli: 'src/cli.ts',
+    'sqlite-worker': 'src/store/sqlite-worker.ts',
+    'forwarder-worker': 'src/destinations/forwarder-worker.ts',
+  },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

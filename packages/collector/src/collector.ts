@@ -22,6 +22,8 @@ import { createPlanHolder, isPlanHolder, type PlanHolder } from './plan/plan-hol
 import type { TrackingPlan } from './plan/tracking-plan.js';
 import { createAdminPlanRoutes } from './routes/admin-plan-routes.js';
 import { createAdminReplayRoutes } from './routes/admin-replay-routes.js';
+import { createAdminDestinationRoutes } from './routes/admin-destination-routes.js';
+import type { DestinationsControl } from './destinations/destinations-control.js';
 import { createJsonLogger, describeError, type Logger } from './logger.js';
 import { createHealthRoutes } from './routes/health-routes.js';
 import { createClientMetricsRoutes } from './routes/client-metrics-routes.js';
@@ -84,6 +86,11 @@ export interface CollectorOptions {
    * errors stay the collector's. Default: the Web Request.
    */
   readBody?: (c: Context, limit: number) => ReturnType<WireBodyReader>;
+  /**
+   * The running destinations (the Node entry's `startDestinations`): their admin API under
+   * `/admin/api/destinations`, and erasure reaching them. Absent: no destinations.
+   */
+  destinations?: DestinationsControl;
 }
 
 /**
@@ -130,7 +137,8 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
   app.use('/admin/*', createAdminAuth(options.adminToken, createAdminGuard({ rateLimit: options.adminRateLimit, clientIp: options.clientIp })));
   app.route('/', createHealthRoutes(options.store, logger));
   if (options.serveMetrics !== false) app.route('/', createMetricsRoutes(metrics, options.metricsToken, options.beforeMetricsScrape));
-  app.route('/admin', createAdminRoutes(options.store, logger));
+  app.route('/admin', createAdminRoutes(options.store, logger, options.destinations));
+  app.route('/admin', createAdminDestinationRoutes(options.destinations, logger));
   app.route('/admin', createAdminReplayRoutes({ store: options.store, stages, logger, metrics }));
   app.route('/admin', createAdminPlanRoutes(plan, logger, metrics));
   const ingest: IngestDeps = {

@@ -28,3 +28,11 @@ export { replayQuarantine, type ReplayOptions, type ReplayReport } from './repla
 export { loadTrackingPlan, loadTrackingPlanHolder, reloadPlanOnSignal } from './node/load-tracking-plan.js';
 export { readIncomingBody } from './node/read-incoming-body.js';
 export type { WireBodyReader } from './http/read-body.js';
+export { startDestinations, type StartDestinationsOptions, type RunningDestinations } from './destinations/start-destinations.js';
+export { destinationRules, DESTINATION_DEFAULTS, type DestinationConfig, type DestinationKind, type DestinationRules } from './destinations/destination-config.js';
+export type { DestinationsControl, DestinationErasure } from './destinations/destinations-control.js';
+export type { Outbox, DestinationCounts } from './destinations/outbox.js';
+export { createSqliteOutbox } from './destinations/sqlite-outbox.js';
+export { createPostgresOutbox } from './destinations/postgres-outbox.js';
+export { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './destinations/webhook-sender.js';
+export type { DeletionMessage } from './destinations/shape-event.js';

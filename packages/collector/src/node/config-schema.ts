@@ -1,4 +1,5 @@
 import { IP_MODES, type IpMode } from '../privacy/ip.js';
+import { DESTINATIONS_SCHEMA, type DestinationConfig } from '../destinations/destination-config.js';
 import type { SourceConfig } from '../source-config.js';
 
 /**
@@ -46,6 +47,8 @@ export interface FileConfig {
     /** Consent category per track event name or call type where the tracking plan declares none. */
     eventCategories?: Record<string, string>;
   };
+  /** Where stored events are forwarded (docs/destinations.md). */
+  destinations?: DestinationConfig[];
 }
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
@@ -123,5 +126,6 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    destinations: DESTINATIONS_SCHEMA,
   },
 } as const;

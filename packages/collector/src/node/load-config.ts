@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CollectorError } from '../collector-error.js';
+import { checkDestinations } from '../destinations/destination-config.js';
 import { CONFIG_SCHEMA, type FileConfig } from './config-schema.js';
 import { validateSettings } from './validate-settings.js';
 
@@ -30,6 +31,8 @@ export async function loadConfig(path: string): Promise<FileConfig> {
   }
   validateSettings(CONFIG_SCHEMA, data, { context: `config file ${path}` });
   const config = data as FileConfig;
+  const problem = checkDestinations(config.destinations ?? []);
+  if (problem !== undefined) throw new CollectorError('invalid_config', `config file ${path}: ${problem}`);
   const base = dirname(resolve(path));
   if (config.storage?.db !== undefined && config.storage.db !== ':memory:') config.storage.db = resolve(base, config.storage.db);
   if (config.trackingPlan !== undefined) config.trackingPlan = resolve(base, config.trackingPlan);

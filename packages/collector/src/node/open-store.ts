@@ -1,4 +1,5 @@
 import { CollectorError } from '../collector-error.js';
+import type { DerivedWritesOptions } from '../store/derived-writes.js';
 import type { SqliteStoreOptions } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 
@@ -10,6 +11,8 @@ export interface StoreSetup {
   databaseUrl?: string | undefined;
   /** SQLite only: see {@link SqliteStoreOptions.synchronous}. */
   sqliteSynchronous?: 'full' | 'normal' | undefined;
+  /** Settings of the tables derived at ingest (e.g. `{ destinations }` for the outbox). */
+  derived?: DerivedWritesOptions | undefined;
 }
 
 /**
@@ -26,7 +29,11 @@ export async function openStore(setup: StoreSetup): Promise<Store> {
   // (a few MB each) in every process, and the SQLite worker loads its own.
   if (setup.databaseUrl === undefined) {
     const { createSqliteStore } = await import('../store/sqlite-store.js');
-    return createSqliteStore({ path: setup.dbPath, ...(setup.sqliteSynchronous ? { synchronous: setup.sqliteSynchronous } : {}) });
+    return createSqliteStore({
+      path: setup.dbPath,
+      ...(setup.sqliteSynchronous ? { synchronous: setup.sqliteSynchronous } : {}),
+      ...(setup.derived ? { derived: setup.derived } : {}),
+    });
   }
   if (!/^postgres(ql)?:\/\//i.test(setup.databaseUrl)) {
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(setup.databaseUrl)?.[1] ?? 'no scheme';
@@ -36,5 +43,5 @@ export async function openStore(setup: StoreSetup): Promise<Store> {
     );
   }
   const { createPostgresStore } = await import('../store/postgres-store.js');
-  return createPostgresStore({ url: setup.databaseUrl });
+  return createPostgresStore({ url: setup.databaseUrl, ...(setup.derived ? { derived: setup.derived } : {}) });
 }

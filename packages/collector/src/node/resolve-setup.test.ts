@@ -43,6 +43,7 @@ describe('resolveSetup', () => {
       trackingPlanPath: undefined,
       privacy: { ip: 'truncate', recordIp: false },
       shutdownTimeoutMs: 10_000,
+      destinations: [],
       warnings: [
         { msg: expect.stringContaining('development mode'), fields: expect.objectContaining({ writeKey: 'cairn-dev' }) },
         { msg: expect.stringContaining('any origin'), fields: { sources: ['default'] } },

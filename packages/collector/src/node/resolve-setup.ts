@@ -1,4 +1,5 @@
 import { CollectorError } from '../collector-error.js';
+import type { DestinationConfig } from '../destinations/destination-config.js';
 import type { LogFields } from '../logger.js';
 import type { PrivacyOptions } from '../privacy/privacy-stages.js';
 import type { SourceConfig } from '../source-config.js';
@@ -61,6 +62,8 @@ export interface Setup {
   /** `createCollector({ privacy })`; `eventCategories` only from the config file. */
   privacy: Required<Pick<PrivacyOptions, 'ip' | 'recordIp'>> & Pick<PrivacyOptions, 'eventCategories'>;
   shutdownTimeoutMs: number;
+  /** From the config file's `destinations` (docs/destinations.md); empty = none. */
+  destinations: DestinationConfig[];
   warnings: { msg: string; fields: LogFields }[];
 }
 
@@ -127,6 +130,7 @@ export async function resolveSetup(
       ...(merged.privacy?.eventCategories === undefined ? {} : { eventCategories: merged.privacy.eventCategories }),
     },
     shutdownTimeoutMs: (merged.shutdownTimeoutSeconds ?? DEFAULTS.shutdownTimeoutSeconds) * 1000,
+    destinations: file.destinations ?? [],
     warnings: [],
   };
   setup.warnings = collectWarnings(setup);
@@ -166,6 +170,23 @@ function collectWarnings(setup: Setup): Setup['warnings'] {
           ? 'sources without allowedOrigins accept browser events from any origin'
           : 'no --allowed-origin given: browsers on any origin may send events with this write key',
       fields: { sources: open.map((source) => source.name) },
+    });
+  }
+  const known = new Set(setup.sources.map((source) => source.name));
+  for (const destination of setup.destinations) {
+    const unknown = (destination.sources ?? []).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      warnings.push({
+        msg: `destination "${destination.name}" lists sources that are not configured: it will never receive their events`,
+        fields: { destination: destination.name, sources: unknown },
+      });
+    }
+  }
+  const unsigned = setup.destinations.filter((destination) => destination.kind === 'webhook' && destination.secret === undefined);
+  if (unsigned.length > 0) {
+    warnings.push({
+      msg: 'webhook destinations without a secret send unsigned requests: a receiver cannot tell them from forged ones',
+      fields: { destinations: unsigned.map((destination) => destination.name) },
     });
   }
   return warnings;

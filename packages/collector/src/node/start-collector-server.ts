@@ -3,6 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { serve, type HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createCollector } from '../collector.js';
+import { CollectorError } from '../collector-error.js';
+import { destinationRules } from '../destinations/destination-config.js';
+import type { Outbox } from '../destinations/outbox.js';
+import { startForwarderWorker } from '../destinations/forwarder-worker-host.js';
+import { startDestinations } from '../destinations/start-destinations.js';
 import { compileTrustProxy, resolveClientIp, type TrustProxy } from '../http/client-ip.js';
 import { describeError, type Logger } from '../logger.js';
 import { collectorMetrics } from '../metrics/collector-metrics.js';
@@ -49,6 +54,9 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
   const metrics = createMetrics();
   const counters = collectorMetrics(metrics);
   let fatal: (error: Error) => void = () => undefined;
+  if (setup.destinations.length > 0 && setup.databaseUrl === undefined && setup.dbPath === ':memory:') {
+    throw new CollectorError('invalid_config', 'destinations need a database file (--db PATH) or PostgreSQL: their forwarders read an in-memory database they cannot open');
+  }
   const inner = await openInnerStore(setup, (error) => fatal(error));
   const store = createGroupCommitStore(inner, {
     maxQueuedEvents: setup.maxQueuedEvents,
@@ -59,6 +67,25 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
   });
   const processMetrics = createProcessMetrics(metrics);
   const trust = compileTrustProxy(setup.trustProxy);
+  const destinations =
+    setup.destinations.length === 0
+      ? undefined
+      : await startDestinations({
+          destinations: setup.destinations,
+          outbox: await openOutbox(setup),
+          metrics,
+          logger,
+          forwarders: (destinationMetrics) =>
+            startForwarderWorker({
+              destinations: setup.destinations,
+              outbox:
+                setup.databaseUrl === undefined
+                  ? { kind: 'sqlite', path: setup.dbPath }
+                  : { kind: 'postgres', url: setup.databaseUrl, connections: setup.destinations.length + 1 },
+              metrics: destinationMetrics,
+              logger,
+            }),
+        });
   const app = createCollector({
     sources: setup.sources,
     store,
@@ -75,6 +102,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     privacy: setup.privacy,
     readBody: readIncomingBody,
     ...(plan === undefined ? {} : { plan }),
+    ...(destinations === undefined ? {} : { destinations }),
   });
   const stopPlanReload = plan === undefined ? () => undefined : reloadPlanOnSignal(plan, logger);
   const server = serve({ fetch: app.fetch, port: setup.port, hostname: setup.host }) as Server;
@@ -91,6 +119,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     if (server.listening) await stopServer(server, 0);
     stopPlanReload();
     processMetrics.stop();
+    await destinations?.stop();
     await store.close();
     throw error;
   }
@@ -117,6 +146,8 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
         await stopServer(server, setup.shutdownTimeoutMs);
         await metricsServer?.close();
         processMetrics.stop();
+        // Forwarders first: a batch in flight is settled while the outbox is still open.
+        await destinations?.stop();
         await store.close();
       })()),
   };
@@ -132,8 +163,24 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
  * generation for the worker saved under 10 MB), so it is opt-in.
  */
 async function openInnerStore(setup: Setup, onFatal: (error: Error) => void): Promise<Store> {
-  if (setup.databaseUrl !== undefined || !setup.sqliteWorker) return openStore(setup);
-  return createSqliteWorkerStore({ path: setup.dbPath, synchronous: setup.sqliteSynchronous, onFatal });
+  // The outbox rows are written by the store, in the events' transaction (derived-writes.ts).
+  const derived = setup.destinations.length === 0 ? undefined : { destinations: destinationRules(setup.destinations) };
+  if (setup.databaseUrl !== undefined || !setup.sqliteWorker) return openStore({ ...setup, derived });
+  return createSqliteWorkerStore({ path: setup.dbPath, synchronous: setup.sqliteSynchronous, onFatal, ...(derived ? { derived } : {}) });
+}
+
+/**
+ * The outbox the main thread uses for the admin API, erasure and the gauges, on the same
+ * database through a connection of its own (opened after the store migrated it); the
+ * forwarders' worker opens another.
+ */
+async function openOutbox(setup: Setup): Promise<Outbox> {
+  if (setup.databaseUrl !== undefined) {
+    const { createPostgresOutbox } = await import('../destinations/postgres-outbox.js');
+    return createPostgresOutbox({ url: setup.databaseUrl, connections: 2 });
+  }
+  const { createSqliteOutbox } = await import('../destinations/sqlite-outbox.js');
+  return createSqliteOutbox({ path: setup.dbPath });
 }
 
 /** Stops accepting, then resolves once every connection has ended (or been cut at the deadline). */

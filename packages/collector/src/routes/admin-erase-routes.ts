@@ -4,6 +4,7 @@ import { httpError } from '../http/http-error.js';
 import { parseJsonBody } from '../http/parse-json-body.js';
 import { readRequestBody } from '../http/read-body.js';
 import { isPlainObject } from '../json/is-plain-object.js';
+import type { DestinationsControl } from '../destinations/destinations-control.js';
 import type { Logger } from '../logger.js';
 import type { ErasureSubject, Store } from '../store/store.js';
 
@@ -14,23 +15,29 @@ const MAX_ERASE_BODY_BYTES = 16 * 1024;
  * `POST /admin/erase` with `{"userId"?, "anonymousId"?, "source"?}` (behind the admin token):
  * the right to erasure. Deletes every event and quarantine row of that user or anonymous id
  * (in one source, or all) and answers the counts: `{"erased": {"events": n, "quarantine": n}}`.
+ * With destinations, the person's undelivered deliveries are deleted first and a deletion
+ * message is queued for each destination that takes one (docs/destinations.md); the answer
+ * then also holds `"destinations": {"deliveriesDeleted": n, "deletionMessages": [names]}`.
  * The log line carries the counts only, never the id being erased.
  *
  * @example
  * curl -X POST -H "Authorization: Bearer $TOKEN" -d '{"userId":"u-42"}' http://localhost:8787/admin/erase
  */
-export function createAdminEraseRoutes(store: Store, logger: Logger): Hono {
+export function createAdminEraseRoutes(store: Store, logger: Logger, destinations?: DestinationsControl): Hono {
   const routes = new Hono();
   routes.post('/erase', async (c) => {
     const body = parseJsonBody(await readRequestBody(c.req.raw, MAX_ERASE_BODY_BYTES));
     const subject = readSubject(body);
+    // Before the events go: the deliveries are found through them.
+    const forwarded = destinations === undefined ? undefined : await destinations.erase(subject);
     const erased = await store.erase(subject);
     logger.info('erasure', {
       by: subject.userId !== undefined && subject.anonymousId !== undefined ? 'userId+anonymousId' : subject.userId !== undefined ? 'userId' : 'anonymousId',
       source: subject.source ?? null,
       ...erased,
+      ...(forwarded === undefined ? {} : { deliveriesDeleted: forwarded.deliveriesDeleted, deletionMessages: forwarded.deletionMessages.length }),
     });
-    return c.json({ erased });
+    return c.json(forwarded === undefined ? { erased } : { erased, destinations: forwarded });
   });
   return routes;
 }

@@ -94,6 +94,41 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 6,
+    description: 'destination outbox (deliveries) and per-destination counters',
+    // Keys only (DESIGN.md): the forwarder reads the event from events, found through
+    // events_by_time with the event's timestamp and pruned to one partition by received_at.
+    // Times are epoch milliseconds as on SQLite, so both outboxes share their arithmetic.
+    sql: `
+      CREATE TABLE deliveries (
+        id bigserial PRIMARY KEY,
+        destination text COLLATE "C" NOT NULL,
+        kind text NOT NULL DEFAULT 'event',
+        source text COLLATE "C",
+        message_id text COLLATE "C" NOT NULL,
+        event_timestamp timestamptz,
+        received_at timestamptz,
+        user_id text COLLATE "C",
+        anonymous_id text COLLATE "C",
+        state text NOT NULL DEFAULT 'pending',
+        attempts integer NOT NULL DEFAULT 0,
+        created_at bigint NOT NULL,
+        next_attempt_at bigint NOT NULL,
+        last_error text
+      );
+      -- The only index: one B-tree insert more per delivery. Erasure finds a person's rows
+      -- through events, scanning the outbox (small: delivered rows are deleted).
+      CREATE INDEX deliveries_queue ON deliveries (destination, state, id);
+      CREATE TABLE destination_stats (
+        destination text COLLATE "C" PRIMARY KEY,
+        delivered bigint NOT NULL DEFAULT 0,
+        failed bigint NOT NULL DEFAULT 0,
+        last_error text,
+        last_error_at bigint
+      );
+    `,
+  },
 ];
 
 /**

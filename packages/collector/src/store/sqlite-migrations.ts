@@ -61,4 +61,37 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS events_by_anonymous;
     `,
   },
+  {
+    version: 6,
+    description: 'destination outbox (deliveries) and per-destination counters',
+    // Keys only (DESIGN.md): the forwarder reads the event from events. id is the order of
+    // delivery per destination; delivered rows are deleted and counted in destination_stats.
+    // kind 'erase' rows carry the ids of an erasure's deletion message instead of an event key.
+    sql: `
+      CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        destination TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'event',
+        source TEXT,
+        message_id TEXT NOT NULL,
+        user_id TEXT,
+        anonymous_id TEXT,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT
+      ) STRICT;
+      -- The only index: one B-tree insert more per delivery. Erasure finds a person's rows
+      -- through events, scanning the outbox (small: delivered rows are deleted).
+      CREATE INDEX deliveries_queue ON deliveries (destination, state, id);
+      CREATE TABLE destination_stats (
+        destination TEXT PRIMARY KEY,
+        delivered INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        last_error_at INTEGER
+      ) STRICT;
+    `,
+  },
 ];
