@@ -3,6 +3,7 @@ import { isPlainObject } from '../json/is-plain-object.js';
 import { serializeJson } from '../json/serialize-json.js';
 import type { EventRow, QuarantineRow } from '../store/store.js';
 import { isIdText } from './check-envelope.js';
+import { clientTimeText } from './client-time.js';
 import { deriveMessageId } from './derive-message-id.js';
 import { formatTimestamp } from './parse-timestamp.js';
 import { isRejection, reject, type Draft, type IngestContext, type Rejection, type Stage } from './stage.js';
@@ -31,6 +32,8 @@ export async function runPipeline(
   texts?: readonly string[],
 ): Promise<PipelineOutcome> {
   const receivedAt = formatTimestamp(context.receivedAt) ?? new Date().toISOString();
+  // Kept on quarantine rows so a replay corrects clock skew with it, as this ingest did.
+  const sentAt = context.sentAt === undefined || context.sentAt === null ? null : clientTimeText(context.sentAt);
   const outcome: PipelineOutcome = { events: [], quarantined: [], rejected: [] };
   for (let index = 0; index < items.length; index++) {
     const received = items[index];
@@ -60,7 +63,7 @@ export async function runPipeline(
     outcome.rejected.push({ messageId, index, code, message });
     // A stage may keep less than what was received (consent refusal, IP rewrite): see Rejection.
     const raw = result.reject.raw ?? last?.rawJson ?? rawJson;
-    outcome.quarantined.push({ source: context.source, messageId, receivedAt, code, reason: message, raw });
+    outcome.quarantined.push({ source: context.source, messageId, receivedAt, code, reason: message, raw, sentAt });
   }
   for (const stage of stages) stage.flush?.();
   return outcome;

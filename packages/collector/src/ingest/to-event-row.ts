@@ -25,6 +25,7 @@ export function toEventRow(draft: Draft, context: IngestContext, receivedAt: str
     name: type === 'page' || type === 'screen' ? textOrNull(event.name) : null,
     anonymousId: textOrNull(event.anonymousId),
     userId: textOrNull(event.userId),
+    previousId: textOrNull(event.previousId),
     timestamp,
     originalTimestamp: draft.originalTimestamp ?? null,
     sentAt: draft.sentAt ?? null,

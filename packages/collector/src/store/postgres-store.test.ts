@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CollectorError } from '../collector-error.js';
 import { describeStoreContract } from '../testing/store-contract.js';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { createPostgresStore } from './postgres-store.js';
 import { POSTGRES_SKIP_NOTE, TEST_DATABASE_URL, createTestSchema, type TestSchema } from './postgres-test-schema.js';
 import type { EventRow, QuarantineRow, Store } from './store.js';
@@ -51,9 +52,9 @@ describe.skipIf(!TEST_DATABASE_URL)(`createPostgresStore${POSTGRES_SKIP_NOTE}`, 
     const { store, schema } = await openFresh();
     await store.close();
     await (await createPostgresStore({ url: schema.url, now: () => NOW + 1000 })).close(); // applies nothing twice
-    expect(await schema.sql`SELECT version, applied_at FROM schema_migrations`).toEqual([
-      { version: 1, applied_at: new Date(NOW) },
-    ]);
+    expect(await schema.sql`SELECT version, applied_at FROM schema_migrations ORDER BY version`).toEqual(
+      POSTGRES_MIGRATIONS.map(({ version }) => ({ version, applied_at: new Date(NOW) })),
+    );
     const columns = async (table: string) =>
       (
         await schema.sql<{ column_name: string; data_type: string; is_nullable: string }[]>`
@@ -74,6 +75,7 @@ describe.skipIf(!TEST_DATABASE_URL)(`createPostgresStore${POSTGRES_SKIP_NOTE}`, 
       'received_at timestamp with time zone not null',
       'raw text not null',
       'normalized text',
+      'previous_id text',
     ]);
     expect(await columns('quarantine')).toEqual([
       'id bigint not null',
@@ -83,6 +85,12 @@ describe.skipIf(!TEST_DATABASE_URL)(`createPostgresStore${POSTGRES_SKIP_NOTE}`, 
       'code text not null',
       'reason text not null',
       'raw text not null',
+      'user_id text',
+      'anonymous_id text',
+      'previous_id text',
+      'other_ids ARRAY',
+      'sent_at text',
+      'dedup_key text',
     ]);
     expect(await columns('event_ids')).toEqual([
       'source text not null',
