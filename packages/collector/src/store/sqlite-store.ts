@@ -69,7 +69,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     FROM quarantine WHERE id > @afterId AND (@source IS NULL OR source = @source)
     ORDER BY id LIMIT @limit`);
   const deleteQuarantine = db.prepare('DELETE FROM quarantine WHERE id = ?');
-  const maintenance = createSqliteMaintenance(db);
+  const maintenance = createSqliteMaintenance(db, { synchronous: options.synchronous ?? 'full' });
   // Keyset pages in (source, timestamp, message_id) order; one statement per shape so each
   // uses the (source, timestamp) index instead of an OR the planner cannot resolve.
   const eventColumns = `source, message_id AS messageId, type, event, name, anonymous_id AS anonymousId,
