@@ -69,7 +69,8 @@ describe.skipIf(!DATABASE_URL)(`two collector processes on one PostgreSQL databa
              (SELECT count(*)::int FROM ${admin(schema)}.event_ids) AS claimed
       FROM ${admin(schema)}.events`;
     expect(stored).toEqual({ rows: ROUNDS * BATCH, ids: ROUNDS * BATCH, claimed: ROUNDS * BATCH });
-    const [migrations] = await admin`SELECT count(*)::int AS n FROM ${admin(schema)}.schema_migrations`;
-    expect(migrations).toEqual({ n: 1 });
+    // Each migration applied once, by one of the two.
+    const [migrations] = await admin`SELECT count(*)::int AS n, count(DISTINCT version)::int AS versions, min(version) AS first FROM ${admin(schema)}.schema_migrations`;
+    expect(migrations).toEqual({ n: migrations?.versions, versions: expect.any(Number), first: 1 });
   });
 });
