@@ -28,6 +28,9 @@ export async function eraseSubject(sql: postgres.Sql, subject: ErasureSubject): 
   const ids = [userId, anonymousId].filter((id): id is string => id !== null);
   const matches = sql`(${source}::text IS NULL OR source = ${source})
     AND (user_id = ${userId} OR anonymous_id = ${anonymousId} OR previous_id = ANY(${ids}::text[]))`;
+  // An alias row without previous_id was stored before schema v2 (not backfilled, to spare a
+  // start-up scan of every partition): its raw JSON is read, every repeat of the key included.
+  const legacyAlias = sql`(type = 'alias' AND previous_id IS NULL AND cairn_json_ids(raw, 'previousId') && ${ids}::text[])`;
 
   let events = 0;
   const partitions = await sql<{ name: string }[]>`
@@ -35,7 +38,7 @@ export async function eraseSubject(sql: postgres.Sql, subject: ErasureSubject): 
     WHERE i.inhparent = 'events'::regclass ORDER BY c.relname`;
   for (const { name } of partitions) {
     try {
-      events += (await sql`DELETE FROM ${sql(name)} WHERE ${matches}`).count;
+      events += (await sql`DELETE FROM ${sql(name)} WHERE (${matches}) OR ((${source}::text IS NULL OR source = ${source}) AND ${legacyAlias})`).count;
     } catch (error) {
       // Retention dropped the day meanwhile: nothing left to erase there.
       if (!(error instanceof postgres.PostgresError && error.code === '42P01')) throw error;

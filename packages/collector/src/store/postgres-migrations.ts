@@ -102,7 +102,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     // other_ids); raw that is not a JSON object (or holds escapes PostgreSQL text refuses) gets
     // no ids. A non-integral number id is written as numeric text (4.20 → 4.2), not always as
     // JavaScript prints it. Rows quarantined before this version have no sent_at and no
-    // dedup_key (a resend of such an event adds one new row, once).
+    // dedup_key (a resend of such an event adds one new row, once). events.previous_id is not
+    // backfilled (an UPDATE scanning every partition at start-up, under the migration lock):
+    // erasure reads the raw JSON of alias rows stored before this version with cairn_json_ids,
+    // which stays for that (postgres-erase.ts).
     sql: `
       ALTER TABLE events ADD COLUMN previous_id text COLLATE "C";
       ALTER TABLE quarantine
@@ -113,7 +116,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         ADD COLUMN sent_at text,
         ADD COLUMN dedup_key text COLLATE "C";
 
-      CREATE FUNCTION cairn_backfill_ids(doc text, wanted text) RETURNS text[]
+      CREATE FUNCTION cairn_json_ids(doc text, wanted text) RETURNS text[]
       LANGUAGE plpgsql IMMUTABLE AS $fn$
       BEGIN
         RETURN ARRAY(
@@ -127,8 +130,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       END
       $fn$;
 
-      UPDATE events SET previous_id = (cairn_backfill_ids(raw, 'previousId'))[cardinality(cairn_backfill_ids(raw, 'previousId'))]
-        WHERE type = 'alias';
       UPDATE quarantine q SET
           user_id = v.u[cardinality(v.u)],
           anonymous_id = v.a[cardinality(v.a)],
@@ -137,11 +138,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
             SELECT DISTINCT id FROM unnest(v.u || v.a || v.p) AS id
             WHERE id IS DISTINCT FROM v.u[cardinality(v.u)] AND id IS DISTINCT FROM v.a[cardinality(v.a)]
               AND id IS DISTINCT FROM v.p[cardinality(v.p)]), '{}')
-        FROM (SELECT id, cairn_backfill_ids(raw, 'userId') AS u, cairn_backfill_ids(raw, 'anonymousId') AS a,
-                     cairn_backfill_ids(raw, 'previousId') AS p
+        FROM (SELECT id, cairn_json_ids(raw, 'userId') AS u, cairn_json_ids(raw, 'anonymousId') AS a,
+                     cairn_json_ids(raw, 'previousId') AS p
               FROM quarantine) AS v
         WHERE v.id = q.id AND cardinality(v.u || v.a || v.p) > 0;
-      DROP FUNCTION cairn_backfill_ids(text, text);
 
       CREATE UNIQUE INDEX quarantine_dedup ON quarantine (coalesce(source, ''), dedup_key) WHERE dedup_key IS NOT NULL;
       CREATE INDEX quarantine_by_received ON quarantine (received_at);

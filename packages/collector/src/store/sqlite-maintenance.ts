@@ -65,9 +65,14 @@ export function createSqliteMaintenance(db: Database.Database, options: SqliteMa
   // A NULL parameter matches nothing (`user_id = NULL` is not true). Erasure scans in rowid
   // ranges: the schema has no index on the ids (one B-tree per stored event less, see
   // migration 2), and a range is bounded work however many rows the subject has.
+  // An alias row without previous_id was stored before schema v3 (not backfilled, to spare a
+  // start-up scan of every event): its raw JSON is read, every repeat of the key included.
   const eraseEvents = db.prepare(`
     DELETE FROM events WHERE rowid > @low AND rowid <= @high
-      AND (user_id = @userId OR anonymous_id = @anonymousId OR previous_id = @userId OR previous_id = @anonymousId)
+      AND (user_id = @userId OR anonymous_id = @anonymousId OR previous_id = @userId OR previous_id = @anonymousId
+        OR (type = 'alias' AND previous_id IS NULL AND json_valid(raw) AND EXISTS (
+          SELECT 1 FROM json_each(events.raw) AS j WHERE j.key = 'previousId'
+            AND (CASE j.type WHEN 'text' THEN j.value WHEN 'integer' THEN CAST(j.value AS TEXT) END) IN (@userId, @anonymousId))))
       AND (@source IS NULL OR source = @source)`);
   const eraseQuarantine = db.prepare(`
     DELETE FROM quarantine WHERE id > @low AND id <= @high

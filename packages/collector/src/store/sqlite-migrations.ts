@@ -80,7 +80,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // value fills the column, as JSON.parse would, the others go to other_ids. Its limits: a
     // non-integral or huge number id is written as SQLite prints it, not as JavaScript would;
     // rows quarantined before this version have no sent_at and no dedup_key (a resend of such
-    // an event adds one new row, once).
+    // an event adds one new row, once). events.previous_id is not backfilled: that would scan
+    // the whole events table at start-up; erasure reads the raw JSON of the (rare) alias rows
+    // stored before this version instead (sqlite-maintenance.ts).
     sql: `
       ALTER TABLE events ADD COLUMN previous_id TEXT;
       ALTER TABLE quarantine ADD COLUMN user_id TEXT;
@@ -90,8 +92,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE quarantine ADD COLUMN sent_at TEXT;
       ALTER TABLE quarantine ADD COLUMN dedup_key TEXT;
 
-      UPDATE events SET previous_id = (${lastIdOf('events.raw', 'previousId')})
-        WHERE type = 'alias' AND json_valid(raw);
       UPDATE quarantine SET
           user_id = (${lastIdOf('quarantine.raw', 'userId')}),
           anonymous_id = (${lastIdOf('quarantine.raw', 'anonymousId')}),
