@@ -72,6 +72,20 @@ export function describeQuarantineContract(name: string, openEmpty: () => Promis
       expect(rest).toEqual({ inserted: [], duplicates: ['other'] }); // u-other's row is still there
     });
 
+    it('erases and counts across days (PostgreSQL: one statement per day partition)', async () => {
+      const days = ['2024-05-30', '2024-05-31', '2024-06-01'];
+      await store.write({
+        events: days.flatMap((day, i) => [
+          row(`mine-${i}`, { userId: 'u-days', receivedAt: `${day}T23:59:59.999Z` }),
+          row(`other-${i}`, { userId: 'u-other', receivedAt: `${day}T00:00:00.000Z` }),
+        ]),
+        quarantined: [],
+      });
+      expect((await store.stats()).events).toEqual([{ source: 'default', type: 'track', event: 'Product Added', count: 6 }]);
+      expect(await store.erase({ userId: 'u-days' })).toEqual({ events: 3, quarantine: 0 });
+      expect((await store.stats()).events).toEqual([{ source: 'default', type: 'track', event: 'Product Added', count: 3 }]);
+    });
+
     it('limits an erasure to one source when asked', async () => {
       await store.write({
         events: [row('a', { userId: 'u1' }), row('b', { source: 'shop', userId: 'u1' })],
