@@ -143,8 +143,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (Number.isNaN(cutoff.getTime())) throw new CollectorError('invalid_options', `retention cutoff is not a date: ${cutoffIso}`);
       // Events before ids: interrupted in between, a resend is still a duplicate.
       let deleted = await partitions.dropBefore(cutoff);
-      // The partition holding the cutoff (and any partition not made by Cairn): a plain delete.
-      deleted += (await sql`DELETE FROM events WHERE received_at < ${cutoff}`).count;
+      // The partition holding the cutoff (and any partition not made by Cairn): deletes of at
+      // most ~50,000 rows each, so no statement runs into the statement timeout. A ctid is
+      // unique only within a partition: the outer condition keeps a same-ctid row of another
+      // partition unless it is past the cutoff too (then it was due anyway).
+      for (;;) {
+        const { count } = await sql`
+          DELETE FROM events WHERE received_at < ${cutoff} AND ctid = ANY(ARRAY(
+            SELECT ctid FROM events WHERE received_at < ${cutoff} LIMIT ${ID_DELETE_CHUNK}))`;
+        deleted += count;
+        if (count === 0) break;
+      }
       for (;;) {
         const { count } = await sql`
           DELETE FROM event_ids WHERE ctid = ANY(ARRAY(
