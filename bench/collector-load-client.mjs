@@ -55,6 +55,29 @@ export function buildBatch(prefix, first, writeKey) {
 }
 
 /**
+ * The rows a store is given for batches built by {@link buildBatch}, as the collector's
+ * pipeline makes them (store-only benches: no HTTP, no pipeline).
+ *
+ * @param {string} prefix
+ * @param {number} rows How many rows (a multiple of EVENTS_PER_BATCH).
+ * @param {string} writeKey
+ */
+export function eventRows(prefix, rows, writeKey) {
+  const receivedAt = new Date().toISOString();
+  const events = [];
+  for (let first = 0; first < rows; first += EVENTS_PER_BATCH) {
+    for (const event of JSON.parse(buildBatch(prefix, first, writeKey).body).batch) {
+      events.push({
+        source: 'default', messageId: event.messageId, type: event.type, event: event.event, name: null,
+        anonymousId: event.anonymousId, userId: event.userId, timestamp: event.timestamp, originalTimestamp: event.timestamp,
+        sentAt: event.timestamp, receivedAt, raw: JSON.stringify(event), normalized: null,
+      });
+    }
+  }
+  return events;
+}
+
+/**
  * @typedef {object} LoadResult
  * @property {number} requests Requests answered 200.
  * @property {number} events Events in those requests.

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildBatch, EVENTS_PER_BATCH, runLoad } from './collector-load-client.mjs';
+import { EVENTS_PER_BATCH, eventRows, runLoad } from './collector-load-client.mjs';
 import { BARE_SERVER, COLLECTOR_CLI, startServer } from './collector-processes.mjs';
 
 const WRITE_KEY = 'bench-key';
@@ -140,22 +140,8 @@ async function loadServer(script, args, ratePerSecond) {
 async function rawSqliteInsertRate(path) {
   const { createSqliteStore } = await import(pathToFileURL(join(COLLECTOR_CLI, '../index.js')).href);
   const store = createSqliteStore({ path });
-  const receivedAt = new Date().toISOString();
   const batches = [];
-  for (let b = 0; b < 60; b++) {
-    const events = [];
-    for (let i = 0; i < 5_000 / EVENTS_PER_BATCH; i++) {
-      const { body } = buildBatch(`raw${b}`, i * EVENTS_PER_BATCH, WRITE_KEY);
-      for (const event of JSON.parse(body).batch) {
-        events.push({
-          source: 'default', messageId: event.messageId, type: event.type, event: event.event, name: null,
-          anonymousId: event.anonymousId, userId: event.userId, timestamp: event.timestamp, originalTimestamp: event.timestamp,
-          sentAt: event.timestamp, receivedAt, raw: JSON.stringify(event), normalized: null,
-        });
-      }
-    }
-    batches.push({ events, quarantined: [] });
-  }
+  for (let b = 0; b < 60; b++) batches.push({ events: eventRows(`raw${b}`, 5_000, WRITE_KEY), quarantined: [] });
   let rows = 0;
   const started = performance.now();
   for (const batch of batches) {

@@ -9,6 +9,7 @@ import { collectorThroughput } from './collector-throughput.mjs';
 import { collectorRules } from './collector-rules.mjs';
 import { collectorHostile } from './collector-hostile.mjs';
 import { collectorDestinations } from './collector-destinations.mjs';
+import { postgresStore } from './postgres-store.mjs';
 
 /** @type {import('./bench-module.mjs').BenchModule[]} */
 const modules = [
@@ -18,6 +19,7 @@ const modules = [
   collectorRules,
   collectorHostile,
   collectorDestinations,
+  postgresStore,
 ];
 
 const only = process.argv.slice(2);

@@ -4,6 +4,7 @@ import { serializeJson } from '../json/serialize-json.js';
 import { sha256Hex } from '../json/sha256-hex.js';
 import type { EventRow, QuarantineRow } from '../store/store.js';
 import { isIdText } from './check-envelope.js';
+import { clientTimeText } from './client-time.js';
 import { DERIVED_ID_PREFIX, deriveMessageId } from './derive-message-id.js';
 import { formatTimestamp } from './parse-timestamp.js';
 import { isRejection, type Draft, type IngestContext, type Rejection, type Stage } from './stage.js';
@@ -32,6 +33,8 @@ export async function runPipeline(
   texts?: readonly string[],
 ): Promise<PipelineOutcome> {
   const receivedAt = formatTimestamp(context.receivedAt) ?? new Date().toISOString();
+  // Kept on quarantine rows so a replay corrects clock skew with it, as this ingest did.
+  const sentAt = context.sentAt === undefined || context.sentAt === null ? null : clientTimeText(context.sentAt);
   const outcome: PipelineOutcome = { events: [], quarantined: [], rejected: [] };
   const notObjects: NotObjects = { entries: [], raws: [], at: 0 };
   let sliceStart = Date.now();
@@ -68,7 +71,7 @@ export async function runPipeline(
     outcome.rejected.push({ messageId, index, code, message });
     // A stage may keep less than what was received (consent refusal, IP rewrite): see Rejection.
     const raw = result.reject.raw ?? last?.rawJson ?? rawJson;
-    outcome.quarantined.push({ source: context.source, messageId, receivedAt, code, reason: message, raw });
+    outcome.quarantined.push({ source: context.source, messageId, receivedAt, code, reason: message, raw, sentAt });
   }
   if (notObjects.entries.length > 0) await quarantineNotObjects(notObjects, outcome, context.source, receivedAt);
   for (const stage of stages) stage.flush?.();

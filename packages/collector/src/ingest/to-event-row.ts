@@ -25,6 +25,7 @@ export function toEventRow(draft: Draft, context: IngestContext, receivedAt: str
     name: type === 'page' || type === 'screen' ? textOrNull(event.name) : null,
     anonymousId: idOrNull(event.anonymousId),
     userId: idOrNull(event.userId),
+    previousId: idOrNull(event.previousId),
     timestamp,
     originalTimestamp: draft.originalTimestamp ?? null,
     sentAt: draft.sentAt ?? null,

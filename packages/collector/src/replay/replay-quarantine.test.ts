@@ -23,9 +23,10 @@ describe('replayQuarantine', () => {
     const batch = [wishlist('w1'), wishlist('w2'), francs];
     const first = await t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, batch });
     expect(await first.json()).toMatchObject({ accepted: 0, rejected: [{ code: 'plan_violation' }, { code: 'plan_violation' }, { code: 'unknown_currency' }] });
-    // The client did not see a 5xx, but a retrying proxy sent w1 again: quarantined twice.
-    await t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, batch: [wishlist('w1')] });
-    expect(t.rows('SELECT message_id FROM quarantine ORDER BY id').map((row) => row.message_id)).toEqual(['w1', 'w2', 'chf', 'w1']);
+    // A retrying proxy sent w1 again: reported rejected again, but quarantined once.
+    const resent = await t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, batch: [wishlist('w1')] });
+    expect(await resent.json()).toMatchObject({ accepted: 0, rejected: [{ messageId: 'w1', code: 'plan_violation' }] });
+    expect(t.rows('SELECT message_id FROM quarantine ORDER BY id').map((row) => row.message_id)).toEqual(['w1', 'w2', 'chf']);
 
     // The plan is fixed: "Wishlist Shared" is declared (with an alias); CHF is still unknown.
     const fixed = shopPlan({ mode: 'quarantine' });
@@ -34,7 +35,7 @@ describe('replayQuarantine', () => {
     const metrics = createMetrics();
     const stages = createIngestStages({ plan: holder });
     const report = await replayQuarantine({ store: t.store, stages, pageSize: 2, metrics });
-    expect(report).toEqual({ replayed: 2, duplicates: 1, stillFailing: 1 });
+    expect(report).toEqual({ replayed: 2, duplicates: 0, stillFailing: 1 });
     expect(t.rows('SELECT message_id, event, received_at, timestamp FROM events ORDER BY message_id')).toEqual([
       { message_id: 'w1', event: 'Wishlist Shared', received_at: '2024-06-01T12:00:10.000Z', timestamp: at },
       { message_id: 'w2', event: 'Wishlist Shared', received_at: '2024-06-01T12:00:10.000Z', timestamp: at },
@@ -67,5 +68,22 @@ describe('replayQuarantine', () => {
     expect(report).toEqual({ replayed: 1, duplicates: 0, stillFailing: 0 });
     expect(t.rows('SELECT source, message_id FROM events')).toEqual([{ source: 'b', message_id: 'wb' }]);
     expect(t.rows('SELECT source, message_id FROM quarantine')).toEqual([{ source: 'a', message_id: 'wa' }]);
+  });
+
+  it('corrects clock skew on replay with the batch sentAt, as ingest does', async () => {
+    const holder = createPlanHolder(compileTrackingPlan(shopPlan({ mode: 'quarantine' })));
+    t = createTestCollector({ plan: holder });
+    // The client's clock is 3 h behind: it stamped the event 09:00:00 and sent it at 09:00:05,
+    // received at 12:00:10 (the fixture's clock); ingest would store 12:00:05.
+    const skewed = { ...wishlist('w1'), timestamp: '2024-06-01T09:00:00.000Z' };
+    await t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, sentAt: '2024-06-01T09:00:05.000Z', batch: [skewed] });
+    expect(t.rows('SELECT sent_at FROM quarantine')).toEqual([{ sent_at: '2024-06-01T09:00:05.000Z' }]);
+    const fixed = shopPlan({ mode: 'quarantine' });
+    fixed.events = { ...fixed.events, 'Wishlist Shared': { aliases: ['wishlist shared'], properties: { type: 'object' } } };
+    holder.replace(compileTrackingPlan(fixed));
+    expect(await replayQuarantine({ store: t.store, stages: createIngestStages({ plan: holder }) })).toEqual({ replayed: 1, duplicates: 0, stillFailing: 0 });
+    expect(t.rows('SELECT timestamp, original_timestamp, sent_at FROM events')).toEqual([
+      { timestamp: '2024-06-01T12:00:05.000Z', original_timestamp: '2024-06-01T09:00:00.000Z', sent_at: '2024-06-01T09:00:05.000Z' },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { runPipeline } from '../ingest/run-pipeline.js';
 import type { Stage } from '../ingest/stage.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
-import type { EventRow, Store } from '../store/store.js';
+import type { EventRow, Store, StoredQuarantineRow } from '../store/store.js';
 
 export interface ReplayOptions {
   store: Store;
@@ -30,9 +30,10 @@ export interface ReplayReport {
  * Each event is judged as of its original receive time; events that still fail stay where
  * they are, with their first reason.
  *
- * Request metadata the quarantine does not keep cannot be replayed: a batch-level `sentAt`
- * (so the time is not skew-corrected unless the event carries its own `sentAt`) and the type
- * implied by a single-event route (`POST /v1/track` without `type` stays quarantined).
+ * The request's `sentAt` is kept with each quarantined row, so the time is skew-corrected as
+ * ingest would have (rows quarantined before schema v3 have none: only an event's own `sentAt`
+ * corrects those). Not kept: the type implied by a single-event route (`POST /v1/track`
+ * without `type` stays quarantined).
  *
  * @example
  * const report = await replayQuarantine({ store, stages: createIngestStages({ plan }) });
@@ -50,7 +51,7 @@ export async function replayQuarantine(options: ReplayOptions): Promise<ReplayRe
     const events: EventRow[] = [];
     const resolvedIds: number[] = [];
     for (const row of rows) {
-      const event = await judge(options.stages, row.raw, row.source, row.receivedAt);
+      const event = await judge(options.stages, row);
       if (event) {
         events.push(event);
         resolvedIds.push(row.id);
@@ -70,7 +71,8 @@ export async function replayQuarantine(options: ReplayOptions): Promise<ReplayRe
 }
 
 /** The event row a quarantined event becomes now, or undefined if it still fails. */
-async function judge(stages: readonly Stage[], raw: string, source: string | null, receivedAt: string): Promise<EventRow | undefined> {
+async function judge(stages: readonly Stage[], row: StoredQuarantineRow): Promise<EventRow | undefined> {
+  const { raw, source, receivedAt, sentAt } = row;
   if (source === null) return undefined;
   let event: unknown;
   try {
@@ -79,6 +81,7 @@ async function judge(stages: readonly Stage[], raw: string, source: string | nul
     return undefined;
   }
   const received = Date.parse(receivedAt);
-  const outcome = await runPipeline(stages, [event], { source, receivedAt: Number.isNaN(received) ? Date.now() : received });
+  const context = { source, receivedAt: Number.isNaN(received) ? Date.now() : received, ...(sentAt ? { sentAt } : {}) };
+  const outcome = await runPipeline(stages, [event], context);
   return outcome.events[0];
 }

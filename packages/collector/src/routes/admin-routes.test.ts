@@ -128,6 +128,28 @@ describe('POST /admin/erase', () => {
     expect(JSON.stringify(t.logs)).not.toContain('"u1"');
   });
 
+  it('reaches rejected events whatever way their ids were written, and alias events by previousId', async () => {
+    t = createTestCollector({ adminToken: TOKEN });
+    // Raw JSON text: escapes, a number id, a repeated key and alias events as a client sent them.
+    const body = `{"writeKey":"${TEST_WRITE_KEY}","batch":[
+      {"type":"bogus","messageId":"q1","userId":"user\\/1"},
+      {"type":"bogus","messageId":"q2","userId":"\\u00e9mile"},
+      {"type":"bogus","messageId":"q3","userId":42},
+      {"type":"bogus","messageId":"q4","userId":"first","userId":"last"},
+      {"type":"alias","messageId":"q5","previousId":"anon-9"},
+      {"type":"alias","messageId":"e1","previousId":"anon-9","userId":"u9","timestamp":"2024-06-01T12:00:00.000Z"}]}`;
+    const sent = await t.post('/v1/batch', body);
+    expect(await sent.json()).toMatchObject({ accepted: 1, rejected: [{ messageId: 'q1' }, { messageId: 'q2' }, { messageId: 'q3' }, { messageId: 'q4' }, { messageId: 'q5' }] });
+    const erase = async (subject: Record<string, string>) =>
+      (await (await t.app.request('/admin/erase', { method: 'POST', headers: auth, body: JSON.stringify(subject) })).json()) as unknown;
+    expect(await erase({ userId: 'user/1' })).toEqual({ erased: { events: 0, quarantine: 1 } });
+    expect(await erase({ userId: 'émile' })).toEqual({ erased: { events: 0, quarantine: 1 } });
+    expect(await erase({ userId: '42' })).toEqual({ erased: { events: 0, quarantine: 1 } });
+    expect(await erase({ userId: 'first' })).toEqual({ erased: { events: 0, quarantine: 1 } });
+    expect(await erase({ anonymousId: 'anon-9' })).toEqual({ erased: { events: 1, quarantine: 1 } });
+    expect(t.rows('SELECT count(*) AS n FROM quarantine')).toEqual([{ n: 0 }]);
+  });
+
   it.each([
     ['no id', {}, /userId or an anonymousId/],
     ['an empty id', { userId: '' }, /userId must be a non-empty string/],

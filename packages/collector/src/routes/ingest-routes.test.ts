@@ -59,6 +59,7 @@ describe('POST /v1/batch', () => {
         received_at: '2024-06-01T12:00:10.000Z',
         raw: JSON.stringify(events[0]),
         normalized: null,
+        previous_id: null,
       },
       expect.objectContaining({ message_id: 'm2', type: 'page', event: null, name: 'Home', user_id: null }),
     ]);
@@ -136,6 +137,12 @@ describe('POST /v1/batch', () => {
       code: 'invalid_event',
       reason: byIndex[1]?.message,
       raw: JSON.stringify(batch[1]),
+      user_id: null,
+      anonymous_id: null,
+      previous_id: null,
+      other_ids: null,
+      sent_at: null,
+      dedup_key: 'm:bad-type',
     });
     expect(quarantined.map((row) => row.raw)).toEqual(body.rejected.map((r) => JSON.stringify(batch[r.index])));
   });

@@ -149,6 +149,27 @@ describe('createGroupCommitStore', () => {
     expect(poisoned.status).toBe('rejected');
   });
 
+  it('after a later pass of a merged commit fails, answers the first pass’s rows as stored and writes its quarantine once', async () => {
+    const spy = observed(freshSqlite());
+    store = createGroupCommitStore(spy.store, { maxQueuedEvents: 1000 });
+    const rejected = { source: 'default', messageId: null, receivedAt: '2024-06-01T12:00:01.000Z', code: 'invalid_event', reason: 'bad', raw: '[0]' };
+    // 'id' from two sources: the shop's copy goes to a second pass, and it is a bad row.
+    const [good, withQuarantine, poisoned] = await Promise.allSettled([
+      store.write(batch(row('id'), row('other'))),
+      store.write({ events: [row('mine')], quarantined: [rejected] }),
+      store.write(batch(row('id', { source: 'shop', type: null as unknown as string }))),
+    ]);
+    expect(good).toEqual({ status: 'fulfilled', value: { inserted: ['id', 'other'], duplicates: [] } });
+    expect(withQuarantine).toEqual({ status: 'fulfilled', value: { inserted: ['mine'], duplicates: [] } });
+    expect(poisoned.status).toBe('rejected');
+    expect(spy.writes.flatMap((w) => w.quarantined)).toEqual([rejected]);
+    expect(spy.writes.map((w) => w.events.map((e) => `${e.source}/${e.messageId}`))).toEqual([
+      ['default/id', 'default/other', 'default/mine'],
+      ['shop/id'], // the failing pass
+      ['shop/id'], // its request retried alone; the others had nothing left to write
+    ]);
+  });
+
   it('commits what is queued before closing, and refuses writes after', async () => {
     const path = join(dir, `close-${counter++}.db`);
     const inner = createSqliteStore({ path });

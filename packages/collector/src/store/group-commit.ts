@@ -95,8 +95,9 @@ export function createGroupCommitStore(inner: Store, options: GroupCommitOptions
 
   const commit = async (group: Entry[], rows: number) => {
     const started = performance.now();
+    const progress: MergeProgress = { outcomes: new Map(), quarantineWritten: false };
     try {
-      const results = await writeMerged(inner, group.map((entry) => entry.batch));
+      const results = await writeMerged(inner, group.map((entry) => entry.batch), progress);
       metrics?.commitSeconds.observe((performance.now() - started) / 1000);
       metrics?.commitRequests.observe(group.length);
       metrics?.commitEvents.observe(rows);
@@ -104,9 +105,10 @@ export function createGroupCommitStore(inner: Store, options: GroupCommitOptions
     } catch (error) {
       metrics?.commitFailures.inc();
       if (group.length === 1) return (group[0] as Entry).reject(error);
-      // One request's bad row must not fail the others: each is retried on its own (dedup
-      // makes that safe even if part of the merged write had been applied).
-      for (const entry of group) await inner.write(entry.batch).then(entry.resolve, entry.reject);
+      // One request's bad row must not fail the others: each is retried on its own, with only
+      // what the passes that did commit left out (their rows keep the answer they got, and
+      // the quarantine rows, written with the first pass, are not written twice).
+      for (const entry of group) await retryAlone(inner, entry.batch, progress).then(entry.resolve, entry.reject);
     }
   };
 
@@ -145,41 +147,81 @@ export function createGroupCommitStore(inner: Store, options: GroupCommitOptions
   };
 }
 
+/** What the passes of a merged commit that did commit stored, for a retry after a later one failed. */
+interface MergeProgress {
+  /** Each committed row (by identity, as queued) and whether it was inserted or a duplicate. */
+  outcomes: Map<EventRow, 'inserted' | 'duplicate'>;
+  /** The first pass, which carries every quarantine row, committed. */
+  quarantineWritten: boolean;
+}
+
 /**
  * Writes several requests' batches as one (or, when a messageId repeats across sources, a few)
- * store writes and splits the result back per request, in each request's row order.
+ * store writes and splits the result back per request, in each request's row order. Each pass
+ * that commits is recorded in `progress` before the next runs.
  */
-async function writeMerged(inner: Store, batches: readonly WriteBatch[]): Promise<WriteResult[]> {
+async function writeMerged(inner: Store, batches: readonly WriteBatch[], progress: MergeProgress): Promise<WriteResult[]> {
   if (batches.length === 1) return [await inner.write(batches[0] as WriteBatch)];
-  type Slot = { batch: number; row: EventRow; duplicate: boolean };
+  type Slot = { row: EventRow; first: EventRow };
   const slots: Slot[][] = batches.map(() => []);
   const passes: EventRow[][] = [];
-  const seenKeys = new Set<string>();
+  const firstOf = new Map<string, EventRow>();
   const useCount = new Map<string, number>();
   batches.forEach((batch, b) => {
     for (const row of batch.events) {
       const key = `${row.source}\u0000${row.messageId}`;
-      const duplicate = seenKeys.has(key);
-      (slots[b] as Slot[]).push({ batch: b, row, duplicate });
-      if (duplicate) continue;
-      seenKeys.add(key);
+      const first = firstOf.get(key);
+      (slots[b] as Slot[]).push({ row, first: first ?? row });
+      if (first) continue;
+      firstOf.set(key, row);
       const pass = useCount.get(row.messageId) ?? 0;
       useCount.set(row.messageId, pass + 1);
       (passes[pass] ??= []).push(row);
     }
   });
   const quarantined: QuarantineRow[] = batches.flatMap((batch) => batch.quarantined);
-  const inserted = new Set<EventRow>();
   for (let p = 0; p < Math.max(1, passes.length); p++) {
     const rows = passes[p] ?? [];
     const result = await inner.write({ events: rows, quarantined: p === 0 ? quarantined : [] });
     // Within a pass every messageId is unique, so the ids map back to rows exactly.
     const ids = new Set(result.inserted);
-    for (const row of rows) if (ids.has(row.messageId)) inserted.add(row);
+    for (const row of rows) progress.outcomes.set(row, ids.has(row.messageId) ? 'inserted' : 'duplicate');
+    if (p === 0) progress.quarantineWritten = true;
   }
   return slots.map((list) => {
     const result: WriteResult = { inserted: [], duplicates: [] };
-    for (const slot of list) (!slot.duplicate && inserted.has(slot.row) ? result.inserted : result.duplicates).push(slot.row.messageId);
+    // A repeat of a row seen earlier in the merge is a duplicate whatever became of the first.
+    for (const { row, first } of list) (first === row && progress.outcomes.get(row) === 'inserted' ? result.inserted : result.duplicates).push(row.messageId);
     return result;
   });
+}
+
+/**
+ * One request written on its own after its merged commit failed: the rows a committed pass
+ * already stored keep that pass's answer (an inserted row stays "inserted", where writing it
+ * again would report a duplicate), and only the rest is written.
+ */
+async function retryAlone(inner: Store, batch: WriteBatch, progress: MergeProgress): Promise<WriteResult> {
+  const rest = batch.events.filter((row) => !progress.outcomes.has(row));
+  const quarantined = progress.quarantineWritten ? [] : batch.quarantined;
+  if (rest.length === batch.events.length && quarantined === batch.quarantined) return inner.write(batch);
+  const retried = rest.length + quarantined.length > 0 ? await inner.write({ events: rest, quarantined }) : { inserted: [], duplicates: [] };
+  // The store reports ids in input order, each row in one list: walk both lists along `rest`.
+  let i = 0;
+  const seen = new Set<string>();
+  const freshRows = new Set<EventRow>();
+  for (const row of rest) {
+    const key = `${row.source}\u0000${row.messageId}`;
+    if (!seen.has(key) && retried.inserted[i] === row.messageId) {
+      freshRows.add(row);
+      i++;
+    }
+    seen.add(key);
+  }
+  const result: WriteResult = { inserted: [], duplicates: [] };
+  for (const row of batch.events) {
+    const inserted = progress.outcomes.has(row) ? progress.outcomes.get(row) === 'inserted' : freshRows.has(row);
+    (inserted ? result.inserted : result.duplicates).push(row.messageId);
+  }
+  return result;
 }

@@ -19,6 +19,10 @@ export async function migratePostgres(
   options: { now: () => number; schema?: string | undefined },
 ): Promise<void> {
   await sql.begin(async (tx) => {
+    // Waiting for another collector's migration, and a backfill over a large table, may take
+    // longer than the timeouts a write gets: they apply to this transaction only.
+    await tx`SET LOCAL lock_timeout = 0`;
+    await tx`SET LOCAL statement_timeout = 0`;
     await tx`SELECT pg_advisory_xact_lock(${POSTGRES_DDL_LOCK}, hashtext(coalesce(current_schema(), current_setting('search_path'))))`;
     if (options.schema !== undefined) await tx`CREATE SCHEMA IF NOT EXISTS ${tx(options.schema)}`;
     await tx`CREATE TABLE IF NOT EXISTS schema_migrations (

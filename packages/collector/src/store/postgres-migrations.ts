@@ -95,6 +95,72 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 2,
+    description: 'quarantine: subject ids, sentAt, dedup key, retention index; events: previous_id',
+    // As SQLite's version 3. The backfill reads the raw JSON with json_each, which keeps
+    // repeated keys in order (the last fills the column, as JSON.parse would; the others go to
+    // other_ids); raw that is not a JSON object (or holds escapes PostgreSQL text refuses) gets
+    // no ids. A non-integral number id is written as numeric text (4.20 → 4.2), not always as
+    // JavaScript prints it. Rows quarantined before this version have no sent_at and no
+    // dedup_key (a resend of such an event adds one new row, once). events.previous_id is not
+    // backfilled (an UPDATE scanning every partition at start-up, under the migration lock):
+    // erasure reads the raw JSON of alias rows stored before this version with cairn_json_ids,
+    // which stays for that (postgres-erase.ts).
+    sql: `
+      ALTER TABLE events ADD COLUMN previous_id text COLLATE "C";
+      ALTER TABLE quarantine
+        ADD COLUMN user_id text COLLATE "C",
+        ADD COLUMN anonymous_id text COLLATE "C",
+        ADD COLUMN previous_id text COLLATE "C",
+        ADD COLUMN other_ids text[] COLLATE "C",
+        ADD COLUMN sent_at text,
+        ADD COLUMN dedup_key text COLLATE "C";
+
+      CREATE FUNCTION cairn_json_ids(doc text, wanted text) RETURNS text[]
+      LANGUAGE plpgsql IMMUTABLE AS $fn$
+      BEGIN
+        RETURN ARRAY(
+          SELECT CASE json_typeof(e.value) WHEN 'string' THEN e.value #>> '{}'
+                 ELSE trim_scale((e.value::text)::numeric)::text END
+          FROM json_each(doc::json) WITH ORDINALITY AS e(key, value, n)
+          WHERE e.key = wanted AND json_typeof(e.value) IN ('string', 'number')
+          ORDER BY e.n);
+      EXCEPTION WHEN others THEN
+        RETURN '{}';
+      END
+      $fn$;
+
+      UPDATE quarantine q SET
+          user_id = v.u[cardinality(v.u)],
+          anonymous_id = v.a[cardinality(v.a)],
+          previous_id = v.p[cardinality(v.p)],
+          other_ids = nullif(ARRAY(
+            SELECT DISTINCT id FROM unnest(v.u || v.a || v.p) AS id
+            WHERE id IS DISTINCT FROM v.u[cardinality(v.u)] AND id IS DISTINCT FROM v.a[cardinality(v.a)]
+              AND id IS DISTINCT FROM v.p[cardinality(v.p)]), '{}')
+        FROM (SELECT id, cairn_json_ids(raw, 'userId') AS u, cairn_json_ids(raw, 'anonymousId') AS a,
+                     cairn_json_ids(raw, 'previousId') AS p
+              FROM quarantine) AS v
+        WHERE v.id = q.id AND cardinality(v.u || v.a || v.p) > 0;
+
+      CREATE UNIQUE INDEX quarantine_dedup ON quarantine (coalesce(source, ''), dedup_key) WHERE dedup_key IS NOT NULL;
+      CREATE INDEX quarantine_by_received ON quarantine (received_at);
+    `,
+  },
+  {
+    version: 3,
+    description: 'drop the indexes no collector query needs',
+    // As SQLite's version 2: each index is one more B-tree insert per stored event. Nothing
+    // reads events_by_event; erasure also matches previous_id, which no index covers, so it
+    // scans partition by partition (bounded statements) with or without the id indexes.
+    // docs/operations.md says how to add them back where erasure is frequent.
+    sql: `
+      DROP INDEX IF EXISTS events_by_event;
+      DROP INDEX IF EXISTS events_by_user;
+      DROP INDEX IF EXISTS events_by_anonymous;
+    `,
+  },
+  {
     version: 6,
     description: 'destination outbox (deliveries) and per-destination counters',
     // Keys only (DESIGN.md): the forwarder reads the event from events, found through

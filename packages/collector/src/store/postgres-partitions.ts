@@ -78,6 +78,10 @@ export function createEventPartitions(sql: postgres.Sql, now: () => number): Eve
       const db = await sql.reserve();
       let dropped = 0;
       try {
+        // DETACH … CONCURRENTLY waits for every transaction that may see the partition, and the
+        // count reads a whole day: no write timeouts on this connection (RESET restores them).
+        await db`SET lock_timeout = 0`;
+        await db`SET statement_timeout = 0`;
         await db`SELECT pg_advisory_lock(${POSTGRES_DDL_LOCK}, hashtext(coalesce(current_schema(), current_setting('search_path'))))`;
         try {
           for (const partition of await list(db)) {
@@ -97,6 +101,8 @@ export function createEventPartitions(sql: postgres.Sql, now: () => number): Eve
           await db`SELECT pg_advisory_unlock(${POSTGRES_DDL_LOCK}, hashtext(coalesce(current_schema(), current_setting('search_path'))))`;
         }
       } finally {
+        await db`RESET lock_timeout`.catch(() => {});
+        await db`RESET statement_timeout`.catch(() => {});
         db.release();
       }
       return dropped;

@@ -1,4 +1,5 @@
-import type postgres from 'postgres';
+import postgres from 'postgres';
+import { createStatsMerger } from './merge-stats.js';
 import type { EventQuery, EventRow, StoreStats } from './store.js';
 
 interface EventRecord {
@@ -65,21 +66,29 @@ export async function readEventPage(sql: postgres.Sql, query: EventQuery): Promi
 }
 
 /**
- * Counts for the admin stats, sorted as SQLite sorts them (NULL first).
+ * Counts for the admin stats, sorted as SQLite sorts them (NULL first): one statement per
+ * events partition (a day), so no single scan runs past the statement timeout.
  *
  * @example
  * const { events, quarantine } = await readStats(sql);
  */
 export async function readStats(sql: postgres.Sql): Promise<StoreStats> {
-  // count(*) is a bigint, which the driver returns as a string.
-  const events = await sql<{ source: string; type: string; event: string | null; count: string }[]>`
-    SELECT source, type, event, count(*) AS count FROM events
-    GROUP BY source, type, event ORDER BY source, type, event NULLS FIRST`;
-  const quarantine = await sql<{ source: string | null; code: string; count: string }[]>`
-    SELECT source, code, count(*) AS count FROM quarantine
-    GROUP BY source, code ORDER BY source NULLS FIRST, code`;
-  return {
-    events: events.map((row) => ({ source: row.source, type: row.type, event: row.event, count: Number(row.count) })),
-    quarantine: quarantine.map((row) => ({ source: row.source, code: row.code, count: Number(row.count) })),
-  };
+  const merger = createStatsMerger();
+  const partitions = await sql<{ name: string }[]>`
+    SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'events'::regclass`;
+  for (const { name } of partitions) {
+    try {
+      merger.addEvents(
+        await sql<{ source: string; type: string; event: string | null; count: string }[]>`
+          SELECT source, type, event, count(*) AS count FROM ${sql(name)} GROUP BY source, type, event`,
+      );
+    } catch (error) {
+      // Retention dropped the day meanwhile: it counts nothing any more.
+      if (!(error instanceof postgres.PostgresError && error.code === '42P01')) throw error;
+    }
+  }
+  merger.addQuarantine(await sql<{ source: string | null; code: string; count: string }[]>`
+    SELECT source, code, count(*) AS count FROM quarantine GROUP BY source, code`);
+  return merger.result();
 }

@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { CollectorError } from '../collector-error.js';
+import { connectPostgres } from './postgres-connect.js';
 import { eraseSubject } from './postgres-erase.js';
 import { migratePostgres } from './postgres-migrate.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
@@ -23,6 +24,10 @@ export interface PostgresStoreOptions {
   now?: () => number;
   /** Settings of the tables derived from events at ingest (see derived-writes.ts). */
   derived?: DerivedWritesOptions;
+  /** `statement_timeout` of the store's sessions, ms; default 60,000 (see connect-postgres). */
+  statementTimeoutMs?: number;
+  /** `lock_timeout` of the store's sessions, ms; default 10,000. */
+  lockTimeoutMs?: number;
 }
 
 /** Rows per DELETE when retention forgets old ids: short transactions, bounded WAL bursts. */
@@ -42,14 +47,7 @@ const ID_DELETE_CHUNK = 50_000;
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const now = options.now ?? Date.now;
-  const sql = postgres(options.url, {
-    max: options.maxConnections ?? 10,
-    connect_timeout: 10,
-    // The driver prints NOTICEs (e.g. "already exists, skipping") to the console, and stdout
-    // is the collector's JSON log.
-    onnotice: () => {},
-    ...(options.schema === undefined ? {} : { connection: { search_path: options.schema } }),
-  });
+  const sql = connectPostgres(options.url, options);
   const partitions = createEventPartitions(sql, now);
   try {
     await migratePostgres(sql, POSTGRES_MIGRATIONS, { now, schema: options.schema });
@@ -114,8 +112,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     readQuarantine: async ({ afterId = 0, limit, source }) => {
       open();
-      const rows = await sql<{ id: string; source: string | null; message_id: string | null; received_at: Date | null; code: string; reason: string; raw: string }[]>`
-        SELECT id, source, message_id, received_at, code, reason, raw FROM quarantine
+      const rows = await sql<{ id: string; source: string | null; message_id: string | null; received_at: Date | null; code: string; reason: string; raw: string; sent_at: string | null }[]>`
+        SELECT id, source, message_id, received_at, code, reason, raw, sent_at FROM quarantine
         WHERE id > ${afterId} AND (${source ?? null}::text IS NULL OR source = ${source ?? null})
         ORDER BY id LIMIT ${limit}`;
       return rows.map(
@@ -128,6 +126,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           code: row.code,
           reason: row.reason,
           raw: row.raw,
+          sentAt: row.sent_at,
         }),
       );
     },
@@ -144,12 +143,28 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (Number.isNaN(cutoff.getTime())) throw new CollectorError('invalid_options', `retention cutoff is not a date: ${cutoffIso}`);
       // Events before ids: interrupted in between, a resend is still a duplicate.
       let deleted = await partitions.dropBefore(cutoff);
-      // The partition holding the cutoff (and any partition not made by Cairn): a plain delete.
-      deleted += (await sql`DELETE FROM events WHERE received_at < ${cutoff}`).count;
+      // The partition holding the cutoff (and any partition not made by Cairn): deletes of at
+      // most ~50,000 rows each, so no statement runs into the statement timeout. A ctid is
+      // unique only within a partition: the outer condition keeps a same-ctid row of another
+      // partition unless it is past the cutoff too (then it was due anyway).
+      for (;;) {
+        const { count } = await sql`
+          DELETE FROM events WHERE received_at < ${cutoff} AND ctid = ANY(ARRAY(
+            SELECT ctid FROM events WHERE received_at < ${cutoff} LIMIT ${ID_DELETE_CHUNK}))`;
+        deleted += count;
+        if (count === 0) break;
+      }
       for (;;) {
         const { count } = await sql`
           DELETE FROM event_ids WHERE ctid = ANY(ARRAY(
             SELECT ctid FROM event_ids WHERE received_at < ${cutoff} LIMIT ${ID_DELETE_CHUNK}))`;
+        if (count < ID_DELETE_CHUNK) break;
+      }
+      for (;;) {
+        const { count } = await sql`
+          DELETE FROM quarantine WHERE id = ANY(ARRAY(
+            SELECT id FROM quarantine WHERE received_at < ${cutoff} LIMIT ${ID_DELETE_CHUNK}))`;
+        deleted += count;
         if (count < ID_DELETE_CHUNK) break;
       }
       return deleted;

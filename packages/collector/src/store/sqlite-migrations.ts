@@ -5,6 +5,16 @@ export interface Migration {
   sql: string;
 }
 
+/** A json_each value as the collector reads an id: text as is, a number as its text. */
+const ID_TEXT = `CASE type WHEN 'text' THEN value WHEN 'integer' THEN CAST(value AS TEXT)
+  WHEN 'real' THEN CASE WHEN value = CAST(value AS INTEGER) AND abs(value) < 9e15
+    THEN CAST(CAST(value AS INTEGER) AS TEXT) ELSE CAST(value AS TEXT) END END`;
+
+/** The last value of a top-level key of a JSON column, as JSON.parse keeps it. */
+function lastIdOf(column: string, key: string): string {
+  return `SELECT ${ID_TEXT} FROM json_each(${column}) WHERE key = '${key}' AND type IN ('text', 'integer', 'real') ORDER BY id DESC LIMIT 1`;
+}
+
 /**
  * SQLite schema history. Append a migration to change the schema; never edit an applied one
  * (databases in the field already ran it). STRICT tables make SQLite enforce the column types.
@@ -59,6 +69,43 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS events_by_event;
       DROP INDEX IF EXISTS events_by_user;
       DROP INDEX IF EXISTS events_by_anonymous;
+    `,
+  },
+  {
+    version: 3,
+    description: 'quarantine: subject ids, sentAt, dedup key, retention index; events: previous_id',
+    // Erasure matches columns, not the raw JSON (json_extract reads the first of repeated keys
+    // where the collector reads the last, and compares a number id 42 unequal to "42"). The
+    // backfill reads every top-level key with json_each, which keeps repeats in order: the last
+    // value fills the column, as JSON.parse would, the others go to other_ids. Its limits: a
+    // non-integral or huge number id is written as SQLite prints it, not as JavaScript would;
+    // rows quarantined before this version have no sent_at and no dedup_key (a resend of such
+    // an event adds one new row, once). events.previous_id is not backfilled: that would scan
+    // the whole events table at start-up; erasure reads the raw JSON of the (rare) alias rows
+    // stored before this version instead (sqlite-maintenance.ts).
+    sql: `
+      ALTER TABLE events ADD COLUMN previous_id TEXT;
+      ALTER TABLE quarantine ADD COLUMN user_id TEXT;
+      ALTER TABLE quarantine ADD COLUMN anonymous_id TEXT;
+      ALTER TABLE quarantine ADD COLUMN previous_id TEXT;
+      ALTER TABLE quarantine ADD COLUMN other_ids TEXT;
+      ALTER TABLE quarantine ADD COLUMN sent_at TEXT;
+      ALTER TABLE quarantine ADD COLUMN dedup_key TEXT;
+
+      UPDATE quarantine SET
+          user_id = (${lastIdOf('quarantine.raw', 'userId')}),
+          anonymous_id = (${lastIdOf('quarantine.raw', 'anonymousId')}),
+          previous_id = (${lastIdOf('quarantine.raw', 'previousId')})
+        WHERE json_valid(raw) AND json_type(raw) = 'object';
+      UPDATE quarantine SET other_ids = (
+          SELECT nullif(json_group_array(id), '[]') FROM (
+            SELECT DISTINCT ${ID_TEXT} AS id FROM json_each(quarantine.raw)
+            WHERE key IN ('userId', 'anonymousId', 'previousId') AND type IN ('text', 'integer', 'real'))
+          WHERE id IS NOT coalesce(user_id, '') AND id IS NOT coalesce(anonymous_id, '') AND id IS NOT coalesce(previous_id, ''))
+        WHERE json_valid(raw) AND json_type(raw) = 'object';
+
+      CREATE UNIQUE INDEX quarantine_dedup ON quarantine (coalesce(source, ''), dedup_key) WHERE dedup_key IS NOT NULL;
+      CREATE INDEX quarantine_by_received ON quarantine (received_at);
     `,
   },
   {

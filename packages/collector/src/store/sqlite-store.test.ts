@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CollectorError } from '../collector-error.js';
 import { describeStoreContract } from '../testing/store-contract.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { EventRow, QuarantineRow, Store } from './store.js';
 
@@ -64,15 +65,15 @@ describe('createSqliteStore', () => {
     await opened[0]?.close();
     open(); // reopening applies nothing twice
     expect(read<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-    expect(read('SELECT version, applied_at FROM schema_migrations')).toEqual([
-      { version: 1, applied_at: '2024-01-01T00:00:00.000Z' },
-      { version: 2, applied_at: '2024-01-01T00:00:00.000Z' },
-      { version: 6, applied_at: '2024-01-01T00:00:00.000Z' },
-    ]);
+    expect(read('SELECT version, applied_at FROM schema_migrations')).toEqual(
+      SQLITE_MIGRATIONS.map(({ version }) => ({ version, applied_at: '2024-01-01T00:00:00.000Z' })),
+    );
     expect(read<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'deliveries_%' ORDER BY name")).toEqual([
       { name: 'events_by_received' },
       { name: 'events_by_time' },
+      { name: 'quarantine_by_received' },
       { name: 'quarantine_by_time' },
+      { name: 'quarantine_dedup' },
     ]);
     const columns = (table: string) =>
       read<{ name: string; notnull: number; pk: number }>(`PRAGMA table_info(${table})`).map((c) => [c.name, c.notnull, c.pk]);
@@ -90,6 +91,7 @@ describe('createSqliteStore', () => {
       ['received_at', 1, 0],
       ['raw', 1, 0],
       ['normalized', 0, 0],
+      ['previous_id', 0, 0],
     ]);
     expect(columns('quarantine')).toEqual([
       ['id', 0, 1],
@@ -99,6 +101,12 @@ describe('createSqliteStore', () => {
       ['code', 1, 0],
       ['reason', 1, 0],
       ['raw', 1, 0],
+      ['user_id', 0, 0],
+      ['anonymous_id', 0, 0],
+      ['previous_id', 0, 0],
+      ['other_ids', 0, 0],
+      ['sent_at', 0, 0],
+      ['dedup_key', 0, 0],
     ]);
   });
 

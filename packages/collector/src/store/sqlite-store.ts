@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
 import { CollectorError } from '../collector-error.js';
 import { SQLITE_DERIVED_WRITES, type DerivedWritesOptions, type SqliteDerivedWrite } from './derived-writes.js';
+import { quarantineDedupKey, quarantineSubjects } from './quarantine-subjects.js';
+import { createSqliteMaintenance } from './sqlite-maintenance.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
-import type { ErasureSubject, EventQuery, EventRow, Store, StoreStats, StoredQuarantineRow, WriteBatch, WriteResult } from './store.js';
+import type { EventQuery, EventRow, QuarantineRow, Store, StoredQuarantineRow, WriteBatch, WriteResult } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Database file; created with its folder's permissions if missing. */
@@ -50,32 +52,24 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   const insertEvent = db.prepare(`
-    INSERT INTO events (source, message_id, type, event, name, anonymous_id, user_id,
+    INSERT INTO events (source, message_id, type, event, name, anonymous_id, user_id, previous_id,
                         timestamp, original_timestamp, sent_at, received_at, raw, normalized)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (source, message_id) DO NOTHING`);
+  // DO NOTHING on quarantine_dedup: a resent batch adds none of its rejected rows again.
   const insertQuarantine = db.prepare(`
-    INSERT INTO quarantine (source, message_id, received_at, code, reason, raw)
-    VALUES (@source, @messageId, @receivedAt, @code, @reason, @raw)`);
+    INSERT INTO quarantine (source, message_id, received_at, code, reason, raw, sent_at,
+                            user_id, anonymous_id, previous_id, other_ids, dedup_key)
+    VALUES (@source, @messageId, @receivedAt, @code, @reason, @raw, @sentAt,
+            @userId, @anonymousId, @previousId, @otherIds, @dedupKey)
+    ON CONFLICT DO NOTHING`);
   const ping = db.prepare('SELECT 1');
   const selectQuarantine = db.prepare(`
-    SELECT id, source, message_id AS messageId, received_at AS receivedAt, code, reason, raw
+    SELECT id, source, message_id AS messageId, received_at AS receivedAt, code, reason, raw, sent_at AS sentAt
     FROM quarantine WHERE id > @afterId AND (@source IS NULL OR source = @source)
     ORDER BY id LIMIT @limit`);
   const deleteQuarantine = db.prepare('DELETE FROM quarantine WHERE id = ?');
-  // json_extract: quarantine keeps only the raw JSON, and a quarantined event can carry a userId.
-  // A NULL parameter matches nothing (`user_id = NULL` is not true). Written as a bare OR of
-  // equalities so that indexes an operator adds on user_id and anonymous_id are used (a
-  // multi-index OR); the schema has none (one B-tree per row less), so it scans by default.
-  const eraseEvents = db.prepare(`
-    DELETE FROM events WHERE (user_id = @userId OR anonymous_id = @anonymousId)
-      AND (@source IS NULL OR source = @source)`);
-  const eraseQuarantine = db.prepare(`
-    DELETE FROM quarantine WHERE (@source IS NULL OR source = @source)
-      AND json_valid(raw)
-      AND ((@userId IS NOT NULL AND json_extract(raw, '$.userId') = @userId)
-        OR (@anonymousId IS NOT NULL AND json_extract(raw, '$.anonymousId') = @anonymousId))`);
-  const deleteOld = db.prepare('DELETE FROM events WHERE received_at < ?');
+  const maintenance = createSqliteMaintenance(db, { synchronous: options.synchronous ?? 'full' });
   // Keyset pages in (source, timestamp, message_id) order; one statement per shape so each
   // uses the (source, timestamp) index instead of an OR the planner cannot resolve.
   const eventColumns = `source, message_id AS messageId, type, event, name, anonymous_id AS anonymousId,
@@ -89,13 +83,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     WHERE source = @source AND (timestamp, message_id) > (@afterTimestamp, @afterMessageId)
       AND timestamp >= @from AND timestamp < @to
     ORDER BY timestamp, message_id LIMIT @limit`);
-  const countEvents = db.prepare(
-    'SELECT source, type, event, count(*) AS count FROM events GROUP BY source, type, event ORDER BY source, type, event',
-  );
-  const countQuarantine = db.prepare(
-    'SELECT source, code, count(*) AS count FROM quarantine GROUP BY source, code ORDER BY source, code',
-  );
-
   const derived = SQLITE_DERIVED_WRITES.map((factory) => factory(db, options.derived ?? {})).filter(
     (write): write is SqliteDerivedWrite => write !== undefined,
   );
@@ -104,7 +91,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     for (const row of events) {
       // Positional parameters: binding by name costs a third more per row at high rates.
       const { changes } = insertEvent.run(
-        row.source, row.messageId, row.type, row.event, row.name, row.anonymousId, row.userId,
+        row.source, row.messageId, row.type, row.event, row.name, row.anonymousId, row.userId, row.previousId ?? null,
         row.timestamp, row.originalTimestamp, row.sentAt, row.receivedAt, row.raw, row.normalized ?? null,
       );
       (changes === 1 ? result.inserted : result.duplicates).push(row.messageId);
@@ -116,7 +103,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const writeAll = db.transaction((batch: WriteBatch): WriteResult => {
     const result: WriteResult = { inserted: [], duplicates: [] };
     insertEvents(batch.events, result);
-    for (const row of batch.quarantined) insertQuarantine.run(row);
+    for (const row of batch.quarantined) insertQuarantine.run(quarantineParams(row));
     return result;
   });
   const replayAll = db.transaction((batch: { events: EventRow[]; resolvedIds: number[] }): WriteResult => {
@@ -125,11 +112,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     for (const id of batch.resolvedIds) deleteQuarantine.run(id);
     return result;
   });
-  const eraseAll = db.transaction((subject: ErasureSubject) => {
-    const params = { source: subject.source ?? null, userId: subject.userId ?? null, anonymousId: subject.anonymousId ?? null };
-    return { events: eraseEvents.run(params).changes, quarantine: eraseQuarantine.run(params).changes };
-  });
-
   return {
     kind: 'sqlite',
     // IMMEDIATE takes the write lock at BEGIN, so a busy database waits (busy_timeout) instead
@@ -148,14 +130,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (!subject.userId && !subject.anonymousId) {
         throw new CollectorError('invalid_options', 'erase needs a userId or an anonymousId');
       }
-      return eraseAll.immediate(subject);
+      return maintenance.erase(subject);
     },
-    deleteOlderThan: async (cutoffIso) => deleteOld.run(cutoffIso).changes,
+    deleteOlderThan: (cutoffIso) => maintenance.deleteOlderThan(cutoffIso),
     readEvents: async (query) => readEvents(query),
-    stats: async (): Promise<StoreStats> => ({
-      events: countEvents.all() as StoreStats['events'],
-      quarantine: countQuarantine.all() as StoreStats['quarantine'],
-    }),
+    stats: () => maintenance.stats(),
   };
 
   function readEvents(query: EventQuery): EventRow[] {
@@ -179,6 +158,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       afterMessageId: sameSource ? params.afterMessageId : '',
     }) as EventRow[];
   }
+}
+
+/** The columns of one quarantine row: its ids for erasure and its dedup key (see quarantine-subjects.ts). */
+function quarantineParams(row: QuarantineRow) {
+  return { ...row, sentAt: row.sentAt ?? null, ...quarantineSubjects(row.raw), dedupKey: quarantineDedupKey(row) };
 }
 
 /**

@@ -9,6 +9,11 @@ export interface EventRow {
   name: string | null;
   anonymousId: string | null;
   userId: string | null;
+  /**
+   * The id an `alias` call links to `userId` (Segment's `previousId`), else null. Erasure of
+   * that id removes the alias event too. Optional for callers that predate it (read as null).
+   */
+  previousId?: string | null;
   /** UTC ISO 8601, skew-corrected. */
   timestamp: string;
   /** The client's time exactly as sent (`timestamp`, else `originalTimestamp`). */
@@ -33,6 +38,11 @@ export interface QuarantineRow {
   code: string;
   reason: string;
   raw: string;
+  /**
+   * The request's `sentAt` as sent (the batch's; an event's own `sentAt` is in `raw`), so a
+   * replay corrects the client's clock skew as ingest does. Null or absent: none was sent.
+   */
+  sentAt?: string | null;
 }
 
 /** A quarantine row as read back, with its id (for replay). */
@@ -108,9 +118,16 @@ export interface Store {
    * rows `resolvedIds` that they came from.
    */
   replay(batch: { events: EventRow[]; resolvedIds: number[] }): Promise<WriteResult>;
-  /** Right to erasure: deletes every event and quarantine row of the subject; returns the counts. */
+  /**
+   * Right to erasure: deletes every event and quarantine row of the subject (rows whose user_id
+   * or anonymous_id is the given id, alias events whose previousId is either, quarantined rows
+   * holding either under any of those keys); returns the counts.
+   */
   erase(subject: ErasureSubject): Promise<{ events: number; quarantine: number }>;
-  /** Retention: deletes events with `received_at` before the cutoff (UTC ISO); returns how many went. */
+  /**
+   * Retention: deletes events and quarantine rows with `received_at` before the cutoff (UTC
+   * ISO) in short chunks that leave the event loop free; returns how many rows went (both tables).
+   */
   deleteOlderThan(cutoffIso: string): Promise<number>;
   /** A page of stored events for an export, in (source, timestamp, messageId) order. */
   readEvents(query: EventQuery): Promise<EventRow[]>;

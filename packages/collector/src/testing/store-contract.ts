@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventRow, QuarantineRow, Store } from '../store/store.js';
+import type { EventRow, Store } from '../store/store.js';
+import { describeQuarantineContract } from './store-contract-quarantine.js';
+import { bad, row } from './store-rows.js';
 
 /**
  * The behaviour every Store must share (SQLite, PostgreSQL): run it from each store's test
@@ -123,35 +125,5 @@ export function describeStoreContract(name: string, openEmpty: () => Promise<Sto
       await expect(store.ping()).resolves.toBeUndefined();
     });
   });
-}
-
-function row(messageId: string, extra: Partial<EventRow> = {}): EventRow {
-  return {
-    source: 'default',
-    messageId,
-    type: 'track',
-    event: 'Product Added',
-    name: null,
-    anonymousId: 'anon-1',
-    userId: null,
-    timestamp: '2024-06-01T12:00:00.000Z',
-    originalTimestamp: '2024-06-01T12:00:00.000Z',
-    sentAt: null,
-    receivedAt: '2024-06-01T12:00:01.000Z',
-    raw: `{"messageId":"${messageId}"}`,
-    normalized: null,
-    ...extra,
-  };
-}
-
-function bad(messageId: string, extra: Partial<QuarantineRow> = {}): QuarantineRow {
-  return {
-    source: 'default',
-    messageId,
-    receivedAt: '2024-06-01T12:00:01.000Z',
-    code: 'invalid_event',
-    reason: 'bad type',
-    raw: `{"userId":"u-${messageId}"}`,
-    ...extra,
-  };
+  describeQuarantineContract(name, openEmpty);
 }
