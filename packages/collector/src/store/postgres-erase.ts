@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { erasePostgresPeople } from '../people/people-erase.js';
 import { toPgText } from './postgres-pack.js';
 import type { ErasureSubject } from './store.js';
 
@@ -38,6 +39,7 @@ export async function eraseSubject(sql: postgres.Sql, subject: ErasureSubject): 
       })
       .map(({ id }) => id);
     const quarantine = doomed.length === 0 ? { count: 0 } : await tx`DELETE FROM quarantine WHERE id = ANY(${doomed}::bigint[])`;
+    await erasePostgresPeople(tx, { userId: userColumn ?? null, anonymousId: anonymousColumn ?? null });
     return { events: events.count, quarantine: quarantine.count };
   });
 }

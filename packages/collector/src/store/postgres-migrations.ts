@@ -1,3 +1,4 @@
+import { POSTGRES_PEOPLE_MIGRATION } from '../people/postgres-people-migration.js';
 import type { Migration } from './sqlite-migrations.js';
 
 /**
@@ -94,6 +95,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  POSTGRES_PEOPLE_MIGRATION,
 ];
 
 /**

@@ -1,3 +1,5 @@
+import { SQLITE_PEOPLE_MIGRATION } from '../people/sqlite-people-migration.js';
+
 /** One schema step; `version` values are applied in order, each exactly once. */
 export interface Migration {
   version: number;
@@ -61,4 +63,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS events_by_anonymous;
     `,
   },
+  SQLITE_PEOPLE_MIGRATION,
 ];

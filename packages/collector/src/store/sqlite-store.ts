@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import { createSqliteAnalytics } from '../analytics/sqlite-analytics.js';
 import { CollectorError } from '../collector-error.js';
 import { SQLITE_DERIVED_WRITES, type DerivedWritesOptions, type SqliteDerivedWrite } from './derived-writes.js';
+import { createSqlitePeopleErase } from '../people/people-erase.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import type { ErasureSubject, EventQuery, EventRow, Store, StoreStats, StoredQuarantineRow, WriteBatch, WriteResult } from './store.js';
 
@@ -75,6 +77,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       AND json_valid(raw)
       AND ((@userId IS NOT NULL AND json_extract(raw, '$.userId') = @userId)
         OR (@anonymousId IS NOT NULL AND json_extract(raw, '$.anonymousId') = @anonymousId))`);
+  const eraseLinks = createSqlitePeopleErase(db);
   const deleteOld = db.prepare('DELETE FROM events WHERE received_at < ?');
   // Keyset pages in (source, timestamp, message_id) order; one statement per shape so each
   // uses the (source, timestamp) index instead of an OR the planner cannot resolve.
@@ -96,6 +99,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     'SELECT source, code, count(*) AS count FROM quarantine GROUP BY source, code ORDER BY source, code',
   );
 
+  const analytics = createSqliteAnalytics(db, options.path);
   const derived = SQLITE_DERIVED_WRITES.map((factory) => factory(db, options.derived ?? {})).filter(
     (write): write is SqliteDerivedWrite => write !== undefined,
   );
@@ -127,10 +131,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   });
   const eraseAll = db.transaction((subject: ErasureSubject) => {
     const params = { source: subject.source ?? null, userId: subject.userId ?? null, anonymousId: subject.anonymousId ?? null };
+    eraseLinks(subject);
     return { events: eraseEvents.run(params).changes, quarantine: eraseQuarantine.run(params).changes };
   });
 
+  const { close: _closeAnalytics, ...analyticsMethods } = analytics;
   return {
+    ...analyticsMethods,
     kind: 'sqlite',
     // IMMEDIATE takes the write lock at BEGIN, so a busy database waits (busy_timeout) instead
     // of failing when a deferred transaction tries to upgrade its read lock.
@@ -139,6 +146,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ping.get();
     },
     close: async () => {
+      analytics.close();
       if (db.open) db.close();
     },
     readQuarantine: async ({ afterId = 0, limit, source }) =>
