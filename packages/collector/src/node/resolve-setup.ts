@@ -43,6 +43,8 @@ export interface Setup {
   maxQueuedEvents: number;
   /** 0 = keep events forever. */
   retentionDays: number;
+  /** Abandoned-cart rule: time between runs (0 = off) and a cart's idle time. */
+  carts: { checkIntervalMs: number; idleMs: number };
   trackingPlanPath: string | undefined;
   /** `createCollector({ privacy })`; `eventCategories` only from the config file. */
   privacy: Required<Pick<PrivacyOptions, 'ip' | 'recordIp'>> & Pick<PrivacyOptions, 'eventCategories'>;
@@ -101,6 +103,7 @@ export async function resolveSetup(
     trustProxyHops: merged.trustProxy === true ? 1 : typeof merged.trustProxy === 'number' ? merged.trustProxy : 0,
     maxQueuedEvents: merged.limits?.maxQueuedEvents ?? DEFAULTS.maxQueuedEvents,
     retentionDays: merged.storage?.retentionDays ?? 0,
+    carts: { checkIntervalMs: (merged.carts?.checkIntervalSeconds ?? 60) * 1000, idleMs: (merged.carts?.idleSeconds ?? 1800) * 1000 },
     trackingPlanPath: merged.trackingPlan,
     privacy: {
       ip: merged.privacy?.ip ?? 'truncate',
@@ -121,6 +124,7 @@ function mergeSettings(file: FileConfig, given: FileConfig): FileConfig {
     ...given,
     storage: { ...file.storage, ...given.storage },
     limits: { ...file.limits, ...given.limits },
+    carts: { ...file.carts, ...given.carts },
     privacy: { ...file.privacy, ...given.privacy },
   };
 }
