@@ -89,18 +89,19 @@ export const HISTORY: readonly HistoryPerson[] = [
 ];
 
 /**
- * The history as the store's rows, one write batch per browser request, in order.
+ * The history as the store's rows, one write batch per browser request, in order, its times
+ * counted back from `now`.
  *
  * @example
  * for (const events of historyBatches()) await store.write({ events, quarantined: [] });
  */
-export function historyBatches(people: readonly HistoryPerson[] = HISTORY, source = 'default'): EventRow[][] {
+export function historyBatches(people: readonly HistoryPerson[] = HISTORY, source = 'default', now = HISTORY_NOW): EventRow[][] {
   let n = 0;
   return people.flatMap((person) =>
     person.batches.map((batch) =>
       batch.map((step): EventRow => {
         const type = step.type ?? 'track';
-        const timestamp = new Date(HISTORY_NOW - step.ago * MINUTE).toISOString();
+        const timestamp = new Date(now - step.ago * MINUTE).toISOString();
         const userId = step.signedIn ? (person.userId ?? null) : null;
         const messageId = `${person.name}-${String(++n).padStart(4, '0')}`;
         const event: Record<string, unknown> = {
