@@ -28,3 +28,11 @@ export { replayQuarantine, type ReplayOptions, type ReplayReport } from './repla
 export { loadTrackingPlan, loadTrackingPlanHolder, reloadPlanOnSignal } from './node/load-tracking-plan.js';
 export { readIncomingBody } from './node/read-incoming-body.js';
 export type { WireBodyReader } from './http/read-body.js';
+export type { AnalyticsStore, StoredSegment, CartEventQuery, CartEventRow } from './analytics/analytics-store.js';
+export { parseSegmentDefinition, type Condition, type DefinitionFault, type Filter, type ValueTest } from './segments/segment-definition.js';
+export type { SegmentQuery, SegmentResult, SegmentPerson } from './segments/segment-result.js';
+export { parseFunnelDefinition, type Funnel } from './funnels/funnel-definition.js';
+export type { FunnelQuery, FunnelResult, FunnelStep } from './funnels/funnel-result.js';
+export { querySegmentSqlite } from './segments/sqlite-segment-query.js';
+export { querySqliteFunnel } from './funnels/sqlite-funnel-query.js';
+export { startCartAbandonment, type CartAbandonment, type CartAbandonmentOptions } from './carts/cart-abandonment-rule.js';

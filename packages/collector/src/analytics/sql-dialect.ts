@@ -37,7 +37,7 @@ export interface EventSelection {
   from: string;
   to: string;
   where: readonly Filter[];
-  /** Extra projected column: a path into the event, as text (a funnel's breakdown). */
+  /** Extra projected column `grp`: a path into the event (a funnel's breakdown); NULL when absent. */
   breakdown?: readonly string[];
 }
 
@@ -59,8 +59,11 @@ export interface SqlDialect {
   time(p: SqlParams, iso: string): string;
   /** The people table's traits as a document expression. */
   readonly traits: string;
-  /** Per person of an events relation: the earliest `t_epoch` as `t`, with that event's `by`. */
-  firstPerPerson(relation: string): string;
+  /**
+   * Per person of an events relation: the earliest `t_epoch` as `t`, with `grp`, the breakdown
+   * value of that event (`breakdown`: its path, read for that one event per person only).
+   */
+  firstPerPerson(p: SqlParams, relation: string, breakdown: readonly string[] | undefined): string;
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -68,10 +71,10 @@ export const sqliteDialect: SqlDialect = {
   params: () => new SqlParams('sqlite'),
   events(p, selection) {
     const doc = 'coalesce(e.normalized, e.raw)';
-    const by = selection.breakdown ? `, json_extract(${doc}, ${p.add(sqliteJsonPath(selection.breakdown))}) AS grp` : '';
     const tests = selection.where.map((filter) => ` AND ${this.filter(p, doc, filter)}`).join('');
+    // The rowid, not the JSON: the breakdown is read later for one event per person only.
     return `SELECT coalesce('u:' || e.user_id, i.person_id, 'a:' || e.anonymous_id) AS person, e.timestamp AS t,
-        unixepoch(e.timestamp, 'subsec') AS t_epoch${by}
+        unixepoch(e.timestamp, 'subsec') AS t_epoch, e.rowid AS rid
       FROM events e LEFT JOIN person_ids i ON e.user_id IS NULL AND i.anonymous_id = e.anonymous_id
       WHERE e.event = ${p.add(selection.event)} AND e.timestamp >= ${p.add(selection.from)} AND e.timestamp < ${p.add(selection.to)}${tests}`;
   },
@@ -106,8 +109,12 @@ export const sqliteDialect: SqlDialect = {
   plusSeconds: (p, time, seconds) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${time}, ${p.add(`${seconds >= 0 ? '+' : ''}${seconds} seconds`)})`,
   time: (p, iso) => p.add(iso),
   traits: 'pe.traits',
-  // SQLite takes the bare column `by` from the row that holds the min().
-  firstPerPerson: (relation) => `SELECT person, min(t_epoch) AS t, grp FROM ${relation} GROUP BY person`,
+  // SQLite takes the bare column `rid` from the row that holds the min().
+  firstPerPerson: (p, relation, breakdown) =>
+    breakdown === undefined
+      ? `SELECT person, min(t_epoch) AS t, NULL AS grp FROM ${relation} GROUP BY person`
+      : `SELECT f.person, f.t, json_extract(coalesce(e.normalized, e.raw), ${p.add(sqliteJsonPath(breakdown))}) AS grp
+         FROM (SELECT person, min(t_epoch) AS t, rid FROM ${relation} GROUP BY person) AS f JOIN events e ON e.rowid = f.rid`,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -115,7 +122,7 @@ export const postgresDialect: SqlDialect = {
   params: () => new SqlParams('postgres'),
   events(p, selection) {
     const needsDoc = selection.where.length > 0 || selection.breakdown !== undefined;
-    const by = selection.breakdown ? `, d.doc #>> ${p.add(selection.breakdown)}::text[] AS grp` : '';
+    const by = selection.breakdown ? `, d.doc #>> ${p.add(selection.breakdown)}::text[] AS grp` : ', NULL::text AS grp';
     const tests = selection.where.map((filter) => ` AND ${this.filter(p, 'd.doc', filter)}`).join('');
     return `SELECT coalesce('u:' || e.user_id, i.person_id, 'a:' || e.anonymous_id) AS person, e.timestamp AS t,
         extract(epoch FROM e.timestamp)::float8 AS t_epoch${by}
@@ -146,5 +153,5 @@ export const postgresDialect: SqlDialect = {
   plusSeconds: (p, time, seconds) => `(${time} + ${p.add(seconds)}::float8 * interval '1 second')`,
   time: (p, iso) => `${p.add(iso)}::timestamptz`,
   traits: 'pe.traits',
-  firstPerPerson: (relation) => `SELECT DISTINCT ON (person) person, t_epoch AS t, grp FROM ${relation} ORDER BY person, t_epoch`,
+  firstPerPerson: (_p, relation) => `SELECT DISTINCT ON (person) person, t_epoch AS t, grp FROM ${relation} ORDER BY person, t_epoch`,
 };

@@ -35,11 +35,11 @@ export function compileFunnel(dialect: SqlDialect, funnel: Funnel, now: number):
       from,
       to: i === 0 ? to : lastEnd,
       where: step.where,
-      ...(i === 0 ? { breakdown: funnel.by ?? ['context', 'device', 'type'] } : {}),
+      ...(i === 0 && funnel.by && dialect.kind === 'postgres' ? { breakdown: funnel.by } : {}),
     });
     ctes.push(`s${i} AS MATERIALIZED (${events})`);
   });
-  ctes.push(`f0 AS MATERIALIZED (${dialect.firstPerPerson('s0')})`);
+  ctes.push(`f0 AS MATERIALIZED (${dialect.firstPerPerson(p, 's0', funnel.by)})`);
   const within = p.add(funnel.withinSeconds);
   for (let i = 1; i < funnel.steps.length; i++) {
     ctes.push(`f${i} AS MATERIALIZED (

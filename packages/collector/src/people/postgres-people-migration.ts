@@ -34,7 +34,7 @@ export const POSTGRES_PEOPLE_MIGRATION: Migration = {
       created_at timestamptz NOT NULL,
       updated_at timestamptz NOT NULL
     );
-    CREATE INDEX events_by_name_time ON events (event, timestamp) WHERE event IS NOT NULL;
+    CREATE INDEX events_by_name_time ON events (event, timestamp) INCLUDE (user_id, anonymous_id) WHERE event IS NOT NULL;
 
     CREATE FUNCTION cairn_doc(raw text, normalized text) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
