@@ -1,4 +1,5 @@
 import type { Migration } from '../store/sqlite-migrations.js';
+import { BACKFILL_PEOPLE_SQL } from './backfill-people.js';
 
 /**
  * Migration 5 (PostgreSQL): the twin of SQLITE_PEOPLE_MIGRATION (same tables, columns and
@@ -53,13 +54,7 @@ export const POSTGRES_PEOPLE_MIGRATION: Migration = {
     INSERT INTO person_ids (anonymous_id, person_id, linked_at)
     SELECT DISTINCT anonymous_id, 'a:' || anonymous_id, NULL::timestamptz FROM events WHERE anonymous_id IS NOT NULL
     ON CONFLICT (anonymous_id) DO NOTHING;
-    INSERT INTO people (person_id, user_id, traits, first_seen, last_seen)
-    SELECT person_id, max(user_id), NULL, min(timestamp), max(timestamp) FROM (
-      SELECT coalesce('u:' || e.user_id, p.person_id) AS person_id,
-             coalesce(e.user_id, CASE WHEN p.person_id LIKE 'u:%' THEN substr(p.person_id, 3) END) AS user_id,
-             e.timestamp
-      FROM events e LEFT JOIN person_ids p ON p.anonymous_id = e.anonymous_id) AS seen
-    WHERE person_id IS NOT NULL GROUP BY person_id;
+    ${BACKFILL_PEOPLE_SQL}
     UPDATE people SET traits = latest.traits FROM (
       SELECT DISTINCT ON (user_id) user_id, cairn_doc(raw, normalized) -> 'traits' AS traits
       FROM events WHERE type = 'identify' AND user_id IS NOT NULL
