@@ -45,7 +45,8 @@ export interface EventSelection {
  * The SQL that differs between SQLite and PostgreSQL, as fragments of fixed text around
  * parameters. Every query selects events through `events(...)`, which yields one row per
  * matching event: `person` (the person key of people.person_id), `t` (its time) and `t_epoch`
- * (seconds), and `by` when a breakdown is asked for.
+ * (seconds), and `rid` (SQLite: the rowid) or `grp` (PostgreSQL: the breakdown value) for a
+ * funnel's first step.
  */
 export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';

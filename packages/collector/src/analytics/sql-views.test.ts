@@ -41,7 +41,7 @@ const EXPECTED = {
   ],
 };
 
-describe('docs/sql.md on SQLite', () => {
+describe('docs/sql.md on SQLite', { timeout: 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-sql-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it('answers each question as the docs say', async () => {
@@ -55,7 +55,7 @@ describe('docs/sql.md on SQLite', () => {
   });
 });
 
-describe('docs/sql.md on PostgreSQL', () => {
+describe('docs/sql.md on PostgreSQL', { timeout: 60_000 }, () => {
   it.skipIf(!TEST_DATABASE_URL)(`answers each question as the docs say${POSTGRES_SKIP_NOTE}`, async () => {
     const schema = await createTestSchema();
     try {

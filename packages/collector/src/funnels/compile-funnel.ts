@@ -41,12 +41,12 @@ export function compileFunnel(dialect: SqlDialect, funnel: Funnel, now: number):
   });
   ctes.push(`f0 AS MATERIALIZED (${dialect.firstPerPerson(p, 's0', funnel.by)})`);
   const within = p.add(funnel.withinSeconds);
+  // Each step carries the first step's time (t0), so reaching step i joins only step i's events.
   for (let i = 1; i < funnel.steps.length; i++) {
     ctes.push(`f${i} AS MATERIALIZED (
-      SELECT prev.person, min(s.t_epoch) AS t FROM f${i - 1} prev
-      JOIN f0 first ON first.person = prev.person
-      JOIN s${i} s ON s.person = prev.person AND s.t_epoch >= prev.t AND s.t_epoch <= first.t + ${within}
-      GROUP BY prev.person)`);
+      SELECT prev.person, min(s.t_epoch) AS t, prev.t0 FROM ${i === 1 ? '(SELECT person, t, t AS t0 FROM f0)' : `f${i - 1}`} prev
+      JOIN s${i} s ON s.person = prev.person AND s.t_epoch >= prev.t AND s.t_epoch <= prev.t0 + ${within}
+      GROUP BY prev.person, prev.t0)`);
   }
   const columns = funnel.steps.map((_, i) => `f${i}.t AS t${i}`).join(', ');
   const joins = funnel.steps.slice(1).map((_, i) => ` LEFT JOIN f${i + 1} ON f${i + 1}.person = f0.person`).join('');

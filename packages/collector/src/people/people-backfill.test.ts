@@ -11,7 +11,7 @@ import { HISTORY_NOW, historyBatches } from '../testing/people-history.js';
 const dir = mkdtempSync(join(tmpdir(), 'cairn-backfill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('migration 5 on a SQLite database with events', () => {
+describe('migration 5 on a SQLite database with events', { timeout: 60_000 }, () => {
   it('links anonymous ids, sets first/last seen and the latest traits', async () => {
     const path = join(dir, 'old.sqlite');
     const db = new Database(path);

@@ -72,8 +72,6 @@ export function pageOf<T>(rows: readonly T[], query: Pick<SegmentQuery, 'limit' 
   return query.limit === 0 ? rows.slice(start) : rows.slice(start, start + query.limit);
 }
 
-export type { Condition };
-
 function iso(value: string | Date): string {
   return value instanceof Date ? value.toISOString() : value;
 }

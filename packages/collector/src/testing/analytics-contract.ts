@@ -23,7 +23,7 @@ export const ABANDONED_ON_PHONE = {
  * fresh, empty store. The expected answers follow from how the history was built.
  */
 export function describeAnalyticsContract(name: string, openEmpty: () => Promise<Store>): void {
-  describe(`${name}: people, segments and funnels`, () => {
+  describe(`${name}: people, segments and funnels`, { timeout: 30_000 }, () => {
     let store: Store;
     let app: ReturnType<typeof createCollector>;
     const call = async (method: string, path: string, body?: unknown) => {
@@ -42,7 +42,7 @@ export function describeAnalyticsContract(name: string, openEmpty: () => Promise
       store = await openEmpty();
       for (const events of historyBatches()) await store.write({ events, quarantined: [] });
       app = createCollector({ sources: [{ name: 'default', writeKey: 'wk' }], store, adminToken: TOKEN, now: () => HISTORY_NOW, logger: createRecordingLogger().logger });
-    });
+    }, 60_000);
     afterAll(async () => {
       await store?.close();
     });

@@ -12,7 +12,7 @@ import { HISTORY_NOW, historyBatches } from './people-history.js';
  * never reported twice, whether the rule or the SDK reports it first.
  */
 export function describeCartRuleContract(name: string, openEmpty: () => Promise<Store>): void {
-  describe(`${name}: the abandoned-cart rule`, () => {
+  describe(`${name}: the abandoned-cart rule`, { timeout: 30_000 }, () => {
     let store: Store;
     let rule: CartAbandonment;
     let app: ReturnType<typeof createCollector>;
@@ -23,7 +23,7 @@ export function describeCartRuleContract(name: string, openEmpty: () => Promise<
       const { logger } = createRecordingLogger();
       rule = startCartAbandonment({ store, logger, idleMs: 30 * 60_000, intervalMs: 3_600_000, now: () => now });
       app = createCollector({ sources: [{ name: 'default', writeKey: 'wk' }], store, adminToken: 't', now: () => now, logger });
-    });
+    }, 60_000);
     afterAll(async () => {
       rule?.stop();
       await store?.close();
