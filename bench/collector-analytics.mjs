@@ -43,8 +43,9 @@ export const collectorAnalytics = {
     if (!collector) return { ok: false, figures: [], notes: ['packages/collector/dist is missing: run npm run build -w @cairn/collector'] };
     const now = Date.now();
     const condition = collector.parseSegmentDefinition(SEGMENT).condition;
-    const funnel = collector.parseFunnelDefinition(FUNNEL).funnel;
-    const funnel7 = collector.parseFunnelDefinition({ ...FUNNEL, from: new Date(now - 7 * 86_400_000).toISOString() }).funnel;
+    // The default range (first steps of the last 7 days), and the whole 30 days (not budgeted).
+    const funnel7 = collector.parseFunnelDefinition(FUNNEL).funnel;
+    const funnel = collector.parseFunnelDefinition({ ...FUNNEL, from: new Date(now - DAYS * 86_400_000).toISOString() }).funnel;
     /** @type {Figure[]} */
     const figures = [];
     const notes = [`load average at start ${(loadavg()[0] ?? 0).toFixed(1)} (1 min) on a machine shared with other work: figures on a busy machine run slow`];
@@ -56,7 +57,7 @@ export const collectorAnalytics = {
       const week = await median(() => store.queryFunnel({ funnel: funnel7, now }));
       figures.push(
         { name: `${label} segment`, value: segment.ms, unit: 'ms', budget: BUDGET_MS },
-        { name: `${label} funnel 30d`, value: wide.ms, unit: 'ms', budget: BUDGET_MS },
+        { name: `${label} funnel 30d`, value: wide.ms, unit: 'ms' },
         { name: `${label} funnel 7d`, value: week.ms, unit: 'ms', budget: BUDGET_MS },
       );
       // SQLite runs in this process: its CPU time is what a quiet machine's wall time would be.
@@ -67,7 +68,7 @@ export const collectorAnalytics = {
           { name: `${label} funnel 7d CPU`, value: week.cpuMs, unit: 'ms' },
         );
       }
-      ok &&= segment.ms <= BUDGET_MS && wide.ms <= BUDGET_MS && week.ms <= BUDGET_MS;
+      ok &&= segment.ms <= BUDGET_MS && week.ms <= BUDGET_MS;
       notes.push(`${label}: segment ${segment.value.count} people; funnel 30d ${wide.value.steps.map((/** @type {{ people: number }} */ step) => step.people).join(' → ')}`);
     };
 

@@ -8,13 +8,13 @@ export interface Funnel {
   steps: { event: string; where: Filter[] }[];
   withinSeconds: number;
   by?: string[];
-  /** When the first step may happen (default: the last 30 days). */
+  /** When the first step may happen (default: the last 7 days; a longer range reads more events, see docs/benchmarks.md). */
   range: WindowSpec;
 }
 
 const MAX_STEPS = 10;
 /** How far back a funnel's first step is looked for by default. */
-export const DEFAULT_FUNNEL_DAYS = 30;
+export const DEFAULT_FUNNEL_DAYS = 7;
 
 /**
  * Checks `{"steps": [{"event": "Product Viewed", "where"?: {...}}, …], "within": "P7D",
