@@ -14,7 +14,9 @@ import { pathToFileURL } from 'node:url';
 const PEOPLE = Number(process.env.CAIRN_BENCH_PEOPLE ?? 100_000);
 const EVENTS_PER_PERSON = 10;
 const DAYS = 30;
-const RUNS = 5;
+const RUNS = Number(process.env.CAIRN_BENCH_RUNS ?? 5);
+/** `sqlite`, `postgres` or both (default). */
+const STORES = (process.env.CAIRN_BENCH_STORES ?? 'sqlite,postgres').split(',');
 const BUDGET_MS = 1000;
 const COLLECTOR_DIST = '../packages/collector/dist/index.js';
 const DATABASE_URL = process.env.CAIRN_BENCH_DATABASE_URL || process.env.CAIRN_TEST_DATABASE_URL;
@@ -74,14 +76,17 @@ export const collectorAnalytics = {
 
     const dir = await mkdtemp(join(tmpdir(), 'cairn-bench-analytics-'));
     try {
-      const path = join(dir, 'analytics.sqlite');
       let started = performance.now();
-      await seedSqlite(collector, path, now);
-      notes.push(`SQLite seeded in ${Math.round((performance.now() - started) / 1000)} s`);
-      const store = collector.createSqliteStore({ path });
-      await measure('SQLite', store);
-      await store.close();
-      if (DATABASE_URL) {
+      if (STORES.includes('sqlite')) {
+        const path = join(dir, 'analytics.sqlite');
+        await seedSqlite(collector, path, now);
+        notes.push(`SQLite seeded in ${Math.round((performance.now() - started) / 1000)} s`);
+        const store = collector.createSqliteStore({ path });
+        await measure('SQLite', store);
+        await store.close();
+      }
+      if (!STORES.includes('postgres')) notes.push('PostgreSQL not asked for (CAIRN_BENCH_STORES)');
+      else if (DATABASE_URL) {
         started = performance.now();
         const pg = await seedPostgres(collector, now);
         notes.push(`PostgreSQL seeded in ${Math.round((performance.now() - started) / 1000)} s`);
