@@ -44,7 +44,9 @@ export function toFunnelResult(funnel: Funnel, rows: readonly FunnelRow[], warni
     const groups = new Map<string | null, (number | null)[][]>();
     rows.forEach((row, i) => {
       const value = row.grp === null || row.grp === undefined ? null : String(row.grp);
-      groups.set(value, [...(groups.get(value) ?? []), times[i] as (number | null)[]]);
+      const group = groups.get(value);
+      if (group) group.push(times[i] as (number | null)[]);
+      else groups.set(value, [times[i] as (number | null)[]]);
     });
     result.breakdown = [...groups]
       .sort((a, b) => b[1].length - a[1].length || String(a[0]).localeCompare(String(b[0])))
