@@ -10,6 +10,7 @@ import { collectorRules } from './collector-rules.mjs';
 import { collectorHostile } from './collector-hostile.mjs';
 import { collectorDestinations } from './collector-destinations.mjs';
 import { postgresStore } from './postgres-store.mjs';
+import { collectorAnalytics } from './collector-analytics.mjs';
 
 /** @type {import('./bench-module.mjs').BenchModule[]} */
 const modules = [
@@ -20,6 +21,7 @@ const modules = [
   collectorHostile,
   collectorDestinations,
   postgresStore,
+  collectorAnalytics,
 ];
 
 const only = process.argv.slice(2);

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WireEvent } from '@cairn/protocol';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStorefront } from '../examples/storefront/build.mjs';
 import { waitFor, type EventRow, type EventsDb } from './helpers/events-db.js';
@@ -31,9 +31,9 @@ afterAll(async () => {
   if (shopDir) await rm(shopDir, { recursive: true, force: true });
 });
 
-/** A fresh collector serving the shop, and one visitor. */
-async function setUp() {
-  const rig = await rigs.start({ root: shopDir! });
+/** A fresh collector serving the shop (with more collector flags, if given), and one visitor. */
+async function setUp(collectorArgs: readonly string[] = []) {
+  const rig = await rigs.start({ root: shopDir!, collectorArgs });
   return { ...rig, ...(await rig.visitor()) };
 }
 
@@ -53,26 +53,32 @@ async function addFromProductPage(page: Page, url: string, productId: string, qu
   await page.getByRole('button', { name: 'Add to cart' }).click();
 }
 
+/**
+ * Makes the page an Android phone: Chromium reports navigator.userAgentData.mobile (and sends
+ * Sec-CH-UA-Mobile: ?1) only when the UA override carries client-hint metadata, set through CDP.
+ */
+async function emulatePhone(context: BrowserContext, page: Page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setUserAgentOverride', {
+    userAgent: PIXEL_UA,
+    platform: 'Linux armv8l',
+    userAgentMetadata: {
+      brands: [{ brand: 'Chromium', version: '126' }],
+      fullVersion: '126.0.6478.71',
+      platform: 'Android',
+      platformVersion: '14.0.0',
+      architecture: '',
+      model: 'Pixel 8',
+      mobile: true,
+    },
+  });
+  await cdp.send('Emulation.setDeviceMetricsOverride', { width: 412, height: 915, deviceScaleFactor: 2.625, mobile: true });
+}
+
 describe('storefront example: device context', () => {
   it('a sign-in from an emulated phone (UA + client hints) is stored with device.type = mobile', async () => {
     const { page, db, site, context, diagnose } = await setUp();
-    // Chromium reports navigator.userAgentData.mobile (and sends Sec-CH-UA-Mobile: ?1) only
-    // when the UA override carries client-hint metadata: set it through CDP.
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Emulation.setUserAgentOverride', {
-      userAgent: PIXEL_UA,
-      platform: 'Linux armv8l',
-      userAgentMetadata: {
-        brands: [{ brand: 'Chromium', version: '126' }],
-        fullVersion: '126.0.6478.71',
-        platform: 'Android',
-        platformVersion: '14.0.0',
-        architecture: '',
-        model: 'Pixel 8',
-        mobile: true,
-      },
-    });
-    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 412, height: 915, deviceScaleFactor: 2.625, mobile: true });
+    await emulatePhone(context, page);
 
     await page.goto(`${site.url}/account.html`);
     expect(await page.evaluate(() => (navigator as { userAgentData?: { mobile: boolean } }).userAgentData?.mobile)).toBe(true);
@@ -185,5 +191,56 @@ describe('storefront example: cart abandonment', () => {
       products: [expect.objectContaining({ product_id: 'huila-single-origin', quantity: 2, price: 22 })],
     });
     expect(db.quarantine(), diagnose()).toEqual([]);
+  });
+});
+
+describe('storefront example: the collector reports the carts of visitors who never come back', () => {
+  const TOKEN = 'storefront-admin';
+  /** A shop whose own cart watch waits a minute, so only the collector can see the cart go idle. */
+  let patientShop: string | undefined;
+  beforeAll(async () => {
+    patientShop = await mkdtemp(join(tmpdir(), 'cairn-storefront-patient-'));
+    await buildStorefront({ outDir: patientShop, cartIdle: 60_000 });
+  });
+  afterAll(async () => {
+    if (patientShop) await rm(patientShop, { recursive: true, force: true });
+  });
+
+  it('add to cart on a phone, sign in, leave: one collector "Cart Abandoned", and the segment lists the person', async () => {
+    // The rule runs every second; a cart idle for 4 s is abandoned.
+    const rig = await rigs.start({ root: patientShop!, collectorArgs: ['--admin-token', TOKEN, '--cart-check-interval', '1', '--cart-idle', '4'] });
+    const { page, context } = await rig.visitor();
+    const { db, site, collector, diagnose } = rig;
+    await emulatePhone(context, page);
+    await addFromProductPage(page, site.url, 'summit-blend', 2);
+    const cartId = await page.evaluate(() => JSON.parse(localStorage.getItem('storefront:cart')!).id as string);
+    await page.goto(`${site.url}/account.html`);
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('correct horse');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await rowsOf(db, 'the "Signed In" row', named('Signed In'), diagnose);
+    // The visitor leaves: no page of the shop is open to notice the idle cart.
+    await page.goto('about:blank');
+
+    const [abandoned] = await rowsOf(db, 'the collector\'s "Cart Abandoned"', named('Cart Abandoned'), diagnose);
+    const event = raw(abandoned!);
+    expect(event.properties).toMatchObject({ cart_id: cartId, value: 36, currency: 'USD', detected_by: 'collector' });
+    expect(event.properties?.products).toEqual([expect.objectContaining({ product_id: 'summit-blend', price: 18, quantity: 2 })]);
+
+    const response = await fetch(`${collector.url}/admin/api/segments/preview`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({
+        all: [
+          { did: 'Cart Abandoned', within: 'P1D' },
+          { did: 'Signed In', where: { 'context.device.type': 'mobile' }, within: 'P1D' },
+        ],
+      }),
+    });
+    const segment = (await response.json()) as { count: number; people: { userId: string; anonymousIds: string[] }[] };
+    expect(segment.count, diagnose()).toBe(1);
+    expect(segment.people[0]).toMatchObject({ userId: 'ada@example.com', anonymousIds: [abandoned!.anonymous_id] });
+    await sleep(2000); // more runs of the rule add nothing
+    expect(db.events().filter(named('Cart Abandoned')), diagnose()).toHaveLength(1);
   });
 });

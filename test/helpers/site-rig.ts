@@ -32,6 +32,8 @@ export interface SiteRigOptions {
   /** The folder served at `/` (its pages' data-endpoint and data-write-key are rewritten). */
   root: string;
   beforeSdk?: StaticServerOptions['beforeSdk'];
+  /** More collector flags (`--admin-token`, `--cart-idle` …). */
+  collectorArgs?: readonly string[];
 }
 
 /**
@@ -45,8 +47,8 @@ export interface SiteRigOptions {
  * await page.goto(`${rig.site.url}/`);
  * await rig.dispose();
  */
-export async function startSiteRig(browser: Browser, { writeKey, root, beforeSdk }: SiteRigOptions): Promise<SiteRig> {
-  const collector = await startTestCollector(writeKey);
+export async function startSiteRig(browser: Browser, { writeKey, root, beforeSdk, collectorArgs }: SiteRigOptions): Promise<SiteRig> {
+  const collector = await startTestCollector(writeKey, collectorArgs);
   const site = await startStaticServer({ root, sdkPath: SDK_BUNDLE, endpoint: collector.url, writeKey, beforeSdk }).catch(
     async (error: unknown) => {
       await collector.dispose();

@@ -12,13 +12,14 @@ export interface TestCollector extends CollectorProcess {
 }
 
 /**
- * The real collector CLI on a free port and a fresh SQLite file, as an operator starts it.
+ * The real collector CLI on a free port and a fresh SQLite file, as an operator starts it;
+ * `extraArgs` are more flags (e.g. `--admin-token`).
  *
  * @example
  * const collector = await startTestCollector('e2e-key');
  * await collector.dispose();
  */
-export async function startTestCollector(writeKey: string): Promise<TestCollector> {
+export async function startTestCollector(writeKey: string, extraArgs: readonly string[] = []): Promise<TestCollector> {
   if (!existsSync(COLLECTOR_CLI)) {
     throw new Error(`${COLLECTOR_CLI} is missing: build it first (npm run build -w @cairn/collector; npm test does).`);
   }
@@ -26,7 +27,7 @@ export async function startTestCollector(writeKey: string): Promise<TestCollecto
   const dbPath = join(dir, 'cairn.db');
   try {
     const collector = await startCollector({
-      args: ['--port', '0', '--db', dbPath, '--write-key', writeKey],
+      args: ['--port', '0', '--db', dbPath, '--write-key', writeKey, ...extraArgs],
     });
     return {
       ...collector,

@@ -20,6 +20,8 @@ import type { Stage } from './ingest/stage.js';
 import type { PrivacyOptions } from './privacy/privacy-stages.js';
 import { createPlanHolder, isPlanHolder, type PlanHolder } from './plan/plan-holder.js';
 import type { TrackingPlan } from './plan/tracking-plan.js';
+import { createAdminFunnelRoutes } from './routes/admin-funnel-routes.js';
+import { createAdminSegmentRoutes } from './routes/admin-segment-routes.js';
 import { createAdminPlanRoutes } from './routes/admin-plan-routes.js';
 import { createAdminReplayRoutes } from './routes/admin-replay-routes.js';
 import { createAdminDestinationRoutes } from './routes/admin-destination-routes.js';
@@ -141,6 +143,8 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
   app.route('/admin', createAdminDestinationRoutes(options.destinations, logger));
   app.route('/admin', createAdminReplayRoutes({ store: options.store, stages, logger, metrics }));
   app.route('/admin', createAdminPlanRoutes(plan, logger, metrics));
+  app.route('/admin', createAdminSegmentRoutes(options.store, now));
+  app.route('/admin', createAdminFunnelRoutes(options.store, now));
   const ingest: IngestDeps = {
     registry,
     store: options.store,

@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   /** An amount in a currency the rate table does not know. */
   unknownCurrency: 'unknown_currency',
   // ---- admin ----
+  /** 400: a segment or funnel definition has faults (each named by its path in the message and in `faults`). */
+  invalidDefinition: 'invalid_definition',
   /** 422: a tracking plan reload was refused (the plan in force stays). */
   invalidPlan: 'invalid_plan',
 } as const;

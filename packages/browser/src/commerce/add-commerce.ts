@@ -1,5 +1,7 @@
 import type { CallOptions, Clock, KeyValueStorage, Properties, Tracker } from '../core/types.js';
-import { createCartWatch } from './cart-watch.js';
+import { createCartWatch, openCartId } from './cart-watch.js';
+
+const CART_EVENTS = /^(Product (Added|Removed)|Checkout Started|Order Completed)$/;
 import { COMMERCE_EVENTS, helperName } from './commerce-events.js';
 import type { CommerceHelpers } from './types.js';
 
@@ -25,6 +27,13 @@ export function addCommerce<T extends Pick<Tracker, 'track'>>(tracker: T, deps: 
   const track = tracker.track;
   const observe = createCartWatch(deps.storage, deps.clock, deps.ids, (event, properties) => tracker.track(event, properties), cartIdle);
   tracker.track = (event, properties, options) => {
+    // Cart events name their cart: the collector's abandoned-cart rule then tells carts apart
+    // as this watch does, and both report a cart under one messageId (the collector stores a
+    // "Cart Abandoned" by its cart_id), so a cart reported by both is stored once.
+    if (CART_EVENTS.test(event) && !(properties && properties.cart_id != null)) {
+      const id = openCartId(deps.storage) || (event == 'Product Added' ? deps.ids() : 0);
+      if (id) properties = { ...properties, cart_id: id };
+    }
     track(event, properties, options);
     try {
       observe(event, properties);

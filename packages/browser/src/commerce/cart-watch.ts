@@ -10,6 +10,19 @@ type CartLine = Product & { quantity: number };
 export const CART_IDLE = 18e5;
 
 /**
+ * The id of the visitor's open cart (one with products), else undefined. The commerce add-on
+ * puts it on cart events sent without a `cart_id`, so the collector's abandoned-cart rule knows
+ * the cart by the same id as this watch, and both derive the same "Cart Abandoned" messageId.
+ *
+ * @example
+ * openCartId(storage) // '01J…' while the cart holds products
+ */
+export function openCartId(storage: KeyValueStorage): string | undefined {
+  const cart = readJson(storage, KEY);
+  return cart.lines && Object.keys(cart.lines)[0] ? cart.id : undefined;
+}
+
+/**
  * Keeps the visitor's cart from the events themselves and reports abandoned carts.
  *
  * The rule, per cart (one record in storage, shared by the site's tabs, kept across pages):

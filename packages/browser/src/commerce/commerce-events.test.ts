@@ -53,8 +53,25 @@ describe('e-commerce helpers', () => {
     ]);
     expect(sent[0]?.properties).toEqual(product);
     expect(sent[1]?.properties).toEqual(sent[2]?.properties);
-    expect(sent[5]?.properties).toEqual({ order_id: 'o1', total: 36, revenue: 30, currency: 'USD', products: [product] });
+    // A cart event without a cart_id is given the open cart's (see the next test).
+    expect(sent[5]?.properties).toEqual({ order_id: 'o1', total: 36, revenue: 30, currency: 'USD', products: [product], cart_id: 'c1' });
     expect(sent[5]?.timestamp).toBe('2024-05-01T12:00:00.000Z'); // per-call options pass through
+  });
+
+  it('name their cart on cart events sent without a cart_id, as the collector reads them', async () => {
+    const { tracker, events } = setup();
+    tracker.productAdded({ product_id: 'p1', price: 5, quantity: 2 });
+    tracker.productRemoved({ product_id: 'p1', quantity: 1 }); // one left in the cart
+    tracker.checkoutStarted({ total: 5 });
+    tracker.orderCompleted({ order_id: 'o1' });
+    tracker.productAdded({ product_id: 'p2' }); // a new cart
+    tracker.productViewed({ product_id: 'p3' }); // not a cart event
+    const ids = (await events()).map((event) => event.properties?.cart_id);
+    expect(typeof ids[0]).toBe('string');
+    expect(ids.slice(0, 4)).toEqual([ids[0], ids[0], ids[0], ids[0]]);
+    expect(ids[4]).not.toBe(ids[0]);
+    expect(typeof ids[4]).toBe('string');
+    expect(ids[5]).toBeUndefined();
   });
 
   it('are replayed from the script-tag stub like any method', async () => {

@@ -5,6 +5,7 @@ import { createRuleSource } from './active-rules.js';
 import { createDefaultsStage } from './apply-defaults-stage.js';
 import { applyPathType } from './apply-path-type.js';
 import { assignMessageId } from './assign-message-id.js';
+import { cartAbandonedId } from './cart-abandoned-id.js';
 import { createCanonicalNameStage } from './canonical-name-stage.js';
 import { checkEnvelope } from './check-envelope.js';
 import { checkEventSize } from './check-event-size.js';
@@ -62,6 +63,7 @@ export function createIngestStages(options: IngestStagesOptions = {}): Stage[] {
     assignMessageId,
     createTimestampStage(() => source.active().rules.timestamps, counters),
     createCanonicalNameStage(source, counters),
+    cartAbandonedId,
     createDefaultsStage(source, counters),
     createPlanStage(source, counters),
     createMoneyStage(source, counters),

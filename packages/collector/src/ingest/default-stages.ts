@@ -1,5 +1,6 @@
 import { applyPathType } from './apply-path-type.js';
 import { assignMessageId } from './assign-message-id.js';
+import { cartAbandonedId } from './cart-abandoned-id.js';
 import { checkEnvelope } from './check-envelope.js';
 import { checkEventSize } from './check-event-size.js';
 import { correctTimestamp } from './correct-timestamp.js';
@@ -19,5 +20,6 @@ export const DEFAULT_STAGES: readonly Stage[] = [
   applyPathType,
   checkEnvelope,
   assignMessageId,
+  cartAbandonedId,
   correctTimestamp,
 ];

@@ -32,6 +32,11 @@ export interface FileConfig {
     sqliteWorker?: boolean;
     retentionDays?: number;
   };
+  /** The collector's abandoned-cart rule (docs/operations.md). */
+  carts?: {
+    checkIntervalSeconds?: number;
+    idleSeconds?: number;
+  };
   limits?: {
     rateLimit?: number;
     rateLimitBurst?: number;
@@ -100,6 +105,14 @@ export const CONFIG_SCHEMA = {
         synchronous: { enum: ['full', 'normal'] },
         sqliteWorker: { type: 'boolean' },
         retentionDays: { type: 'integer', minimum: 0, maximum: 36_500 },
+      },
+    },
+    carts: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        checkIntervalSeconds: { type: 'integer', minimum: 0, maximum: 86_400 },
+        idleSeconds: { type: 'integer', minimum: 1, maximum: 2_592_000 },
       },
     },
     limits: {

@@ -40,6 +40,7 @@ describe('resolveSetup', () => {
       trustProxy: [],
       maxQueuedEvents: 20_000,
       retentionDays: 0,
+      carts: { checkIntervalMs: 60_000, idleMs: 1_800_000 },
       trackingPlanPath: undefined,
       privacy: { ip: 'truncate', recordIp: false },
       shutdownTimeoutMs: 10_000,

@@ -58,6 +58,8 @@ export interface Setup {
   maxQueuedEvents: number;
   /** 0 = keep events forever. */
   retentionDays: number;
+  /** Abandoned-cart rule: time between runs (0 = off) and a cart's idle time. */
+  carts: { checkIntervalMs: number; idleMs: number };
   trackingPlanPath: string | undefined;
   /** `createCollector({ privacy })`; `eventCategories` only from the config file. */
   privacy: Required<Pick<PrivacyOptions, 'ip' | 'recordIp'>> & Pick<PrivacyOptions, 'eventCategories'>;
@@ -123,6 +125,7 @@ export async function resolveSetup(
     trustProxy: readTrustProxy(merged.trustProxy),
     maxQueuedEvents: merged.limits?.maxQueuedEvents ?? DEFAULTS.maxQueuedEvents,
     retentionDays: merged.storage?.retentionDays ?? 0,
+    carts: { checkIntervalMs: (merged.carts?.checkIntervalSeconds ?? 60) * 1000, idleMs: (merged.carts?.idleSeconds ?? 1800) * 1000 },
     trackingPlanPath: merged.trackingPlan,
     privacy: {
       ip: merged.privacy?.ip ?? 'truncate',
@@ -144,6 +147,7 @@ function mergeSettings(file: FileConfig, given: FileConfig): FileConfig {
     ...given,
     storage: { ...file.storage, ...given.storage },
     limits: { ...file.limits, ...given.limits },
+    carts: { ...file.carts, ...given.carts },
     privacy: { ...file.privacy, ...given.privacy },
   };
 }

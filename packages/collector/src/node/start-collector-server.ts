@@ -13,6 +13,7 @@ import { describeError, type Logger } from '../logger.js';
 import { collectorMetrics } from '../metrics/collector-metrics.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { createGroupCommitStore } from '../store/group-commit.js';
+import { startCartAbandonment, type CartAbandonment } from '../carts/cart-abandonment-rule.js';
 import { startRetention, type Retention } from '../store/retention.js';
 import { createSqliteWorkerStore } from '../store/sqlite-worker-store.js';
 import type { Store } from '../store/store.js';
@@ -126,6 +127,9 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
   const retention: Retention | undefined =
     setup.retentionDays > 0 ? startRetention({ store, retentionDays: setup.retentionDays, logger, metrics: counters }) : undefined;
 
+  const carts: CartAbandonment | undefined =
+    setup.carts.checkIntervalMs > 0 ? startCartAbandonment({ store, logger, intervalMs: setup.carts.checkIntervalMs, idleMs: setup.carts.idleMs }) : undefined;
+
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   fatal = (error) => {
@@ -142,6 +146,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     close: () =>
       (closing ??= (async () => {
         retention?.stop();
+        carts?.stop();
         stopPlanReload();
         await stopServer(server, setup.shutdownTimeoutMs);
         await metricsServer?.close();

@@ -55,7 +55,8 @@ export function csvLine(row: EventRow): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-function csvCell(value: string | null): string {
+/** One CSV cell: quoted when needed, and a leading =, +, -, @ defused for spreadsheets. */
+export function csvCell(value: string | null): string {
   if (value === null) return '';
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

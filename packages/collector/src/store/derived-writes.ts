@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type postgres from 'postgres';
 import { postgresOutboxWrite, sqliteOutboxWrite } from '../destinations/outbox-derived-writes.js';
+import { createPostgresPeopleWrite } from '../people/postgres-people-writes.js';
+import { createSqlitePeopleWrite } from '../people/sqlite-people-writes.js';
 import type { EventRow } from './store.js';
 
 /**
@@ -34,7 +36,7 @@ export type PostgresDerivedFactory = (options: DerivedWritesOptions) => Postgres
  * own up to date at ingest; return undefined from it when the feature is off, so a store
  * without derived writes keeps its one-statement write path.
  */
-export const SQLITE_DERIVED_WRITES: readonly SqliteDerivedFactory[] = [sqliteOutboxWrite];
+export const SQLITE_DERIVED_WRITES: readonly SqliteDerivedFactory[] = [createSqlitePeopleWrite, sqliteOutboxWrite];
 
 /** PostgreSQL factories; see {@link SQLITE_DERIVED_WRITES}. */
-export const POSTGRES_DERIVED_WRITES: readonly PostgresDerivedFactory[] = [postgresOutboxWrite];
+export const POSTGRES_DERIVED_WRITES: readonly PostgresDerivedFactory[] = [createPostgresPeopleWrite, postgresOutboxWrite];

@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { erasePostgresPeople } from '../people/people-erase.js';
 import { toPgText } from './postgres-pack.js';
 import type { ErasureSubject } from './store.js';
 
@@ -56,5 +57,7 @@ export async function eraseSubject(sql: postgres.Sql, subject: ErasureSubject): 
       ).count;
     }
   }
+  // The person's links go last: an erasure interrupted before them is simply run again.
+  await sql.begin((tx) => erasePostgresPeople(tx, { userId, anonymousId }));
   return { events, quarantine };
 }

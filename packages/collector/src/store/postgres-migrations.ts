@@ -1,3 +1,4 @@
+import { POSTGRES_PEOPLE_MIGRATION } from '../people/postgres-people-migration.js';
 import type { Migration } from './sqlite-migrations.js';
 
 /**
@@ -160,6 +161,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS events_by_anonymous;
     `,
   },
+  POSTGRES_PEOPLE_MIGRATION,
   {
     version: 6,
     description: 'destination outbox (deliveries) and per-destination counters',

@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { createPostgresAnalytics } from '../analytics/postgres-analytics.js';
 import { CollectorError } from '../collector-error.js';
 import { connectPostgres } from './postgres-connect.js';
 import { eraseSubject } from './postgres-erase.js';
@@ -97,7 +98,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     }
   };
 
+  const analytics = createPostgresAnalytics(sql);
   return {
+    ...analytics,
     kind: 'postgres',
     write: (batch) => write({ events: batch.events, quarantined: batch.quarantined, resolvedIds: [] }),
     replay: (batch) => write({ events: batch.events, quarantined: [], resolvedIds: batch.resolvedIds }),

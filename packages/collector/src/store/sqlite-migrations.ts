@@ -1,3 +1,5 @@
+import { SQLITE_PEOPLE_MIGRATION } from '../people/sqlite-people-migration.js';
+
 /** One schema step; `version` values are applied in order, each exactly once. */
 export interface Migration {
   version: number;
@@ -108,6 +110,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX quarantine_by_received ON quarantine (received_at);
     `,
   },
+  SQLITE_PEOPLE_MIGRATION,
   {
     version: 6,
     description: 'destination outbox (deliveries) and per-destination counters',

@@ -69,8 +69,10 @@ describe('createSqliteStore', () => {
       SQLITE_MIGRATIONS.map(({ version }) => ({ version, applied_at: '2024-01-01T00:00:00.000Z' })),
     );
     expect(read<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'deliveries_%' ORDER BY name")).toEqual([
+      { name: 'events_by_name_time' },
       { name: 'events_by_received' },
       { name: 'events_by_time' },
+      { name: 'person_ids_by_person' },
       { name: 'quarantine_by_received' },
       { name: 'quarantine_by_time' },
       { name: 'quarantine_dedup' },

@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
+import { createSqliteAnalytics } from '../analytics/sqlite-analytics.js';
 import { CollectorError } from '../collector-error.js';
 import { SQLITE_DERIVED_WRITES, type DerivedWritesOptions, type SqliteDerivedWrite } from './derived-writes.js';
 import { quarantineDedupKey, quarantineSubjects } from './quarantine-subjects.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
+import { createSqlitePeopleErase } from '../people/people-erase.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import type { EventQuery, EventRow, QuarantineRow, Store, StoredQuarantineRow, WriteBatch, WriteResult } from './store.js';
 
@@ -70,6 +72,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ORDER BY id LIMIT @limit`);
   const deleteQuarantine = db.prepare('DELETE FROM quarantine WHERE id = ?');
   const maintenance = createSqliteMaintenance(db, { synchronous: options.synchronous ?? 'full' });
+  const eraseLinks = createSqlitePeopleErase(db);
   // Keyset pages in (source, timestamp, message_id) order; one statement per shape so each
   // uses the (source, timestamp) index instead of an OR the planner cannot resolve.
   const eventColumns = `source, message_id AS messageId, type, event, name, anonymous_id AS anonymousId,
@@ -83,6 +86,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     WHERE source = @source AND (timestamp, message_id) > (@afterTimestamp, @afterMessageId)
       AND timestamp >= @from AND timestamp < @to
     ORDER BY timestamp, message_id LIMIT @limit`);
+  const analytics = createSqliteAnalytics(db, options.path);
   const derived = SQLITE_DERIVED_WRITES.map((factory) => factory(db, options.derived ?? {})).filter(
     (write): write is SqliteDerivedWrite => write !== undefined,
   );
@@ -112,7 +116,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     for (const id of batch.resolvedIds) deleteQuarantine.run(id);
     return result;
   });
+  const { close: _closeAnalytics, ...analyticsMethods } = analytics;
   return {
+    ...analyticsMethods,
     kind: 'sqlite',
     // IMMEDIATE takes the write lock at BEGIN, so a busy database waits (busy_timeout) instead
     // of failing when a deferred transaction tries to upgrade its read lock.
@@ -121,6 +127,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ping.get();
     },
     close: async () => {
+      analytics.close();
       if (db.open) db.close();
     },
     readQuarantine: async ({ afterId = 0, limit, source }) =>
@@ -130,7 +137,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (!subject.userId && !subject.anonymousId) {
         throw new CollectorError('invalid_options', 'erase needs a userId or an anonymousId');
       }
-      return maintenance.erase(subject);
+      const erased = await maintenance.erase(subject);
+      // The person's links go last: an erasure interrupted before them is simply run again.
+      db.transaction(() => eraseLinks(subject)).immediate();
+      return erased;
     },
     deleteOlderThan: (cutoffIso) => maintenance.deleteOlderThan(cutoffIso),
     readEvents: async (query) => readEvents(query),

@@ -1,3 +1,5 @@
+import type { AnalyticsStore } from '../analytics/analytics-store.js';
+
 /** One accepted event: the raw JSON as received beside the columns queries filter on. */
 export interface EventRow {
   source: string;
@@ -102,7 +104,7 @@ export interface WriteResult {
  * const store = createSqliteStore({ path: './cairn.db' });
  * const { inserted, duplicates } = await store.write({ events, quarantined: [] });
  */
-export interface Store {
+export interface Store extends Partial<AnalyticsStore> {
   /** Short name for logs (`sqlite`, `postgres`). */
   readonly kind: string;
   write(batch: WriteBatch): Promise<WriteResult>;

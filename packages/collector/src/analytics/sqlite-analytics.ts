@@ -1,0 +1,76 @@
+import Database from 'better-sqlite3';
+import { querySqliteFunnel } from '../funnels/sqlite-funnel-query.js';
+import { querySegmentSqlite } from '../segments/sqlite-segment-query.js';
+import type { AnalyticsStore, CartEventRow, StoredSegment } from './analytics-store.js';
+
+/**
+ * The SQLite store's analytics methods. Segment, funnel and cart reads run on a second,
+ * read-only connection to the same file (WAL: they never block ingest commits, nor see a
+ * half-written batch); an in-memory database has no second connection and reads on `db`.
+ * They run on whichever thread owns the store (the store's worker, when there is one); the
+ * query functions are pure (connection, query) so a dedicated read worker can take them.
+ *
+ * @example
+ * const analytics = createSqliteAnalytics(db, './cairn.db');
+ * await analytics.querySegment({ condition, now: Date.now(), limit: 100 });
+ */
+export function createSqliteAnalytics(db: Database.Database, path: string): AnalyticsStore & { close(): void } {
+  let reader: Database.Database | undefined;
+  const read = () => {
+    if (path === ':memory:' || path === '') return db;
+    reader ??= new Database(path, { readonly: true, fileMustExist: true });
+    return reader;
+  };
+  const upsert = db.prepare(`INSERT INTO segments (name, definition, created_at, updated_at) VALUES (@name, @definition, @now, @now)
+    ON CONFLICT (name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`);
+  const exists = db.prepare('SELECT 1 FROM segments WHERE name = ?').pluck();
+  const put = db.transaction((segment: { name: string; definition: string; now: string }) => {
+    const created = exists.get(segment.name) === undefined;
+    upsert.run(segment);
+    return { created };
+  });
+  const columns = 'name, definition, created_at AS createdAt, updated_at AS updatedAt';
+  const selectOne = db.prepare(`SELECT ${columns} FROM segments WHERE name = ?`);
+  const selectAll = db.prepare(`SELECT ${columns} FROM segments ORDER BY name`);
+  const remove = db.prepare('DELETE FROM segments WHERE name = ?');
+  const parse = (row: (Omit<StoredSegment, 'definition'> & { definition: string }) | undefined): StoredSegment | null =>
+    row === undefined ? null : { ...row, definition: JSON.parse(row.definition) as unknown };
+
+  return {
+    querySegment: async (query) => querySegmentSqlite(read(), query),
+    queryFunnel: async (query) => querySqliteFunnel(read(), query),
+    putSegment: async ({ name, definition, now }) => {
+      return put.immediate({ name, definition: JSON.stringify(definition), now });
+    },
+    getSegment: async (name) => parse(selectOne.get(name) as never),
+    listSegments: async () => (selectAll.all() as never[]).map((row) => parse(row) as StoredSegment),
+    deleteSegment: async (name) => remove.run(name).changes === 1,
+    readCartEvents: async (query) => {
+      const rows = read()
+        .prepare(
+          `SELECT e.source, e.message_id AS messageId, e.event,
+             coalesce('u:' || e.user_id, i.person_id, 'a:' || e.anonymous_id) AS person,
+             e.user_id AS userId, e.anonymous_id AS anonymousId, e.timestamp,
+             json_extract(coalesce(e.normalized, e.raw), '$.properties') AS properties
+           FROM events e LEFT JOIN person_ids i ON e.user_id IS NULL AND i.anonymous_id = e.anonymous_id
+           WHERE e.event IN (SELECT value FROM json_each(?)) AND e.timestamp >= ? AND e.timestamp < ?
+           ORDER BY e.timestamp, e.message_id LIMIT ?`,
+        )
+        .all(JSON.stringify(query.events), query.from, query.to, query.limit) as (Omit<CartEventRow, 'properties'> & { properties: unknown })[];
+      return rows.map((row) => ({ ...row, properties: parseObject(row.properties) }));
+    },
+    close: () => {
+      if (reader?.open) reader.close();
+    },
+  };
+}
+
+function parseObject(text: unknown): Record<string, unknown> | null {
+  if (typeof text !== 'string') return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

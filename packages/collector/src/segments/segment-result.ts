@@ -1,0 +1,77 @@
+import type { Condition, DefinitionFault } from './segment-definition.js';
+
+/** One person in a segment's answer (DESIGN.md, "Reading the data back"). */
+export interface SegmentPerson {
+  /** Null for a visitor never linked to a user id. */
+  userId: string | null;
+  anonymousIds: string[];
+  traits: Record<string, unknown>;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** What a segment query answers: how many, a page of them (latest seen first), and warnings. */
+export interface SegmentResult {
+  count: number;
+  people: SegmentPerson[];
+  warnings: DefinitionFault[];
+}
+
+/** A segment query: the validated condition, the clock, and the page (`limit` 0: everyone). */
+export interface SegmentQuery {
+  condition: Condition;
+  now: number;
+  limit: number;
+  offset?: number;
+}
+
+/** A row of the compiled statement, as either driver returns it. */
+export interface PersonRow {
+  person_id: string;
+  user_id: string | null;
+  traits: string | Record<string, unknown> | null;
+  first_seen: string | Date;
+  last_seen: string | Date;
+}
+
+/**
+ * Builds the answer from the statement's rows and the anonymousIds of the page's people.
+ *
+ * @example
+ * toSegmentResult(rows.slice(0, 100), rows.length, idsByPerson, warnings)
+ */
+export function toSegmentResult(
+  page: readonly PersonRow[],
+  count: number,
+  anonymousIds: ReadonlyMap<string, string[]>,
+  warnings: DefinitionFault[],
+): SegmentResult {
+  return {
+    count,
+    people: page.map((row) => ({
+      userId: row.user_id,
+      anonymousIds: [...(anonymousIds.get(row.person_id) ?? [])].sort(),
+      traits: typeof row.traits === 'string' ? (JSON.parse(row.traits) as Record<string, unknown>) : (row.traits ?? {}),
+      firstSeen: iso(row.first_seen),
+      lastSeen: iso(row.last_seen),
+    })),
+    warnings,
+  };
+}
+
+/** Warnings for the event names a definition uses that no stored event has. */
+export function unseenEventWarnings(names: readonly string[], seen: ReadonlySet<string>): DefinitionFault[] {
+  return names
+    .filter((name) => !seen.has(name))
+    .map((name) => ({ path: 'events', message: `no stored event is named ${JSON.stringify(name)} (a typo? names are case-sensitive)` }));
+}
+
+/** The page of rows a query asked for. */
+export function pageOf<T>(rows: readonly T[], query: Pick<SegmentQuery, 'limit' | 'offset'>): T[] {
+  const start = Math.max(0, query.offset ?? 0);
+  return query.limit === 0 ? rows.slice(start) : rows.slice(start, start + query.limit);
+}
+
+function iso(value: string | Date): string {
+  return value instanceof Date ? value.toISOString() : value;
+}

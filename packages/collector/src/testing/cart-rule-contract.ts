@@ -1,0 +1,74 @@
+import { cartAbandonedMessageId } from '@cairn/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCartAbandonment, type CartAbandonment } from '../carts/cart-abandonment-rule.js';
+import { createCollector } from '../collector.js';
+import type { Store } from '../store/store.js';
+import { createRecordingLogger } from './collector-fixture.js';
+import { HISTORY_NOW, historyBatches } from './people-history.js';
+
+/**
+ * The collector's abandoned-cart rule over the seeded history, for any store: which carts it
+ * reports (known by construction, see people-history.ts), what it stores, and that a cart is
+ * never reported twice, whether the rule or the SDK reports it first.
+ */
+export function describeCartRuleContract(name: string, openEmpty: () => Promise<Store>): void {
+  describe(`${name}: the abandoned-cart rule`, { timeout: 30_000 }, () => {
+    let store: Store;
+    let rule: CartAbandonment;
+    let app: ReturnType<typeof createCollector>;
+    let now = HISTORY_NOW;
+    beforeAll(async () => {
+      store = await openEmpty();
+      for (const events of historyBatches()) await store.write({ events, quarantined: [] });
+      const { logger } = createRecordingLogger();
+      rule = startCartAbandonment({ store, logger, idleMs: 30 * 60_000, intervalMs: 3_600_000, now: () => now });
+      app = createCollector({ sources: [{ name: 'default', writeKey: 'wk' }], store, adminToken: 't', now: () => now, logger });
+    }, 60_000);
+    afterAll(async () => {
+      rule?.stop();
+      await store?.close();
+    });
+    const abandoned = async () => {
+      const response = await app.request('/admin/api/segments/preview', { method: 'POST', headers: { authorization: 'Bearer t' }, body: JSON.stringify({ did: 'Cart Abandoned', within: 'P30D' }) });
+      return ((await response.json()) as { people: { userId: string | null; anonymousIds: string[] }[] }).people.map((person) => person.userId ?? person.anonymousIds[0]).sort();
+    };
+
+    it('reports each idle cart with products once, with its products, value and currency', async () => {
+      // alice, dave, erin: idle carts; bob, carol, gina ordered; frank's cart is 10 minutes old.
+      expect(await rule.runOnce()).toEqual({ reported: 3, duplicates: 0 });
+      expect(await abandoned()).toEqual(['alice', 'anon-dave', 'erin']);
+      const [row] = await store.readEvents({ limit: 100 }).then((rows) => rows.filter((event) => event.messageId === cartAbandonedMessageId('c-alice')));
+      expect(row).toMatchObject({ event: 'Cart Abandoned', userId: 'alice', anonymousId: 'anon-alice', timestamp: new Date(HISTORY_NOW - 3 * 86_400_000 + 30 * 60_000).toISOString() });
+      expect(JSON.parse(row?.raw ?? '{}')).toMatchObject({
+        properties: { cart_id: 'c-alice', products: [{ product_id: 'p-c-alice', price: 24, quantity: 1, currency: 'EUR' }], value: 24, currency: 'EUR', detected_by: 'collector' },
+      });
+      expect(await rule.runOnce()).toEqual({ reported: 0, duplicates: 0 });
+    });
+
+    it('reports a cart the SDK reports later only once (the SDK copy is a duplicate)', async () => {
+      // alice comes back: her SDK reports the same cart, with its own ULID messageId.
+      const response = await app.request('/v1/batch', {
+        method: 'POST',
+        body: JSON.stringify({
+          writeKey: 'wk',
+          batch: [{ type: 'track', event: 'Cart Abandoned', messageId: '01JSDKCARTABANDONED0000001', anonymousId: 'anon-alice', userId: 'alice', timestamp: new Date(now).toISOString(), properties: { cart_id: 'c-alice', products: [], value: 24, currency: 'EUR' } }],
+        }),
+      });
+      expect(await response.json()).toMatchObject({ accepted: 0, duplicates: 1 });
+    });
+
+    it('stores the SDK report first and the rule adds nothing for that cart', async () => {
+      now = HISTORY_NOW + 60 * 60_000; // frank's cart is now 70 minutes idle
+      const sdk = await app.request('/v1/batch', {
+        method: 'POST',
+        body: JSON.stringify({
+          writeKey: 'wk',
+          batch: [{ type: 'track', event: 'Cart Abandoned', messageId: '01JSDKCARTABANDONED0000002', anonymousId: 'anon-frank', userId: 'frank', timestamp: new Date(now).toISOString(), properties: { cart_id: 'c-frank', value: 18 } }],
+        }),
+      });
+      expect(await sdk.json()).toMatchObject({ accepted: 1, duplicates: 0 });
+      expect(await rule.runOnce()).toEqual({ reported: 0, duplicates: 0 });
+      expect((await store.readEvents({ limit: 500 })).filter((event) => event.event === 'Cart Abandoned').map((event) => event.userId ?? event.anonymousId).sort()).toEqual(['alice', 'anon-dave', 'erin', 'frank']);
+    });
+  });
+}
