@@ -20,8 +20,10 @@ describe('migration 5 on a SQLite database with events', { timeout: 60_000 }, ()
       db.exec(migration.sql);
       db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.description, 'then');
     }
-    const insert = db.prepare(`INSERT INTO events VALUES (@source, @messageId, @type, @event, @name, @anonymousId, @userId,
-      @timestamp, @originalTimestamp, @sentAt, @receivedAt, @raw, @normalized)`);
+    const insert = db.prepare(`INSERT INTO events (source, message_id, type, event, name, anonymous_id, user_id,
+        timestamp, original_timestamp, sent_at, received_at, raw, normalized)
+      VALUES (@source, @messageId, @type, @event, @name, @anonymousId, @userId,
+        @timestamp, @originalTimestamp, @sentAt, @receivedAt, @raw, @normalized)`);
     for (const batch of historyBatches()) for (const row of batch) insert.run(row);
     db.close();
 
