@@ -2,7 +2,13 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   // sqlite-worker.js must sit beside the chunks in dist/: the SQLite store's worker thread runs it.
-  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'sqlite-worker': 'src/store/sqlite-worker.ts' },
+  // So must sqlite-read-worker.js (the console's reads on SQLite).
+  entry: {
+    index: 'src/index.ts',
+    cli: 'src/cli.ts',
+    'sqlite-worker': 'src/store/sqlite-worker.ts',
+    'sqlite-read-worker': 'src/store/sqlite-read-worker.ts',
+  },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

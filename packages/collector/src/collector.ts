@@ -26,6 +26,8 @@ import { createHealthRoutes } from './routes/health-routes.js';
 import { createIngestRoutes } from './routes/ingest-routes.js';
 import type { SourceConfig } from './source-config.js';
 import type { Store } from './store/store.js';
+import type { ConsoleReads } from './console/console-reads.js';
+import { mountConsole, type ConsoleAssets } from './console/mount-console.js';
 
 export interface CollectorOptions {
   /** Sites/apps allowed to send, each with its write key. At least one. */
@@ -71,6 +73,13 @@ export interface CollectorOptions {
    * errors stay the collector's. Default: the Web Request.
    */
   readBody?: (c: Context, limit: number) => ReturnType<WireBodyReader>;
+  /**
+   * The web console (`/console`) and its JSON API (`/admin/api/*`), behind `adminToken`:
+   * `reads` (createSqliteConsoleReads / createPostgresConsoleReads), the built `assets`
+   * (the Node entry loads them from dist/console), the session lifetime (default 12 h) and
+   * the live view's poll interval (default 1 s). Absent: both answer 404.
+   */
+  console?: { reads: ConsoleReads; assets?: ConsoleAssets; sessionTtlMs?: number; livePollMs?: number };
 }
 
 /**
@@ -109,17 +118,22 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
   app.use('*', createRequestLog(logger, collectorMetrics(metrics)));
   app.use('/v1/*', createCorsMiddleware(registry));
   app.use('/v1/*', limits.perIp);
-  app.use('/admin/*', createAdminAuth(options.adminToken));
+  const consoleApp = options.adminToken && options.console ? mountConsole({ ...options.console, adminToken: options.adminToken, store: options.store, stages, logger, metrics, now, sources: options.sources.map((source) => source.name), ipMode: options.privacy?.ip ?? 'truncate' }) : undefined;
+  app.use('/admin/*', createAdminAuth(options.adminToken, consoleApp?.sessions));
   app.route('/', createHealthRoutes(options.store, logger));
   app.route('/', createMetricsRoutes(metrics, options.metricsToken, options.beforeMetricsScrape));
   app.route('/admin', createAdminRoutes(options.store, logger));
   app.route('/admin', createAdminReplayRoutes({ store: options.store, stages, logger, metrics }));
   app.route('/admin', createAdminPlanRoutes(plan, logger, metrics));
+  if (consoleApp) {
+    app.route('/admin/api', consoleApp.api);
+    app.route('/console', consoleApp.pages);
+  }
   app.route(
     '/v1',
     createIngestRoutes({
       registry,
-      store: options.store,
+      store: consoleApp?.ingestStore ?? options.store,
       stages,
       logger,
       now,

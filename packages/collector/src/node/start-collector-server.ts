@@ -13,6 +13,8 @@ import { createSqliteWorkerStore } from '../store/sqlite-worker-store.js';
 import type { Store } from '../store/store.js';
 import { loadTrackingPlanHolder, reloadPlanOnSignal } from './load-tracking-plan.js';
 import { openStore } from './open-store.js';
+import { loadConsoleAssets } from './load-console-assets.js';
+import { openConsoleReads } from './open-console-reads.js';
 import { readIncomingBody } from './read-incoming-body.js';
 import { createProcessMetrics } from './process-metrics.js';
 import type { Setup } from './resolve-setup.js';
@@ -55,6 +57,10 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     concurrency: inner.kind === 'sqlite' ? 1 : 4,
   });
   const processMetrics = createProcessMetrics(metrics);
+  // The console exists only behind an admin token; its reads open after the store migrated.
+  const consoleReads = setup.adminToken ? await openConsoleReads(setup) : undefined;
+  const consoleAssets = consoleReads ? await loadConsoleAssets() : undefined;
+  if (consoleReads && !consoleAssets) logger.warn('console files missing: /console answers 503 until the collector is built (npm run build)', {});
   const app = createCollector({
     sources: setup.sources,
     store,
@@ -69,6 +75,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     privacy: setup.privacy,
     readBody: readIncomingBody,
     ...(plan === undefined ? {} : { plan }),
+    ...(consoleReads ? { console: { reads: consoleReads, ...(consoleAssets ? { assets: consoleAssets } : {}) } } : {}),
   });
   const stopPlanReload = plan === undefined ? () => undefined : reloadPlanOnSignal(plan, logger);
   const server = serve({ fetch: app.fetch, port: setup.port, hostname: setup.host }) as Server;
@@ -80,6 +87,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
   } catch (error) {
     stopPlanReload();
     processMetrics.stop();
+    await consoleReads?.close();
     await store.close();
     throw error;
   }
@@ -104,6 +112,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
         stopPlanReload();
         await stopServer(server, setup.shutdownTimeoutMs);
         processMetrics.stop();
+        await consoleReads?.close();
         await store.close();
       })()),
   };

@@ -94,6 +94,53 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 4,
+    description: 'overview rollups (console) and the newest-first index of the live view',
+    // Same tables as SQLite's version 4 (keys and counts only). events_by_received is BRIN,
+    // which cannot return rows in order: the live view's "newest first" needs a B-tree.
+    sql: `
+      CREATE TABLE overview_hourly (
+        source text COLLATE "C" NOT NULL,
+        hour text COLLATE "C" NOT NULL,
+        type text COLLATE "C" NOT NULL,
+        label text COLLATE "C" NOT NULL,
+        device text COLLATE "C" NOT NULL,
+        events bigint NOT NULL,
+        duplicates bigint NOT NULL,
+        PRIMARY KEY (source, hour, type, label, device)
+      );
+      CREATE INDEX overview_hourly_by_hour ON overview_hourly (hour);
+      CREATE TABLE overview_campaigns (
+        source text COLLATE "C" NOT NULL,
+        hour text COLLATE "C" NOT NULL,
+        utm_source text COLLATE "C" NOT NULL,
+        utm_medium text COLLATE "C" NOT NULL,
+        utm_campaign text COLLATE "C" NOT NULL,
+        ad_platform text COLLATE "C" NOT NULL,
+        events bigint NOT NULL,
+        PRIMARY KEY (source, hour, utm_source, utm_medium, utm_campaign, ad_platform)
+      );
+      CREATE INDEX overview_campaigns_by_hour ON overview_campaigns (hour);
+      CREATE TABLE overview_consent (
+        source text COLLATE "C" NOT NULL,
+        hour text COLLATE "C" NOT NULL,
+        category text COLLATE "C" NOT NULL,
+        granted bigint NOT NULL,
+        denied bigint NOT NULL,
+        PRIMARY KEY (source, hour, category)
+      );
+      CREATE INDEX overview_consent_by_hour ON overview_consent (hour);
+      CREATE TABLE overview_people (
+        kind text COLLATE "C" NOT NULL,
+        day text COLLATE "C" NOT NULL,
+        source text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (kind, day, source, id)
+      );
+      CREATE INDEX events_by_received_order ON events (received_at, source, message_id);
+    `,
+  },
 ];
 
 /**

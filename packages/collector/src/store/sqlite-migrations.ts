@@ -61,4 +61,51 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS events_by_anonymous;
     `,
   },
+  {
+    version: 4,
+    description: 'overview rollups (console): hourly counts, campaigns, consent, people per day',
+    // Keys and counts only (DESIGN.md), kept in the events' transaction by the overview derived
+    // write (console/overview-rollup-sqlite.ts). Hours are 'YYYY-MM-DDTHH' of the event's
+    // skew-corrected timestamp (UTC), days 'YYYY-MM-DD'. WITHOUT ROWID: the key is the row.
+    sql: `
+      CREATE TABLE overview_hourly (
+        source TEXT NOT NULL,
+        hour TEXT NOT NULL,
+        type TEXT NOT NULL,
+        label TEXT NOT NULL,
+        device TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        duplicates INTEGER NOT NULL,
+        PRIMARY KEY (source, hour, type, label, device)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX overview_hourly_by_hour ON overview_hourly (hour);
+      CREATE TABLE overview_campaigns (
+        source TEXT NOT NULL,
+        hour TEXT NOT NULL,
+        utm_source TEXT NOT NULL,
+        utm_medium TEXT NOT NULL,
+        utm_campaign TEXT NOT NULL,
+        ad_platform TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        PRIMARY KEY (source, hour, utm_source, utm_medium, utm_campaign, ad_platform)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX overview_campaigns_by_hour ON overview_campaigns (hour);
+      CREATE TABLE overview_consent (
+        source TEXT NOT NULL,
+        hour TEXT NOT NULL,
+        category TEXT NOT NULL,
+        granted INTEGER NOT NULL,
+        denied INTEGER NOT NULL,
+        PRIMARY KEY (source, hour, category)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX overview_consent_by_hour ON overview_consent (hour);
+      CREATE TABLE overview_people (
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        PRIMARY KEY (kind, day, source, id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

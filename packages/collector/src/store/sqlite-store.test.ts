@@ -67,10 +67,14 @@ describe('createSqliteStore', () => {
     expect(read('SELECT version, applied_at FROM schema_migrations')).toEqual([
       { version: 1, applied_at: '2024-01-01T00:00:00.000Z' },
       { version: 2, applied_at: '2024-01-01T00:00:00.000Z' },
+      { version: 4, applied_at: '2024-01-01T00:00:00.000Z' },
     ]);
     expect(read<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")).toEqual([
       { name: 'events_by_received' },
       { name: 'events_by_time' },
+      { name: 'overview_campaigns_by_hour' },
+      { name: 'overview_consent_by_hour' },
+      { name: 'overview_hourly_by_hour' },
       { name: 'quarantine_by_time' },
     ]);
     const columns = (table: string) =>
