@@ -50,6 +50,7 @@ export interface OverviewParts {
   consent: { category: string; granted: number; denied: number }[];
   users: number;
   anonymousIds: number;
+  /** By receive time, like `rejected` (the quarantine's receive time). */
   accepted: number;
   duplicates: number;
   rejected: number;

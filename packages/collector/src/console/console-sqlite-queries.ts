@@ -67,7 +67,9 @@ function overview(db: Database.Database, query: OverviewQuery): OverviewParts {
   const params = { source: query.source ?? null, fromHour: b.fromHour, toHour: b.toHour, fromDay: b.fromDay, toDay: b.toDay, from: query.from, to: query.to };
   const all = <T>(sql: string) => prepared(db, bySource(sql, query.source)).all(params) as T[];
   const hourly = 'FROM overview_hourly WHERE {source} hour >= @fromHour AND hour < @toHour';
-  const totals = all<{ accepted: number | null; duplicates: number | null }>(`SELECT sum(events) AS accepted, sum(duplicates) AS duplicates ${hourly}`)[0];
+  const totals = all<{ accepted: number | null; duplicates: number | null }>(
+    'SELECT sum(accepted) AS accepted, sum(duplicates) AS duplicates FROM overview_received WHERE {source} hour >= @fromHour AND hour < @toHour',
+  )[0];
   const people = (kind: 'u' | 'a') =>
     (prepared(db, bySource(`SELECT count(DISTINCT id) AS n FROM overview_people WHERE kind = '${kind}' AND day >= @fromDay AND day < @toDay AND {source} 1`, query.source))
       .get(params) as { n: number }).n;

@@ -18,11 +18,17 @@ function toJson(rows: readonly object[]): string {
  */
 const ROLLUP_SQL = `
   WITH hourly AS (
-    INSERT INTO overview_hourly (source, hour, type, label, device, events, duplicates)
-    SELECT source, hour, type, label, device, events, duplicates
-    FROM json_to_recordset($1::text::json) AS t(source text, hour text, type text, label text, device text, events bigint, duplicates bigint)
-    ON CONFLICT (source, hour, type, label, device)
-    DO UPDATE SET events = overview_hourly.events + excluded.events, duplicates = overview_hourly.duplicates + excluded.duplicates
+    INSERT INTO overview_hourly (source, hour, type, label, device, events)
+    SELECT source, hour, type, label, device, events
+    FROM json_to_recordset($1::text::json) AS t(source text, hour text, type text, label text, device text, events bigint)
+    ON CONFLICT (source, hour, type, label, device) DO UPDATE SET events = overview_hourly.events + excluded.events
+  ),
+  received AS (
+    INSERT INTO overview_received (source, hour, accepted, duplicates)
+    SELECT source, hour, accepted, duplicates
+    FROM json_to_recordset($5::text::json) AS t(source text, hour text, accepted bigint, duplicates bigint)
+    ON CONFLICT (source, hour)
+    DO UPDATE SET accepted = overview_received.accepted + excluded.accepted, duplicates = overview_received.duplicates + excluded.duplicates
   ),
   campaigns AS (
     INSERT INTO overview_campaigns (source, hour, utm_source, utm_medium, utm_campaign, ad_platform, events)
@@ -56,6 +62,6 @@ export function createPostgresOverviewRollup(options: DerivedWritesOptions): Pos
   if (options.overview === false) return undefined;
   return async (tx, inserted, duplicates = []) => {
     const delta = buildRollupDelta(inserted, duplicates);
-    await tx.unsafe(ROLLUP_SQL, [toJson(delta.hourly), toJson(delta.campaigns), toJson(delta.consent), toJson(delta.people)]);
+    await tx.unsafe(ROLLUP_SQL, [toJson(delta.hourly), toJson(delta.campaigns), toJson(delta.consent), toJson(delta.people), toJson(delta.received)]);
   };
 }

@@ -12,9 +12,11 @@ import { buildRollupDelta } from './overview-rollup.js';
 export function createSqliteOverviewRollup(db: Database.Database, options: DerivedWritesOptions): SqliteDerivedWrite | undefined {
   if (options.overview === false) return undefined;
   const hourly = db.prepare(`
-    INSERT INTO overview_hourly (source, hour, type, label, device, events, duplicates) VALUES (?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (source, hour, type, label, device)
-    DO UPDATE SET events = events + excluded.events, duplicates = duplicates + excluded.duplicates`);
+    INSERT INTO overview_hourly (source, hour, type, label, device, events) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (source, hour, type, label, device) DO UPDATE SET events = events + excluded.events`);
+  const received = db.prepare(`
+    INSERT INTO overview_received (source, hour, accepted, duplicates) VALUES (?, ?, ?, ?)
+    ON CONFLICT (source, hour) DO UPDATE SET accepted = accepted + excluded.accepted, duplicates = duplicates + excluded.duplicates`);
   const campaigns = db.prepare(`
     INSERT INTO overview_campaigns (source, hour, utm_source, utm_medium, utm_campaign, ad_platform, events) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (source, hour, utm_source, utm_medium, utm_campaign, ad_platform) DO UPDATE SET events = events + excluded.events`);
@@ -24,7 +26,8 @@ export function createSqliteOverviewRollup(db: Database.Database, options: Deriv
   const people = db.prepare('INSERT INTO overview_people (kind, day, source, id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
   return (inserted, duplicates = []) => {
     const delta = buildRollupDelta(inserted, duplicates);
-    for (const r of delta.hourly) hourly.run(r.source, r.hour, r.type, r.label, r.device, r.events, r.duplicates);
+    for (const r of delta.hourly) hourly.run(r.source, r.hour, r.type, r.label, r.device, r.events);
+    for (const r of delta.received) received.run(r.source, r.hour, r.accepted, r.duplicates);
     for (const r of delta.campaigns) campaigns.run(r.source, r.hour, r.utmSource, r.utmMedium, r.utmCampaign, r.adPlatform, r.events);
     for (const r of delta.consent) consent.run(r.source, r.hour, r.category, r.granted, r.denied);
     for (const r of delta.people) people.run(r.kind, r.day, r.source, r.id);

@@ -27,6 +27,12 @@ export interface HourlyRow {
   label: string;
   device: string;
   events: number;
+}
+/** Per source and receive hour: events stored and resends refused (data-quality rates). */
+export interface ReceivedRow {
+  source: string;
+  hour: string;
+  accepted: number;
   duplicates: number;
 }
 export interface CampaignRow {
@@ -55,6 +61,7 @@ export interface PersonRow {
 /** What one write adds to the overview tables: counts to add, ids to insert if absent. */
 export interface RollupDelta {
   hourly: HourlyRow[];
+  received: ReceivedRow[];
   campaigns: CampaignRow[];
   consent: ConsentRow[];
   people: PersonRow[];
@@ -63,35 +70,41 @@ export interface RollupDelta {
 /**
  * Folds the rows one write stored (and the resends it refused) into the overview's deltas, one
  * entry per key, sorted by key so that concurrent PostgreSQL writers lock rows in one order.
- * Keys and counts only: no property value, no payload (DESIGN.md). A resend counts in
- * `duplicates` of the key its original already created, so it adds no row.
+ * Keys and counts only: no property value, no payload (DESIGN.md). A resend only counts in
+ * `overview_received.duplicates` of its receive hour (a row the write's own accepted events,
+ * or an earlier write in that hour, usually created already).
  *
  * @example
  * const delta = buildRollupDelta(insertedRows, duplicateRows);
- * // delta.hourly[0] → { source: 'shop', hour: '2024-06-01T12', type: 'track', label: 'Product Added', device: 'mobile', events: 3, duplicates: 0 }
+ * // delta.hourly[0] → { source: 'shop', hour: '2024-06-01T12', type: 'track', label: 'Product Added', device: 'mobile', events: 3 }
  */
 export function buildRollupDelta(inserted: readonly EventRow[], duplicates: readonly EventRow[]): RollupDelta {
   const hourly = new Map<string, HourlyRow>();
+  const received = new Map<string, ReceivedRow>();
   const campaigns = new Map<string, CampaignRow>();
   const consent = new Map<string, ConsentRow>();
   const people = new Map<string, PersonRow>();
-  const addHourly = (row: EventRow, context: Record<string, unknown>, events: number, dups: number) => {
-    const hour = row.timestamp.slice(0, 13);
-    const label = row.type === 'track' ? (row.event ?? '') : (row.name ?? '');
-    const device = deviceOf(context);
-    const key = keyOf(row.source, hour, row.type, label, device);
-    const entry = hourly.get(key);
+  const countReceived = (row: EventRow, accepted: number, duplicates: number) => {
+    const hour = row.receivedAt.slice(0, 13);
+    const key = keyOf(row.source, hour);
+    const entry = received.get(key);
     if (entry) {
-      entry.events += events;
-      entry.duplicates += dups;
-    } else hourly.set(key, { source: row.source, hour, type: row.type, label, device, events, duplicates: dups });
+      entry.accepted += accepted;
+      entry.duplicates += duplicates;
+    } else received.set(key, { source: row.source, hour, accepted, duplicates });
   };
 
   for (const row of inserted) {
     const context = contextOf(row);
-    addHourly(row, context, 1, 0);
     const hour = row.timestamp.slice(0, 13);
     const day = row.timestamp.slice(0, 10);
+    const label = row.type === 'track' ? (row.event ?? '') : (row.name ?? '');
+    const device = deviceOf(context);
+    const hourKey = keyOf(row.source, hour, row.type, label, device);
+    const counted = hourly.get(hourKey);
+    if (counted) counted.events++;
+    else hourly.set(hourKey, { source: row.source, hour, type: row.type, label, device, events: 1 });
+    countReceived(row, 1, 0);
     const campaign = campaignOf(context);
     if (campaign) {
       const key = keyOf(row.source, hour, campaign.utmSource, campaign.utmMedium, campaign.utmCampaign, campaign.adPlatform);
@@ -111,8 +124,8 @@ export function buildRollupDelta(inserted: readonly EventRow[], duplicates: read
       people.set(keyOf('a', day, row.source, row.anonymousId), { kind: 'a', day, source: row.source, id: row.anonymousId });
     }
   }
-  for (const row of duplicates) addHourly(row, contextOf(row), 0, 1);
-  return { hourly: sorted(hourly), campaigns: sorted(campaigns), consent: sorted(consent), people: sorted(people) };
+  for (const row of duplicates) countReceived(row, 0, 1);
+  return { hourly: sorted(hourly), received: sorted(received), campaigns: sorted(campaigns), consent: sorted(consent), people: sorted(people) };
 }
 
 function keyOf(...parts: string[]): string {

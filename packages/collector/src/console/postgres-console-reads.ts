@@ -94,7 +94,8 @@ export function createPostgresConsoleReads(options: { url: string; schema?: stri
           FROM overview_consent WHERE hour >= ${b.fromHour} AND hour < ${b.toHour} ${bySource(query.source)} GROUP BY category ORDER BY category`,
         people('u'),
         people('a'),
-        sql<{ accepted: string | null; duplicates: string | null }[]>`SELECT sum(events) AS accepted, sum(duplicates) AS duplicates ${hourly}`,
+        sql<{ accepted: string | null; duplicates: string | null }[]>`SELECT sum(accepted) AS accepted, sum(duplicates) AS duplicates
+          FROM overview_received WHERE hour >= ${b.fromHour} AND hour < ${b.toHour} ${bySource(query.source)}`,
         sql<{ n: string }[]>`SELECT count(*) AS n FROM quarantine
           WHERE received_at >= ${query.from}::timestamptz AND received_at < ${query.to}::timestamptz ${bySource(query.source)}`,
       ]);

@@ -184,7 +184,7 @@ describe('GET /admin/api/overview', () => {
     ];
     const first = await t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, batch });
     expect(await first.json()).toMatchObject({ accepted: 3, duplicates: 0 });
-    const rowCounts = () => ['overview_hourly', 'overview_campaigns', 'overview_consent', 'overview_people'].map((table) => (t as TestCollector).rows(`SELECT count(*) AS n FROM ${table}`)[0]?.n);
+    const rowCounts = () => ['overview_hourly', 'overview_received', 'overview_campaigns', 'overview_consent', 'overview_people'].map((table) => (t as TestCollector).rows(`SELECT count(*) AS n FROM ${table}`)[0]?.n);
     const before = rowCounts();
     expect(await (await t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, batch: batch.slice(0, 2) })).json()).toMatchObject({ duplicates: 2 });
     expect(rowCounts()).toEqual(before);

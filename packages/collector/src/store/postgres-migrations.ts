@@ -107,10 +107,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         label text COLLATE "C" NOT NULL,
         device text COLLATE "C" NOT NULL,
         events bigint NOT NULL,
-        duplicates bigint NOT NULL,
         PRIMARY KEY (source, hour, type, label, device)
       );
       CREATE INDEX overview_hourly_by_hour ON overview_hourly (hour);
+      CREATE TABLE overview_received (
+        source text COLLATE "C" NOT NULL,
+        hour text COLLATE "C" NOT NULL,
+        accepted bigint NOT NULL,
+        duplicates bigint NOT NULL,
+        PRIMARY KEY (source, hour)
+      );
       CREATE TABLE overview_campaigns (
         source text COLLATE "C" NOT NULL,
         hour text COLLATE "C" NOT NULL,

@@ -66,7 +66,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     description: 'overview rollups (console): hourly counts, campaigns, consent, people per day',
     // Keys and counts only (DESIGN.md), kept in the events' transaction by the overview derived
     // write (console/overview-rollup-sqlite.ts). Hours are 'YYYY-MM-DDTHH' of the event's
-    // skew-corrected timestamp (UTC), days 'YYYY-MM-DD'. WITHOUT ROWID: the key is the row.
+    // skew-corrected timestamp (UTC), days 'YYYY-MM-DD'; overview_received counts by receive
+    // hour, as the quarantine's rejections are (data-quality rates). WITHOUT ROWID: the key is the row.
     sql: `
       CREATE TABLE overview_hourly (
         source TEXT NOT NULL,
@@ -75,10 +76,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         label TEXT NOT NULL,
         device TEXT NOT NULL,
         events INTEGER NOT NULL,
-        duplicates INTEGER NOT NULL,
         PRIMARY KEY (source, hour, type, label, device)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX overview_hourly_by_hour ON overview_hourly (hour);
+      CREATE TABLE overview_received (
+        source TEXT NOT NULL,
+        hour TEXT NOT NULL,
+        accepted INTEGER NOT NULL,
+        duplicates INTEGER NOT NULL,
+        PRIMARY KEY (source, hour)
+      ) STRICT, WITHOUT ROWID;
       CREATE TABLE overview_campaigns (
         source TEXT NOT NULL,
         hour TEXT NOT NULL,

@@ -62,7 +62,7 @@ export const overviewPage: ConsolePage = {
         h(
           'div',
           { class: 'cards' },
-          card('accepted', 'Events stored', formatCount(q.accepted)),
+          card('events', 'Events', formatCount(o.eventsOverTime.reduce((sum, b) => sum + b.events, 0))),
           card('users', 'Distinct users', formatCount(o.people.users)),
           card('anonymousIds', 'Anonymous ids', formatCount(o.people.anonymousIds)),
           card('rejectedRate', 'Rejected', `${formatRate(q.rejectedRate)} (${formatCount(q.rejected)})`),
@@ -120,7 +120,7 @@ export const overviewPage: ConsolePage = {
       ], o.consent, { 'data-table': 'consent' }));
 
       const quality = panel();
-      barChart(quality, 'quality', 'Accepted, duplicate and rejected events', ['accepted', 'duplicates', 'rejected'], [{ label: 'Events', values: [q.accepted, q.duplicates, q.rejected] }]);
+      barChart(quality, 'quality', 'Received in this range: accepted, duplicate, rejected', ['accepted', 'duplicates', 'rejected'], [{ label: 'Events', values: [q.accepted, q.duplicates, q.rejected] }]);
       quality.append(dataTable('Data quality', [
         { label: 'Outcome', value: (r) => r.outcome },
         { label: 'Events', value: (r) => r.count, numeric: true },
