@@ -28,3 +28,11 @@ export { replayQuarantine, type ReplayOptions, type ReplayReport } from './repla
 export { loadTrackingPlan, loadTrackingPlanHolder, reloadPlanOnSignal } from './node/load-tracking-plan.js';
 export { readIncomingBody } from './node/read-incoming-body.js';
 export type { WireBodyReader } from './http/read-body.js';
+export type { ConsoleReads, EventSummary, EventFilters, OverviewParts, OverviewQuery, StoredEvent } from './console/console-reads.js';
+export { createSqliteConsoleReads } from './console/sqlite-console-reads.js';
+export { createPostgresConsoleReads } from './console/postgres-console-reads.js';
+export { shapeOverview, type Overview } from './console/shape-overview.js';
+export { createSqliteReadRunner, type SqliteReadRunner } from './store/sqlite-read-runner.js';
+export { createSqliteReadWorker } from './store/sqlite-read-worker-client.js';
+export { SQLITE_READ_QUERIES, type SqliteReadQuery } from './store/sqlite-read-queries.js';
+export type { DerivedWritesOptions } from './store/derived-writes.js';

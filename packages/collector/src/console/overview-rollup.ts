@@ -1,3 +1,4 @@
+import { parsedContextOf, PARSED_CONTEXT } from '../ingest/to-event-row.js';
 import { isPlainObject } from '../json/is-plain-object.js';
 import type { EventRow } from '../store/store.js';
 
@@ -140,6 +141,10 @@ function sorted<T>(map: Map<string, T>): T[] {
 
 /** The event's context after the rules (normalized), else as received; `{}` if unreadable. */
 function contextOf(row: EventRow): Record<string, unknown> {
+  if (PARSED_CONTEXT in row) {
+    const context = parsedContextOf(row);
+    return isPlainObject(context) ? context : {};
+  }
   const json = row.normalized ?? row.raw;
   // Most events carry a context; skipping the parse for those that don't is cheap insurance.
   if (!json.includes('"context"')) return {};
@@ -164,8 +169,9 @@ function campaignOf(context: Record<string, unknown>): Omit<CampaignRow, 'source
   const campaign = context.campaign;
   if (!isPlainObject(campaign)) return undefined;
   let adPlatform = '';
-  for (const [param, platform] of Object.entries(CLICK_ID_PLATFORMS)) {
-    if (typeof campaign[param] === 'string' && campaign[param] !== '') {
+  for (const param in campaign) {
+    const platform = Object.hasOwn(CLICK_ID_PLATFORMS, param) ? CLICK_ID_PLATFORMS[param] : undefined;
+    if (platform !== undefined && typeof campaign[param] === 'string' && campaign[param] !== '') {
       adPlatform = platform;
       break;
     }
