@@ -7,6 +7,7 @@ import { sdkSize } from './sdk-size.mjs';
 import { sdkTrackCost } from './sdk-track-cost.mjs';
 import { collectorThroughput } from './collector-throughput.mjs';
 import { collectorRules } from './collector-rules.mjs';
+import { consoleOverview } from './console-overview.mjs';
 
 /** @type {import('./bench-module.mjs').BenchModule[]} */
 const modules = [
@@ -14,6 +15,7 @@ const modules = [
   sdkTrackCost,
   collectorThroughput,
   collectorRules,
+  consoleOverview,
 ];
 
 const only = process.argv.slice(2);

@@ -22,7 +22,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'storage.synchronous', flag: 'sqlite-synchronous', env: 'CAIRN_SQLITE_SYNCHRONOUS', arg: 'full|normal', help: 'SQLite fsync per commit: full (default, survives power loss) or normal' },
   { key: 'storage.sqliteWorker', flag: 'sqlite-worker', env: 'CAIRN_SQLITE_WORKER', arg: 'true|false', help: 'run SQLite on a worker thread (default false; see docs/benchmarks.md)' },
   { key: 'storage.retentionDays', flag: 'retention-days', env: 'CAIRN_RETENTION_DAYS', arg: 'N', help: 'delete events received more than N days ago (default 0: keep forever)' },
-  { key: 'adminToken', flag: 'admin-token', env: 'CAIRN_ADMIN_TOKEN', arg: 'TOKEN', help: 'bearer token of /admin/* (export, erasure, replay, stats); none = admin disabled' },
+  { key: 'adminToken', flag: 'admin-token', env: 'CAIRN_ADMIN_TOKEN', arg: 'TOKEN', help: 'bearer token of /admin/* (export, erasure, replay, stats, /admin/api) and the /console sign-in; none = admin and console disabled' },
   { key: 'metricsToken', flag: 'metrics-token', env: 'CAIRN_METRICS_TOKEN', arg: 'TOKEN', help: 'bearer token required by /metrics (default: /metrics is open)' },
   { key: 'limits.rateLimit', flag: 'rate-limit', env: 'CAIRN_RATE_LIMIT', arg: 'N', help: 'requests/second per client IP (default 100; 0 = off)' },
   { key: 'limits.rateLimitBurst', flag: 'rate-limit-burst', env: 'CAIRN_RATE_LIMIT_BURST', arg: 'N', help: 'requests a client IP may send at once above the rate (default 2 × rate)' },
