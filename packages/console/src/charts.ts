@@ -15,7 +15,7 @@ function frame(id: string, title: string, plotted: unknown): HTMLElement {
 }
 
 function widthOf(parent: HTMLElement): number {
-  return Math.max(320, Math.min(900, (parent.clientWidth || 600) - 24));
+  return Math.max(320, Math.min(1400, (parent.clientWidth || 600) - 24));
 }
 
 /**
@@ -71,7 +71,10 @@ export function barChart(parent: HTMLElement, id: string, title: string, labels:
         })),
       ],
       axes: [
-        { values: (_u, splits) => splits.map((x) => (Number.isInteger(x) ? truncate(labels[x] ?? '') : '')), gap: 4, size: 40 },
+        // Many categories: slanted labels, so that neighbours do not overwrite each other.
+        labels.length > 4
+          ? { values: (_u, splits) => splits.map((x) => (Number.isInteger(x) ? truncate(labels[x] ?? '') : '')), rotate: -30, gap: 4, size: 90 }
+          : { values: (_u, splits) => splits.map((x) => (Number.isInteger(x) ? truncate(labels[x] ?? '') : '')), gap: 4, size: 40 },
         { size: 60 },
       ],
       legend: { show: series.length > 1 },

@@ -46,8 +46,8 @@ export function explainEvent(row: StoredEvent, ipMode: string = 'truncate'): Pip
   const consent = raw && isPlainObject(raw.context) && isPlainObject(raw.context.consent) ? raw.context.consent.categoryPreferences : undefined;
   steps.push(
     isPlainObject(consent)
-      ? { step: 'consent', summary: `consent stamped at capture: ${Object.entries(consent).map(([k, v]) => `${k} ${v === true ? 'granted' : 'denied'}`).join(', ')}`, detail: consent }
-      : { step: 'consent', summary: 'no consent stamp (context.consent.categoryPreferences absent)' },
+      ? { step: 'consent', summary: `stamped at capture: ${Object.entries(consent).map(([k, v]) => `${k} ${v === true ? 'granted' : 'denied'}`).join(', ')}`, detail: consent }
+      : { step: 'consent', summary: 'no stamp (context.consent.categoryPreferences absent)' },
   );
   // The privacy stage rewrites context.ip in raw too (the full address is never stored), so
   // the step is told from the configured mode and what is stored.
