@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './batch-response.js';
 export * from './limits.js';
 export * from './consent.js';
+export * from './admin-api.js';

@@ -1,3 +1,4 @@
+import type { EventSummary } from '@cairn/protocol';
 import type { StoredQuarantineRow } from '../store/store.js';
 
 /** Where a page of the live view starts: the last row of the previous page. */
@@ -19,19 +20,8 @@ export interface EventFilters {
   device?: string;
 }
 
-/** One line of the live view: the columns, and the device type read from the context. */
-export interface EventSummary {
-  source: string;
-  messageId: string;
-  type: string;
-  event: string | null;
-  name: string | null;
-  userId: string | null;
-  anonymousId: string | null;
-  timestamp: string;
-  receivedAt: string;
-  device: string | null;
-}
+/** One line of the live view (the wire type of `GET /admin/api/events`). */
+export type { EventSummary };
 
 /** A time range of the overview: UTC ISO strings, `from` inclusive, `to` exclusive. */
 export interface OverviewQuery {

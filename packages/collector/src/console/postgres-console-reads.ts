@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import type { StoredQuarantineRow } from '../store/store.js';
+import { toStoredQuarantineRow, type QuarantineRecord } from '../store/postgres-read.js';
 import type { ConsoleReads, EventSummary, OverviewParts, StoredEvent } from './console-reads.js';
 import { overviewBounds } from './overview-bounds.js';
 
@@ -16,15 +16,6 @@ interface SummaryRecord {
   device: string | null;
 }
 
-interface QuarantineRecord {
-  id: string;
-  source: string | null;
-  message_id: string | null;
-  received_at: Date | null;
-  code: string;
-  reason: string;
-  raw: string;
-}
 
 /**
  * The console's reads on PostgreSQL, on a pool of their own (2 connections, a statement
@@ -123,11 +114,11 @@ export function createPostgresConsoleReads(options: { url: string; schema?: stri
       const rows = await sql<QuarantineRecord[]>`SELECT id, source, message_id, received_at, code, reason, raw FROM quarantine
         WHERE true ${before === undefined ? sql`` : sql`AND id < ${before}`} ${bySource(source)} ${code === undefined ? sql`` : sql`AND code = ${code}`}
         ORDER BY id DESC LIMIT ${limit}`;
-      return rows.map(toQuarantine);
+      return rows.map(toStoredQuarantineRow);
     },
     getQuarantine: async ({ id }) => {
       const rows = await sql<QuarantineRecord[]>`SELECT id, source, message_id, received_at, code, reason, raw FROM quarantine WHERE id = ${id}`;
-      return rows[0] ? toQuarantine(rows[0]) : undefined;
+      return rows[0] ? toStoredQuarantineRow(rows[0]) : undefined;
     },
     close: () => sql.end({ timeout: 5 }),
   };
@@ -145,17 +136,5 @@ function toSummary(row: SummaryRecord): EventSummary {
     timestamp: row.timestamp.toISOString(),
     receivedAt: row.received_at.toISOString(),
     device: row.device,
-  };
-}
-
-function toQuarantine(row: QuarantineRecord): StoredQuarantineRow {
-  return {
-    id: Number(row.id),
-    source: row.source,
-    messageId: row.message_id,
-    receivedAt: row.received_at === null ? '' : row.received_at.toISOString(),
-    code: row.code,
-    reason: row.reason,
-    raw: row.raw,
   };
 }

@@ -1,19 +1,10 @@
+import type { OverviewResponse } from '@cairn/protocol';
 import type { OverviewParts, OverviewQuery } from './console-reads.js';
 
 const HOUR = 3_600_000;
 
 /** `GET /admin/api/overview`'s answer (docs/admin-api.md). */
-export interface Overview {
-  range: { from: string; to: string; source: string | null; bucket: 'hour' | 'day' };
-  /** One entry per bucket of the range, zeros included, so a chart has no gaps. */
-  eventsOverTime: { start: string; events: number }[];
-  topEvents: { type: string; label: string; events: number }[];
-  people: { users: number; anonymousIds: number };
-  devices: { device: string; events: number }[];
-  campaigns: OverviewParts['campaigns'];
-  consent: { category: string; granted: number; denied: number; grantRate: number | null }[];
-  quality: { accepted: number; duplicates: number; rejected: number; duplicateRate: number | null; rejectedRate: number | null };
-}
+export type Overview = OverviewResponse;
 
 /**
  * Shapes the stores' raw numbers: hourly buckets up to three days, daily beyond, every bucket

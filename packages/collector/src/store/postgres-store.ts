@@ -4,10 +4,10 @@ import { eraseSubject } from './postgres-erase.js';
 import { migratePostgres } from './postgres-migrate.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { createEventPartitions } from './postgres-partitions.js';
-import { readEventPage, readStats } from './postgres-read.js';
+import { readEventPage, readStats, toStoredQuarantineRow, type QuarantineRecord } from './postgres-read.js';
 import { writeRows, type PostgresWrite } from './postgres-write.js';
 import { POSTGRES_DERIVED_WRITES, type DerivedWritesOptions, type PostgresDerivedWrite } from './derived-writes.js';
-import type { EventRow, Store, StoredQuarantineRow, WriteResult } from './store.js';
+import type { EventRow, Store, WriteResult } from './store.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database`; query parameters such as `?search_path=cairn` become session settings. */
@@ -116,25 +116,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     readQuarantine: async ({ afterId = 0, limit, source, code, ids }) => {
       open();
-      const rows = await sql<{ id: string; source: string | null; message_id: string | null; received_at: Date | null; code: string; reason: string; raw: string }[]>`
+      const rows = await sql<QuarantineRecord[]>`
         SELECT id, source, message_id, received_at, code, reason, raw FROM quarantine
         WHERE id > ${afterId}
           ${source === undefined ? sql`` : sql`AND source = ${source}`}
           ${code === undefined ? sql`` : sql`AND code = ${code}`}
           ${ids === undefined ? sql`` : sql`AND id = ANY(${`{${ids.map(Math.trunc).join(',')}}`}::bigint[])`}
         ORDER BY id LIMIT ${limit}`;
-      return rows.map(
-        (row): StoredQuarantineRow => ({
-          id: Number(row.id),
-          source: row.source,
-          messageId: row.message_id,
-          // The contract types it as a string; the collector always sets it.
-          receivedAt: row.received_at === null ? '' : row.received_at.toISOString(),
-          code: row.code,
-          reason: row.reason,
-          raw: row.raw,
-        }),
-      );
+      return rows.map(toStoredQuarantineRow);
     },
     deleteQuarantine: async (ids) => {
       open();

@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { CollectorError, type CollectorErrorCode } from '../collector-error.js';
 import type { SqliteReadRunner } from './sqlite-read-runner.js';
-import type { ReadCall, ReadReply } from './sqlite-read-worker-protocol.js';
+import { fromWireError, type ReadCall, type ReadReply } from './sqlite-read-worker-protocol.js';
 
 /**
  * The read queries on a worker thread with a read-only connection of its own (WAL: they see
@@ -27,7 +26,7 @@ export async function createSqliteReadWorker(options: { path: string; workerUrl?
     if (!call) return;
     pending.delete(reply.id);
     if (reply.ok) call.resolve(reply.value);
-    else call.reject(fromWire(reply.error));
+    else call.reject(fromWireError(reply.error));
   });
   const fail = (error: Error) => {
     if (closed) return;
@@ -62,11 +61,4 @@ export async function createSqliteReadWorker(options: { path: string; workerUrl?
       await worker.terminate();
     },
   };
-}
-
-function fromWire(error: { name: string; message: string; code?: string }): Error {
-  if (error.name === 'CollectorError' && error.code) return new CollectorError(error.code as CollectorErrorCode, error.message);
-  const result = new Error(error.message);
-  result.name = error.name;
-  return result;
 }

@@ -1,19 +1,7 @@
+import type { EventSummary } from '@cairn/protocol';
 import { h, type Child } from '../dom.js';
 import { openEventDetail } from './event-detail.js';
 import type { ConsolePage } from './page.js';
-
-interface EventSummary {
-  source: string;
-  messageId: string;
-  type: string;
-  event: string | null;
-  name: string | null;
-  userId: string | null;
-  anonymousId: string | null;
-  timestamp: string;
-  receivedAt: string;
-  device: string | null;
-}
 
 const MAX_ROWS = 500;
 const FILTERS = ['source', 'type', 'event', 'userId', 'anonymousId', 'device'] as const;

@@ -1,17 +1,8 @@
+import type { OverviewResponse as Overview } from '@cairn/protocol';
 import { barChart, timeChart } from '../charts.js';
 import { dataTable, formatCount, formatRate, h } from '../dom.js';
 import type { ConsolePage } from './page.js';
 
-interface Overview {
-  range: { from: string; to: string; source: string | null; bucket: 'hour' | 'day' };
-  eventsOverTime: { start: string; events: number }[];
-  topEvents: { type: string; label: string; events: number }[];
-  people: { users: number; anonymousIds: number };
-  devices: { device: string; events: number }[];
-  campaigns: { utmSource: string; utmMedium: string; utmCampaign: string; adPlatform: string; events: number }[];
-  consent: { category: string; granted: number; denied: number; grantRate: number | null }[];
-  quality: { accepted: number; duplicates: number; rejected: number; duplicateRate: number | null; rejectedRate: number | null };
-}
 
 const RANGES: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 };
 const DAY = 86_400_000;

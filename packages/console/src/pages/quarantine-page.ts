@@ -1,20 +1,6 @@
+import type { QuarantineEntry, ReplayResponse } from '@cairn/protocol';
 import { append, h } from '../dom.js';
 import type { ConsolePage } from './page.js';
-
-interface QuarantineRow {
-  id: number;
-  source: string | null;
-  messageId: string | null;
-  receivedAt: string;
-  code: string;
-  reason: string;
-  raw: string;
-}
-interface ReplayReport {
-  replayed: number;
-  duplicates: number;
-  stillFailing: number;
-}
 
 /** Quarantine: counts by reason code, the rows, their detail; replay and delete. */
 export const quarantinePage: ConsolePage = {
@@ -32,7 +18,7 @@ export const quarantinePage: ConsolePage = {
       try {
         const [counts, list] = await Promise.all([
           context.api.get<{ total: number; codes: { code: string; count: number }[] }>('/quarantine/summary'),
-          context.api.get<{ rows: QuarantineRow[] }>('/quarantine', { code, limit: 200 }),
+          context.api.get<{ rows: QuarantineEntry[] }>('/quarantine', { code, limit: 200 }),
         ]);
         summary.replaceChildren(
           h('button', { type: 'button', class: code === undefined ? 'chip active' : 'chip', onclick: () => filter(undefined) }, `All · ${counts.total}`),
@@ -73,7 +59,7 @@ export const quarantinePage: ConsolePage = {
       drawActions();
     };
     const show = async (id: number) => {
-      const row = await context.api.get<QuarantineRow>(`/quarantine/${id}`);
+      const row = await context.api.get<QuarantineEntry>(`/quarantine/${id}`);
       let raw = row.raw;
       try {
         raw = JSON.stringify(JSON.parse(row.raw), null, 2);
@@ -85,7 +71,7 @@ export const quarantinePage: ConsolePage = {
     };
     const act = async (path: string, selection: { ids?: number[]; code?: string }, label: string) => {
       try {
-        const result = await context.api.post<ReplayReport | { deleted: number }>(path, selection);
+        const result = await context.api.post<ReplayResponse | { deleted: number }>(path, selection);
         context.notify(
           'deleted' in result
             ? `${label}: ${result.deleted} deleted`
