@@ -53,7 +53,7 @@ describe('the overview in Chromium', () => {
       return JSON.parse((await figure.getAttribute('data-series')) ?? '') as { x?: string[]; labels?: string[]; series: { values: number[] }[] };
     };
     const table = (id: string) =>
-      page.locator(`table[data-table="${id}"] tbody tr`).evaluateAll((rows) => rows.map((row) => Array.from(row.querySelectorAll("td"), (td) => td.textContent)));
+      page.locator(`table[data-table="${id}"] tbody tr`).evaluateAll((rows) => rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent)));
 
     const time = await chart('events-over-time');
     expect(time.x).toHaveLength(48);

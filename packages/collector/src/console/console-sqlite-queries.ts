@@ -64,15 +64,18 @@ const bySource = (sql: string, source: string | undefined) =>
 
 function overview(db: Database.Database, query: OverviewQuery): OverviewParts {
   const b = overviewBounds(query);
-  const params = { source: query.source ?? null, fromHour: b.fromHour, toHour: b.toHour, fromDay: b.fromDay, toDay: b.toDay, from: query.from, to: query.to };
+  const params = { source: query.source ?? null, fromHour: b.fromHour, toHour: b.toHour, from: query.from, to: query.to };
   const all = <T>(sql: string) => prepared(db, bySource(sql, query.source)).all(params) as T[];
   const hourly = 'FROM overview_hourly WHERE {source} hour >= @fromHour AND hour < @toHour';
   const totals = all<{ accepted: number | null; duplicates: number | null }>(
     'SELECT sum(accepted) AS accepted, sum(duplicates) AS duplicates FROM overview_received WHERE {source} hour >= @fromHour AND hour < @toHour',
   )[0];
+  // One row per id and month; the range's days of each month are a bit mask over `days`.
   const people = (kind: 'u' | 'a') =>
-    (prepared(db, bySource(`SELECT count(DISTINCT id) AS n FROM overview_people WHERE kind = '${kind}' AND day >= @fromDay AND day < @toDay AND {source} 1`, query.source))
-      .get(params) as { n: number }).n;
+    (prepared(db, bySource(`SELECT count(DISTINCT p.id) AS n FROM json_each(@months) AS m
+      JOIN overview_people AS p ON p.kind = @kind AND p.month = json_extract(m.value, '$.month')
+      WHERE {source} (p.days & json_extract(m.value, '$.mask')) != 0`, query.source).replaceAll('source = @source', 'p.source = @source'))
+      .get({ ...params, kind, months: JSON.stringify(b.months) }) as { n: number }).n;
   const rejected = prepared(
     db,
     `SELECT count(*) AS n FROM quarantine WHERE ${query.source === undefined ? '' : 'source = @source AND'} received_at >= @from AND received_at < @to`,

@@ -45,9 +45,10 @@ const ROLLUP_SQL = `
     DO UPDATE SET granted = overview_consent.granted + excluded.granted, denied = overview_consent.denied + excluded.denied
   ),
   people AS (
-    INSERT INTO overview_people (kind, day, source, id)
-    SELECT kind, day, source, id FROM json_to_recordset($4::text::json) AS t(kind text, day text, source text, id text)
-    ON CONFLICT DO NOTHING
+    INSERT INTO overview_people (kind, month, source, id, days)
+    SELECT kind, month, source, id, days FROM json_to_recordset($4::text::json) AS t(kind text, month text, source text, id text, days integer)
+    ON CONFLICT (kind, month, source, id) DO UPDATE SET days = overview_people.days | excluded.days
+    WHERE overview_people.days | excluded.days <> overview_people.days
   )
   SELECT 1`;
 

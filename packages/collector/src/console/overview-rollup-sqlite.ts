@@ -23,13 +23,15 @@ export function createSqliteOverviewRollup(db: Database.Database, options: Deriv
   const consent = db.prepare(`
     INSERT INTO overview_consent (source, hour, category, granted, denied) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (source, hour, category) DO UPDATE SET granted = granted + excluded.granted, denied = denied + excluded.denied`);
-  const people = db.prepare('INSERT INTO overview_people (kind, day, source, id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const people = db.prepare(`
+    INSERT INTO overview_people (kind, month, source, id, days) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (kind, month, source, id) DO UPDATE SET days = days | excluded.days WHERE days | excluded.days != days`);
   return (inserted, duplicates = []) => {
     const delta = buildRollupDelta(inserted, duplicates);
     for (const r of delta.hourly) hourly.run(r.source, r.hour, r.type, r.label, r.device, r.events);
     for (const r of delta.received) received.run(r.source, r.hour, r.accepted, r.duplicates);
     for (const r of delta.campaigns) campaigns.run(r.source, r.hour, r.utmSource, r.utmMedium, r.utmCampaign, r.adPlatform, r.events);
     for (const r of delta.consent) consent.run(r.source, r.hour, r.category, r.granted, r.denied);
-    for (const r of delta.people) people.run(r.kind, r.day, r.source, r.id);
+    for (const r of delta.people) people.run(r.kind, r.month, r.source, r.id, r.days);
   };
 }

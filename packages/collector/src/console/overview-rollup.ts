@@ -52,9 +52,11 @@ export interface ConsentRow {
   granted: number;
   denied: number;
 }
+/** An id seen in a month ('YYYY-MM'), with a bit per day of the month it was seen on. */
 export interface PersonRow {
   kind: 'u' | 'a';
-  day: string;
+  month: string;
+  days: number;
   source: string;
   id: string;
 }
@@ -98,7 +100,14 @@ export function buildRollupDelta(inserted: readonly EventRow[], duplicates: read
   for (const row of inserted) {
     const context = contextOf(row);
     const hour = row.timestamp.slice(0, 13);
-    const day = row.timestamp.slice(0, 10);
+    const month = row.timestamp.slice(0, 7);
+    const dayBit = 2 ** (Number(row.timestamp.slice(8, 10)) - 1);
+    const seen = (kind: 'u' | 'a', id: string) => {
+      const key = keyOf(kind, month, row.source, id);
+      const entry = people.get(key);
+      if (entry) entry.days |= dayBit;
+      else people.set(key, { kind, month, source: row.source, id, days: dayBit });
+    };
     const label = row.type === 'track' ? (row.event ?? '') : (row.name ?? '');
     const device = deviceOf(context);
     const hourKey = keyOf(row.source, hour, row.type, label, device);
@@ -120,10 +129,8 @@ export function buildRollupDelta(inserted: readonly EventRow[], duplicates: read
       else entry.denied++;
       consent.set(key, entry);
     }
-    if (row.userId !== null && row.userId !== '') people.set(keyOf('u', day, row.source, row.userId), { kind: 'u', day, source: row.source, id: row.userId });
-    if (row.anonymousId !== null && row.anonymousId !== '') {
-      people.set(keyOf('a', day, row.source, row.anonymousId), { kind: 'a', day, source: row.source, id: row.anonymousId });
-    }
+    if (row.userId !== null && row.userId !== '') seen('u', row.userId);
+    if (row.anonymousId !== null && row.anonymousId !== '') seen('a', row.anonymousId);
   }
   for (const row of duplicates) countReceived(row, 0, 1);
   return { hourly: sorted(hourly), received: sorted(received), campaigns: sorted(campaigns), consent: sorted(consent), people: sorted(people) };

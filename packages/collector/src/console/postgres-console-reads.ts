@@ -70,8 +70,13 @@ export function createPostgresConsoleReads(options: { url: string; schema?: stri
     overview: async (query): Promise<OverviewParts> => {
       const b = overviewBounds(query);
       const hourly = sql`FROM overview_hourly WHERE hour >= ${b.fromHour} AND hour < ${b.toHour} ${bySource(query.source)}`;
-      const people = (kind: string) => sql<{ n: string }[]>`SELECT count(DISTINCT id) AS n FROM overview_people
-        WHERE kind = ${kind} AND day >= ${b.fromDay} AND day < ${b.toDay} ${bySource(query.source)}`;
+      // One row per id and month; the range's days of each month are a bit mask over `days`.
+      const months = `{${b.months.map((m) => m.month).join(',')}}`;
+      const masks = `{${b.months.map((m) => m.mask).join(',')}}`;
+      const people = (kind: string) => sql<{ n: string }[]>`SELECT count(DISTINCT p.id) AS n
+        FROM unnest(${months}::text[], ${masks}::integer[]) AS m(month, mask)
+        JOIN overview_people AS p ON p.kind = ${kind} AND p.month = m.month AND (p.days & m.mask) <> 0
+        ${query.source === undefined ? sql`` : sql`AND p.source = ${query.source}`}`;
       const [hours, top, devices, campaigns, consent, users, anonymous, totals, rejected] = await Promise.all([
         sql<{ hour: string; events: string }[]>`SELECT hour, sum(events) AS events ${hourly} GROUP BY hour HAVING sum(events) > 0 ORDER BY hour`,
         sql<{ type: string; label: string; events: string }[]>`SELECT type, label, sum(events) AS events ${hourly}

@@ -139,10 +139,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX overview_consent_by_hour ON overview_consent (hour);
       CREATE TABLE overview_people (
         kind text COLLATE "C" NOT NULL,
-        day text COLLATE "C" NOT NULL,
+        month text COLLATE "C" NOT NULL,
         source text COLLATE "C" NOT NULL,
         id text COLLATE "C" NOT NULL,
-        PRIMARY KEY (kind, day, source, id)
+        days integer NOT NULL,
+        PRIMARY KEY (kind, month, source, id)
       );
       CREATE INDEX events_by_received_order ON events (received_at, source, message_id);
     `,

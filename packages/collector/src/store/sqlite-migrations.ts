@@ -66,7 +66,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     description: 'overview rollups (console): hourly counts, campaigns, consent, people per day',
     // Keys and counts only (DESIGN.md), kept in the events' transaction by the overview derived
     // write (console/overview-rollup-sqlite.ts). Hours are 'YYYY-MM-DDTHH' of the event's
-    // skew-corrected timestamp (UTC), days 'YYYY-MM-DD'; overview_received counts by receive
+    // skew-corrected timestamp (UTC); overview_people has one row per id and month ('YYYY-MM')
+    // with a bit per day it was seen (bit 0 = the 1st), so a distinct count over a range reads
+    // one row per id and month instead of one per id and day; overview_received counts by receive
     // hour, as the quarantine's rejections are (data-quality rates). WITHOUT ROWID: the key is the row.
     sql: `
       CREATE TABLE overview_hourly (
@@ -108,10 +110,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX overview_consent_by_hour ON overview_consent (hour);
       CREATE TABLE overview_people (
         kind TEXT NOT NULL,
-        day TEXT NOT NULL,
+        month TEXT NOT NULL,
         source TEXT NOT NULL,
         id TEXT NOT NULL,
-        PRIMARY KEY (kind, day, source, id)
+        days INTEGER NOT NULL,
+        PRIMARY KEY (kind, month, source, id)
       ) STRICT, WITHOUT ROWID;
     `,
   },

@@ -88,6 +88,31 @@ export function describeConsoleReadsContract(name: string, open: () => Promise<C
       expect(empty).toMatchObject({ hours: [], top: [], users: 0, accepted: 0, duplicates: 0, rejected: 0 });
     });
 
+    it('counts people exactly over ranges across months, each id once', async () => {
+      const seen = (n: number, userId: string, timestamp: string, source = 'web') =>
+        event(n, { userId, anonymousId: `anon-${userId}`, timestamp, source, receivedAt: '2024-06-10T00:00:00.000Z' });
+      await rig.store.write({
+        events: [
+          seen(0, 'x', '2024-05-31T23:00:00.000Z'),
+          seen(1, 'x', '2024-06-01T01:00:00.000Z'),
+          seen(2, 'x', '2024-06-01T02:00:00.000Z', 'app'),
+          seen(3, 'y', '2024-06-05T12:00:00.000Z'),
+          seen(4, 'z', '2024-05-02T12:00:00.000Z'),
+        ],
+        quarantined: [],
+      });
+      const people = async (from: string, to: string, source?: string) => {
+        const parts = await rig.reads.overview({ from, to, ...(source ? { source } : {}) });
+        return [parts.users, parts.anonymousIds];
+      };
+      expect(await people('2024-05-31T00:00:00.000Z', '2024-06-02T00:00:00.000Z')).toEqual([1, 1]);
+      expect(await people('2024-05-01T00:00:00.000Z', '2024-07-01T00:00:00.000Z')).toEqual([3, 3]);
+      expect(await people('2024-06-02T00:00:00.000Z', '2024-06-05T00:00:00.000Z')).toEqual([0, 0]);
+      expect(await people('2024-06-03T00:00:00.000Z', '2024-06-06T00:00:00.000Z')).toEqual([1, 1]);
+      expect(await people('2024-05-02T00:00:00.000Z', '2024-05-03T00:00:00.000Z')).toEqual([1, 1]);
+      expect(await people('2024-06-01T00:00:00.000Z', '2024-06-02T00:00:00.000Z', 'app')).toEqual([1, 1]);
+    });
+
     it('counts, lists and opens the quarantine', async () => {
       const q = (messageId: string, code: string, source = 'web') => ({ source, messageId, receivedAt: '2024-06-01T12:00:00.000Z', code, reason: `bad ${messageId}`, raw: '{}' });
       await rig.store.write({ events: [], quarantined: [q('q1', 'plan_violation'), q('q2', 'invalid_event'), q('q3', 'plan_violation', 'app')] });
