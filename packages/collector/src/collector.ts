@@ -118,6 +118,8 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
   app.use('*', createRequestLog(logger, collectorMetrics(metrics)));
   app.use('/v1/*', createCorsMiddleware(registry));
   app.use('/v1/*', limits.perIp);
+  // Guessing the admin token through the sign-in form meets the same per-address limit.
+  app.use('/console/sign-in', limits.perIp);
   const consoleApp = options.adminToken && options.console ? mountConsole({ ...options.console, adminToken: options.adminToken, store: options.store, stages, logger, metrics, now, sources: options.sources.map((source) => source.name), ipMode: options.privacy?.ip ?? 'truncate' }) : undefined;
   app.use('/admin/*', createAdminAuth(options.adminToken, consoleApp?.sessions));
   app.route('/', createHealthRoutes(options.store, logger));

@@ -72,6 +72,16 @@ describe('sign-in, session cookie and CSRF', () => {
     expect(crossSite.status).toBe(403);
   });
 
+  it('rate-limits sign-in attempts per client address', async () => {
+    t = createTestCollector({ adminToken: TOKEN, consoleOptions: { assets: ASSETS }, rateLimit: { requestsPerSecond: 1, burst: 2 }, clientIp: () => '198.51.100.7' });
+    const attempt = () =>
+      (t as TestCollector).app.request('/console/sign-in', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=guess' });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await attempt()).status);
+    expect(statuses.slice(0, 2)).toEqual([303, 303]);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
   it('sets an HttpOnly, SameSite=Strict cookie with an expiry (Secure on HTTPS), serves the console with a strict CSP', async () => {
     t = createTestCollector({ adminToken: TOKEN, consoleOptions: { assets: ASSETS } });
     const { cookie, setCookie } = await signIn();
