@@ -4,7 +4,8 @@
 // query (≤ 300 ms) and the live view's first page (≤ 100 ms) timed; and the ingest cost of the
 // rollup write: app.request batches with it ON vs OFF (`derived: { overview: false }`).
 // Run alone: node bench/console-overview.mjs (after npm run build). CAIRN_BENCH_EVENTS=200000
-// seeds fewer events for a quick look, 0 none (the ingest cost only).
+// seeds fewer events for a quick look, 0 none (the ingest cost only); CAIRN_BENCH_STORES=postgres
+// times PostgreSQL only.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -196,7 +197,7 @@ export const consoleOverview = {
     let ok = true;
     const end = Date.now();
     try {
-      if (EVENTS > 0) {
+      if (EVENTS > 0 && process.env.CAIRN_BENCH_STORES !== 'postgres') {
         const path = join(dir, 'console.db');
         const store = collector.createSqliteStore({ path, synchronous: 'normal' });
         figures.push({ name: 'SQLite seed', value: Math.round(await seed(store, end)), unit: 's' });
@@ -207,7 +208,8 @@ export const consoleOverview = {
         await runner.close();
         figures.push(...sqlite.figures);
         ok &&= sqlite.ok;
-
+      }
+      if (EVENTS > 0) {
         const url = process.env.CAIRN_BENCH_DATABASE_URL;
         if (url) {
           const schema = `cairn_bench_${Date.now().toString(36)}`;

@@ -18,7 +18,7 @@ interface SummaryRecord {
 
 
 /**
- * The console's reads on PostgreSQL, on a pool of their own (2 connections, a statement
+ * The console's reads on PostgreSQL, on a pool of their own (4 connections, a statement
  * timeout) so a slow read never takes a connection the writes need. Same answers as SQLite's.
  *
  * @example
@@ -26,7 +26,8 @@ interface SummaryRecord {
  */
 export function createPostgresConsoleReads(options: { url: string; schema?: string }): ConsoleReads {
   const sql = postgres(options.url, {
-    max: 2,
+    // The overview's nine reads run side by side on these.
+    max: 4,
     connect_timeout: 10,
     onnotice: () => {},
     connection: { statement_timeout: 10_000, ...(options.schema === undefined ? {} : { search_path: options.schema }) },
@@ -73,10 +74,11 @@ export function createPostgresConsoleReads(options: { url: string; schema?: stri
       // One row per id and month; the range's days of each month are a bit mask over `days`.
       const months = `{${b.months.map((m) => m.month).join(',')}}`;
       const masks = `{${b.months.map((m) => m.mask).join(',')}}`;
-      const people = (kind: string) => sql<{ n: string }[]>`SELECT count(DISTINCT p.id) AS n
+      // count(*) over a DISTINCT subquery: PostgreSQL hashes it, where count(DISTINCT) sorts.
+      const people = (kind: string) => sql<{ n: string }[]>`SELECT count(*) AS n FROM (SELECT DISTINCT p.id
         FROM unnest(${months}::text[], ${masks}::integer[]) AS m(month, mask)
         JOIN overview_people AS p ON p.kind = ${kind} AND p.month = m.month AND (p.days & m.mask) <> 0
-        ${query.source === undefined ? sql`` : sql`AND p.source = ${query.source}`}`;
+        ${query.source === undefined ? sql`` : sql`AND p.source = ${query.source}`}) AS ids`;
       const [hours, top, devices, campaigns, consent, users, anonymous, totals, rejected] = await Promise.all([
         sql<{ hour: string; events: string }[]>`SELECT hour, sum(events) AS events ${hourly} GROUP BY hour HAVING sum(events) > 0 ORDER BY hour`,
         sql<{ type: string; label: string; events: string }[]>`SELECT type, label, sum(events) AS events ${hourly}
