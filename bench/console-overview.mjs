@@ -44,7 +44,8 @@ const CAMPAIGNS = [
  * @param {number} end epoch ms
  */
 export function seededEvent(source, n, end) {
-  const time = new Date(end - Math.floor(((n * 7919) % EVENTS) * ((DAYS * 86_400_000) / EVENTS))).toISOString();
+  const spread = Math.max(EVENTS, 100_000);
+  const time = new Date(end - Math.floor(((n * 7919) % spread) * ((DAYS * 86_400_000) / spread))).toISOString();
   const anonymousId = `anon-${(n * 31) % 60_000}`;
   const userId = n % 3 === 0 ? `user-${(n * 17) % 20_000}` : null;
   const isPage = n % 4 === 0;

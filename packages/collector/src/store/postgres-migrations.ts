@@ -107,15 +107,14 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         label text COLLATE "C" NOT NULL,
         device text COLLATE "C" NOT NULL,
         events bigint NOT NULL,
-        PRIMARY KEY (source, hour, type, label, device)
+        PRIMARY KEY (hour, source, type, label, device)
       );
-      CREATE INDEX overview_hourly_by_hour ON overview_hourly (hour);
       CREATE TABLE overview_received (
         source text COLLATE "C" NOT NULL,
         hour text COLLATE "C" NOT NULL,
         accepted bigint NOT NULL,
         duplicates bigint NOT NULL,
-        PRIMARY KEY (source, hour)
+        PRIMARY KEY (hour, source)
       );
       CREATE TABLE overview_campaigns (
         source text COLLATE "C" NOT NULL,
@@ -125,18 +124,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         utm_campaign text COLLATE "C" NOT NULL,
         ad_platform text COLLATE "C" NOT NULL,
         events bigint NOT NULL,
-        PRIMARY KEY (source, hour, utm_source, utm_medium, utm_campaign, ad_platform)
+        PRIMARY KEY (hour, source, utm_source, utm_medium, utm_campaign, ad_platform)
       );
-      CREATE INDEX overview_campaigns_by_hour ON overview_campaigns (hour);
       CREATE TABLE overview_consent (
         source text COLLATE "C" NOT NULL,
         hour text COLLATE "C" NOT NULL,
         category text COLLATE "C" NOT NULL,
         granted bigint NOT NULL,
         denied bigint NOT NULL,
-        PRIMARY KEY (source, hour, category)
+        PRIMARY KEY (hour, source, category)
       );
-      CREATE INDEX overview_consent_by_hour ON overview_consent (hour);
       CREATE TABLE overview_people (
         kind text COLLATE "C" NOT NULL,
         month text COLLATE "C" NOT NULL,

@@ -72,9 +72,6 @@ describe('createSqliteStore', () => {
     expect(read<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")).toEqual([
       { name: 'events_by_received' },
       { name: 'events_by_time' },
-      { name: 'overview_campaigns_by_hour' },
-      { name: 'overview_consent_by_hour' },
-      { name: 'overview_hourly_by_hour' },
       { name: 'quarantine_by_time' },
     ]);
     const columns = (table: string) =>
