@@ -11,6 +11,7 @@ import { collectorHostile } from './collector-hostile.mjs';
 import { collectorDestinations } from './collector-destinations.mjs';
 import { postgresStore } from './postgres-store.mjs';
 import { collectorAnalytics } from './collector-analytics.mjs';
+import { consoleOverview } from './console-overview.mjs';
 
 /** @type {import('./bench-module.mjs').BenchModule[]} */
 const modules = [
@@ -22,6 +23,7 @@ const modules = [
   collectorDestinations,
   postgresStore,
   collectorAnalytics,
+  consoleOverview,
 ];
 
 const only = process.argv.slice(2);

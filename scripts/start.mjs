@@ -1,5 +1,6 @@
 // `npm start`: the collector on SQLite plus the example marketing site, wired together.
 // Run through `npm start` (which builds first); Ctrl-C stops both.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startCollector } from './collector-process.mjs';
@@ -10,7 +11,11 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const collectorPort = process.env.CAIRN_PORT ?? '8787';
 const sitePort = Number(process.env.SITE_PORT ?? 8080);
 const writeKey = 'demo-key';
-const db = '.data/cairn.db';
+// CAIRN_START_DB: another SQLite file (the tests use a temporary one).
+const db = process.env.CAIRN_START_DB || '.data/cairn.db';
+// The console needs an admin token: a fresh one each start (or yours in CAIRN_ADMIN_TOKEN),
+// handed to the sign-in page in the link's #fragment, which never reaches a server or a log.
+const adminToken = process.env.CAIRN_ADMIN_TOKEN || randomBytes(18).toString('base64url');
 
 mkdirSync(new URL('../.data', import.meta.url), { recursive: true });
 
@@ -24,7 +29,7 @@ let collector;
 try {
   collector = await startCollector({
     cwd: repo,
-    args: ['--port', collectorPort, '--db', db, '--write-key', writeKey],
+    args: ['--port', collectorPort, '--db', db, '--write-key', writeKey, '--admin-token', adminToken],
     onLog: show,
   });
 } catch (error) {
@@ -54,6 +59,8 @@ try {
 
 console.log(`
   Example site  ${site.url}/   (open it, click "Add to cart")
+  Console       ${collector.url}/console/sign-in#token=${adminToken}
+                (watch the events arrive live; admin token ${adminToken})
   Collector     ${collector.url}   (events stored in ${db}, write key "${writeKey}")
 
   Each batch the collector stores is shown below. Query the events with:

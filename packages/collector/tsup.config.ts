@@ -1,13 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // sqlite-worker.js and forwarder-worker.js must sit beside the chunks in dist/: the SQLite
-  // store's and the destinations' worker threads run them.
+  // sqlite-worker.js, sqlite-read-worker.js (the console's reads on SQLite) and
+  // forwarder-worker.js must sit beside the chunks in dist/: worker threads run them.
   entry: {
     index: 'src/index.ts',
     cli: 'src/cli.ts',
     'sqlite-worker': 'src/store/sqlite-worker.ts',
     'forwarder-worker': 'src/destinations/forwarder-worker.ts',
+    'sqlite-read-worker': 'src/store/sqlite-read-worker.ts',
   },
   format: ['esm'],
   target: 'node20',

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     port: running.port,
     store: running.storeKind,
     ...(running.storeKind === 'sqlite' ? { db: setup.dbPath } : {}),
+    ...(setup.adminToken !== undefined ? { console: `${running.url}/console` } : {}),
     admin: setup.adminToken !== undefined,
     metrics: running.metricsUrl ?? (setup.serveMetricsOnMainPort ? `${running.url}/metrics` : 'off'),
     rateLimit: setup.rateLimit.requestsPerSecond,

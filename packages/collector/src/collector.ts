@@ -33,6 +33,8 @@ import { createSourceConfigRoutes } from './routes/source-config-routes.js';
 import { createBeaconRoutes, createIngestRoutes, type IngestDeps } from './routes/ingest-routes.js';
 import type { SourceConfig } from './source-config.js';
 import type { Store } from './store/store.js';
+import type { ConsoleReads } from './console/console-reads.js';
+import { mountConsole, type ConsoleAssets } from './console/mount-console.js';
 
 export interface CollectorOptions {
   /** Sites/apps allowed to send, each with its write key. At least one. */
@@ -93,6 +95,13 @@ export interface CollectorOptions {
    * `/admin/api/destinations`, and erasure reaching them. Absent: no destinations.
    */
   destinations?: DestinationsControl;
+  /**
+   * The web console (`/console`) and its JSON API (`/admin/api/*`), behind `adminToken`:
+   * `reads` (createSqliteConsoleReads / createPostgresConsoleReads), the built `assets`
+   * (the Node entry loads them from dist/console), the session lifetime (default 12 h) and
+   * the live view's poll interval (default 1 s). Absent: both answer 404.
+   */
+  console?: { reads: ConsoleReads; assets?: ConsoleAssets; sessionTtlMs?: number; livePollMs?: number };
 }
 
 /**
@@ -136,7 +145,10 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
     app.use(path, cors);
     app.use(path, limits.perIp);
   }
-  app.use('/admin/*', createAdminAuth(options.adminToken, createAdminGuard({ rateLimit: options.adminRateLimit, clientIp: options.clientIp })));
+  // Guessing the admin token through the sign-in form meets the same per-address limit.
+  app.use('/console/sign-in', limits.perIp);
+  const consoleApp = options.adminToken && options.console ? mountConsole({ ...options.console, adminToken: options.adminToken, store: options.store, stages, logger, metrics, now, sources: options.sources.map((source) => source.name), ipMode: options.privacy?.ip ?? 'truncate' }) : undefined;
+  app.use('/admin/*', createAdminAuth(options.adminToken, createAdminGuard({ rateLimit: options.adminRateLimit, clientIp: options.clientIp }), consoleApp?.sessions));
   app.route('/', createHealthRoutes(options.store, logger));
   if (options.serveMetrics !== false) app.route('/', createMetricsRoutes(metrics, options.metricsToken, options.beforeMetricsScrape));
   app.route('/admin', createAdminRoutes(options.store, logger, options.destinations));
@@ -145,9 +157,13 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
   app.route('/admin', createAdminPlanRoutes(plan, logger, metrics));
   app.route('/admin', createAdminSegmentRoutes(options.store, now));
   app.route('/admin', createAdminFunnelRoutes(options.store, now));
+  if (consoleApp) {
+    app.route('/admin/api', consoleApp.api);
+    app.route('/console', consoleApp.pages);
+  }
   const ingest: IngestDeps = {
     registry,
-    store: options.store,
+    store: consoleApp?.ingestStore ?? options.store,
     stages,
     logger,
     now,

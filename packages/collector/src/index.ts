@@ -44,3 +44,11 @@ export type { FunnelQuery, FunnelResult, FunnelStep } from './funnels/funnel-res
 export { querySegmentSqlite } from './segments/sqlite-segment-query.js';
 export { querySqliteFunnel } from './funnels/sqlite-funnel-query.js';
 export { startCartAbandonment, type CartAbandonment, type CartAbandonmentOptions } from './carts/cart-abandonment-rule.js';
+export type { ConsoleReads, EventSummary, EventFilters, OverviewParts, OverviewQuery, StoredEvent } from './console/console-reads.js';
+export { createSqliteConsoleReads } from './console/sqlite-console-reads.js';
+export { createPostgresConsoleReads } from './console/postgres-console-reads.js';
+export { shapeOverview, type Overview } from './console/shape-overview.js';
+export { createSqliteReadRunner, type SqliteReadRunner } from './store/sqlite-read-runner.js';
+export { createSqliteReadWorker } from './store/sqlite-read-worker-client.js';
+export { SQLITE_READ_QUERIES, type SqliteReadQuery } from './store/sqlite-read-queries.js';
+export type { DerivedWritesOptions } from './store/derived-writes.js';

@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   invalidDefinition: 'invalid_definition',
   /** 422: a tracking plan reload was refused (the plan in force stays). */
   invalidPlan: 'invalid_plan',
+  /** 403: a console request that changes state came without the session's CSRF token. */
+  csrfFailed: 'csrf_failed',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

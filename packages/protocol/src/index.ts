@@ -4,3 +4,4 @@ export * from './batch-response.js';
 export * from './limits.js';
 export * from './consent.js';
 export * from './cart-abandoned-id.js';
+export * from './admin-api.js';

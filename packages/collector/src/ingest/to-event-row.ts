@@ -17,7 +17,7 @@ export function toEventRow(draft: Draft, context: IngestContext, receivedAt: str
     throw new Error('pipeline ended without messageId/timestamp: the default stages were removed');
   }
   const type = String(event.type);
-  return {
+  const row: EventRow = {
     source: context.source,
     messageId,
     type,
@@ -33,6 +33,24 @@ export function toEventRow(draft: Draft, context: IngestContext, receivedAt: str
     raw: draft.rawJson,
     normalized: normalizedJson(draft),
   };
+  // The parsed context rides along for the derived writes (saves them a JSON.parse per event);
+  // a symbol key is invisible to the columns, comparisons and structured clone.
+  Object.defineProperty(row, PARSED_CONTEXT, { value: event.context, enumerable: false });
+  return row;
+}
+
+/** Key of the event's context after the rules, as the pipeline parsed it (see {@link parsedContextOf}). */
+export const PARSED_CONTEXT: unique symbol = Symbol('cairn.parsedContext');
+
+/**
+ * The context of a row built by {@link toEventRow} in this thread, already parsed; undefined
+ * for a row from elsewhere (read back, cloned to a worker): parse `normalized ?? raw` then.
+ *
+ * @example
+ * const context = parsedContextOf(row) ?? JSON.parse(row.normalized ?? row.raw).context;
+ */
+export function parsedContextOf(row: EventRow): unknown {
+  return (row as EventRow & { [PARSED_CONTEXT]?: unknown })[PARSED_CONTEXT];
 }
 
 /**

@@ -24,7 +24,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'storage.retentionDays', flag: 'retention-days', env: 'CAIRN_RETENTION_DAYS', arg: 'N', help: 'delete events received more than N days ago (default 0: keep forever)' },
   { key: 'carts.checkIntervalSeconds', flag: 'cart-check-interval', env: 'CAIRN_CART_CHECK_INTERVAL', arg: 'S', help: 'seconds between runs of the abandoned-cart rule (default 60; 0 = off)' },
   { key: 'carts.idleSeconds', flag: 'cart-idle', env: 'CAIRN_CART_IDLE', arg: 'S', help: "seconds untouched before a cart is abandoned (default 1800, the SDK's)" },
-  { key: 'adminToken', flag: 'admin-token', env: 'CAIRN_ADMIN_TOKEN', arg: 'TOKEN', help: 'bearer token of /admin/* (export, erasure, replay, stats; 32+ characters in production); none = admin disabled' },
+  { key: 'adminToken', flag: 'admin-token', env: 'CAIRN_ADMIN_TOKEN', arg: 'TOKEN', help: 'bearer token of /admin/* (export, erasure, replay, stats, /admin/api) and the /console sign-in (32+ characters in production); none = admin disabled' },
   { key: 'metricsToken', flag: 'metrics-token', env: 'CAIRN_METRICS_TOKEN', arg: 'TOKEN', help: 'bearer token required by /metrics (default: open; in production /metrics needs this or --metrics-listen)' },
   { key: 'metricsListen', flag: 'metrics-listen', env: 'CAIRN_METRICS_LISTEN', arg: 'HOST:PORT', help: 'serve /metrics on this address only, not the main port (a bare port listens on 127.0.0.1)' },
   { key: 'limits.rateLimit', flag: 'rate-limit', env: 'CAIRN_RATE_LIMIT', arg: 'N', help: 'requests/second per client IP (default 100; 0 = off)' },

@@ -19,6 +19,8 @@ import { createSqliteWorkerStore } from '../store/sqlite-worker-store.js';
 import type { Store } from '../store/store.js';
 import { loadTrackingPlanHolder, reloadPlanOnSignal } from './load-tracking-plan.js';
 import { openStore } from './open-store.js';
+import { loadConsoleAssets } from './load-console-assets.js';
+import { openConsoleReads } from './open-console-reads.js';
 import { readIncomingBody } from './read-incoming-body.js';
 import { startMetricsServer, type MetricsServer } from './serve-metrics.js';
 import { createProcessMetrics } from './process-metrics.js';
@@ -87,6 +89,10 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
               logger,
             }),
         });
+  // The console exists only behind an admin token; its reads open after the store migrated.
+  const consoleReads = setup.adminToken ? await openConsoleReads(setup) : undefined;
+  const consoleAssets = consoleReads ? await loadConsoleAssets() : undefined;
+  if (consoleReads && !consoleAssets) logger.warn('console files missing: /console answers 503 until the collector is built (npm run build)', {});
   const app = createCollector({
     sources: setup.sources,
     store,
@@ -104,6 +110,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     readBody: readIncomingBody,
     ...(plan === undefined ? {} : { plan }),
     ...(destinations === undefined ? {} : { destinations }),
+    ...(consoleReads ? { console: { reads: consoleReads, ...(consoleAssets ? { assets: consoleAssets } : {}) } } : {}),
   });
   const stopPlanReload = plan === undefined ? () => undefined : reloadPlanOnSignal(plan, logger);
   const server = serve({ fetch: app.fetch, port: setup.port, hostname: setup.host }) as Server;
@@ -121,6 +128,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     stopPlanReload();
     processMetrics.stop();
     await destinations?.stop();
+    await consoleReads?.close();
     await store.close();
     throw error;
   }
@@ -153,6 +161,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
         processMetrics.stop();
         // Forwarders first: a batch in flight is settled while the outbox is still open.
         await destinations?.stop();
+        await consoleReads?.close();
         await store.close();
       })()),
   };

@@ -9,6 +9,10 @@ export interface ReplayOptions {
   stages: readonly Stage[];
   /** Only this source's quarantine. */
   source?: string;
+  /** Only rows refused with this code (the console's "replay all with this code"). */
+  code?: string;
+  /** Only these rows (the console's "replay selected"; at most 1,000). */
+  ids?: number[];
   /** Rows read and committed per transaction; default 500. */
   pageSize?: number;
   /** Counts `cairn_replayed_total{outcome}`. */
@@ -45,7 +49,13 @@ export async function replayQuarantine(options: ReplayOptions): Promise<ReplayRe
   const report: ReplayReport = { replayed: 0, duplicates: 0, stillFailing: 0 };
   let afterId = 0;
   for (;;) {
-    const rows = await options.store.readQuarantine({ afterId, limit: pageSize, ...(options.source ? { source: options.source } : {}) });
+    const rows = await options.store.readQuarantine({
+      afterId,
+      limit: pageSize,
+      ...(options.source ? { source: options.source } : {}),
+      ...(options.code ? { code: options.code } : {}),
+      ...(options.ids ? { ids: options.ids } : {}),
+    });
     if (rows.length === 0) break;
     afterId = rows[rows.length - 1]?.id ?? afterId;
     const events: EventRow[] = [];

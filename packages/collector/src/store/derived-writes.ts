@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type postgres from 'postgres';
+import { createPostgresOverviewRollup } from '../console/overview-rollup-postgres.js';
+import { createSqliteOverviewRollup } from '../console/overview-rollup-sqlite.js';
 import { postgresOutboxWrite, sqliteOutboxWrite } from '../destinations/outbox-derived-writes.js';
 import { createPostgresPeopleWrite } from '../people/postgres-people-writes.js';
 import { createSqlitePeopleWrite } from '../people/sqlite-people-writes.js';
@@ -18,15 +20,21 @@ export interface DerivedWritesOptions {
  * Work that must commit together with the events it derives from (DESIGN.md: derived tables
  * hold keys, ids and counts; a crash between store and derive must lose nothing). Called inside
  * the write (and replay) transaction with the rows that write inserted: never a duplicate, so
- * a resend adds no derived row anywhere.
+ * a resend adds no derived row anywhere. `duplicates` are the rows of the same write that were
+ * already stored (resends), for counts of them; a write with only duplicates calls with
+ * `inserted` empty. Never add a row for a duplicate.
  */
-export type SqliteDerivedWrite = (inserted: readonly EventRow[]) => void;
+export type SqliteDerivedWrite = (inserted: readonly EventRow[], duplicates: readonly EventRow[]) => void;
 
 /** Prepares one derived write on an open SQLite connection (its statements, once). */
 export type SqliteDerivedFactory = (db: Database.Database, options: DerivedWritesOptions) => SqliteDerivedWrite | undefined;
 
 /** The PostgreSQL twin of {@link SqliteDerivedWrite}: runs on the write's transaction. */
-export type PostgresDerivedWrite = (tx: postgres.TransactionSql, inserted: readonly EventRow[]) => Promise<void>;
+export type PostgresDerivedWrite = (
+  tx: postgres.TransactionSql,
+  inserted: readonly EventRow[],
+  duplicates: readonly EventRow[],
+) => Promise<void>;
 
 /** Builds one derived write for a PostgreSQL store; undefined when its feature is off. */
 export type PostgresDerivedFactory = (options: DerivedWritesOptions) => PostgresDerivedWrite | undefined;
@@ -36,7 +44,7 @@ export type PostgresDerivedFactory = (options: DerivedWritesOptions) => Postgres
  * own up to date at ingest; return undefined from it when the feature is off, so a store
  * without derived writes keeps its one-statement write path.
  */
-export const SQLITE_DERIVED_WRITES: readonly SqliteDerivedFactory[] = [createSqlitePeopleWrite, sqliteOutboxWrite];
+export const SQLITE_DERIVED_WRITES: readonly SqliteDerivedFactory[] = [createSqliteOverviewRollup, createSqlitePeopleWrite, sqliteOutboxWrite];
 
 /** PostgreSQL factories; see {@link SQLITE_DERIVED_WRITES}. */
-export const POSTGRES_DERIVED_WRITES: readonly PostgresDerivedFactory[] = [createPostgresPeopleWrite, postgresOutboxWrite];
+export const POSTGRES_DERIVED_WRITES: readonly PostgresDerivedFactory[] = [createPostgresOverviewRollup, createPostgresPeopleWrite, postgresOutboxWrite];

@@ -161,6 +161,57 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS events_by_anonymous;
     `,
   },
+  {
+    version: 4,
+    description: 'overview rollups (console) and the newest-first index of the live view',
+    // Same tables as SQLite's version 4 (keys and counts only). events_by_received is BRIN,
+    // which cannot return rows in order: the live view's "newest first" needs a B-tree.
+    sql: `
+      CREATE TABLE overview_hourly (
+        source text COLLATE "C" NOT NULL,
+        hour text COLLATE "C" NOT NULL,
+        type text COLLATE "C" NOT NULL,
+        label text COLLATE "C" NOT NULL,
+        device text COLLATE "C" NOT NULL,
+        events bigint NOT NULL,
+        PRIMARY KEY (hour, source, type, label, device)
+      );
+      CREATE TABLE overview_received (
+        source text COLLATE "C" NOT NULL,
+        hour text COLLATE "C" NOT NULL,
+        accepted bigint NOT NULL,
+        duplicates bigint NOT NULL,
+        PRIMARY KEY (hour, source)
+      );
+      CREATE TABLE overview_campaigns (
+        source text COLLATE "C" NOT NULL,
+        hour text COLLATE "C" NOT NULL,
+        utm_source text COLLATE "C" NOT NULL,
+        utm_medium text COLLATE "C" NOT NULL,
+        utm_campaign text COLLATE "C" NOT NULL,
+        ad_platform text COLLATE "C" NOT NULL,
+        events bigint NOT NULL,
+        PRIMARY KEY (hour, source, utm_source, utm_medium, utm_campaign, ad_platform)
+      );
+      CREATE TABLE overview_consent (
+        source text COLLATE "C" NOT NULL,
+        hour text COLLATE "C" NOT NULL,
+        category text COLLATE "C" NOT NULL,
+        granted bigint NOT NULL,
+        denied bigint NOT NULL,
+        PRIMARY KEY (hour, source, category)
+      );
+      CREATE TABLE overview_people (
+        kind text COLLATE "C" NOT NULL,
+        month text COLLATE "C" NOT NULL,
+        source text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        days integer NOT NULL,
+        PRIMARY KEY (kind, month, source, id)
+      );
+      CREATE INDEX events_by_received_order ON events (received_at, source, message_id);
+    `,
+  },
   POSTGRES_PEOPLE_MIGRATION,
   {
     version: 6,

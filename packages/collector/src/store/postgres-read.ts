@@ -1,6 +1,38 @@
 import postgres from 'postgres';
 import { createStatsMerger } from './merge-stats.js';
-import type { EventQuery, EventRow, StoreStats } from './store.js';
+import type { EventQuery, EventRow, StoreStats, StoredQuarantineRow } from './store.js';
+
+/** A quarantine row as the driver returns it (`id` is a bigint: a string). */
+export interface QuarantineRecord {
+  id: string;
+  source: string | null;
+  message_id: string | null;
+  received_at: Date | null;
+  code: string;
+  reason: string;
+  raw: string;
+  sent_at: string | null;
+}
+
+/**
+ * A quarantine record as the Store contract types it.
+ *
+ * @example
+ * rows.map(toStoredQuarantineRow)
+ */
+export function toStoredQuarantineRow(row: QuarantineRecord): StoredQuarantineRow {
+  return {
+    id: Number(row.id),
+    source: row.source,
+    messageId: row.message_id,
+    // The contract types it as a string; the collector always sets it.
+    receivedAt: row.received_at === null ? '' : row.received_at.toISOString(),
+    code: row.code,
+    reason: row.reason,
+    raw: row.raw,
+    sentAt: row.sent_at,
+  };
+}
 
 interface EventRecord {
   source: string;

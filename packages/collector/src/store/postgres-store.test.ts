@@ -97,7 +97,7 @@ describe.skipIf(!TEST_DATABASE_URL)(`createPostgresStore${POSTGRES_SKIP_NOTE}`, 
       (await schema.sql<{ indexname: string }[]>`SELECT indexname FROM pg_indexes WHERE schemaname = ${schema.name} AND tablename = ${table} ORDER BY indexname`).map(
         (index) => index.indexname,
       );
-    expect(await indexes('events')).toEqual(['events_by_name_time', 'events_by_received', 'events_by_time']);
+    expect(await indexes('events')).toEqual(['events_by_name_time', 'events_by_received', 'events_by_received_order', 'events_by_time']);
     expect(await indexes('quarantine')).toEqual(['quarantine_by_received', 'quarantine_by_time', 'quarantine_dedup', 'quarantine_pkey']);
     expect(await columns('event_ids')).toEqual([
       'source text not null',

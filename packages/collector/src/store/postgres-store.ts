@@ -6,10 +6,10 @@ import { eraseSubject } from './postgres-erase.js';
 import { migratePostgres } from './postgres-migrate.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { createEventPartitions } from './postgres-partitions.js';
-import { readEventPage, readStats } from './postgres-read.js';
+import { readEventPage, readStats, toStoredQuarantineRow, type QuarantineRecord } from './postgres-read.js';
 import { writeRows, type PostgresWrite } from './postgres-write.js';
 import { POSTGRES_DERIVED_WRITES, type DerivedWritesOptions, type PostgresDerivedWrite } from './derived-writes.js';
-import type { Store, StoredQuarantineRow, WriteResult } from './store.js';
+import type { EventRow, Store, WriteResult } from './store.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database`; query parameters such as `?search_path=cairn` become session settings. */
@@ -73,8 +73,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     return (await sql.begin(async (tx) => {
       const result = await writeRows(tx, batch);
       const fresh = new Set(result.inserted);
-      const inserted = batch.events.filter((row) => fresh.delete(row.messageId));
-      if (inserted.length > 0) for (const write of derived) await write(tx, inserted);
+      const inserted: EventRow[] = [];
+      const duplicates: EventRow[] = [];
+      for (const row of batch.events) (fresh.delete(row.messageId) ? inserted : duplicates).push(row);
+      if (inserted.length > 0 || duplicates.length > 0) for (const write of derived) await write(tx, inserted, duplicates);
       return result;
     })) as WriteResult;
   };
@@ -113,25 +115,22 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       closed = true;
       await sql.end({ timeout: 5 });
     },
-    readQuarantine: async ({ afterId = 0, limit, source }) => {
+    readQuarantine: async ({ afterId = 0, limit, source, code, ids }) => {
       open();
-      const rows = await sql<{ id: string; source: string | null; message_id: string | null; received_at: Date | null; code: string; reason: string; raw: string; sent_at: string | null }[]>`
+      const rows = await sql<QuarantineRecord[]>`
         SELECT id, source, message_id, received_at, code, reason, raw, sent_at FROM quarantine
-        WHERE id > ${afterId} AND (${source ?? null}::text IS NULL OR source = ${source ?? null})
+        WHERE id > ${afterId}
+          ${source === undefined ? sql`` : sql`AND source = ${source}`}
+          ${code === undefined ? sql`` : sql`AND code = ${code}`}
+          ${ids === undefined ? sql`` : sql`AND id = ANY(${`{${ids.map(Math.trunc).join(',')}}`}::bigint[])`}
         ORDER BY id LIMIT ${limit}`;
-      return rows.map(
-        (row): StoredQuarantineRow => ({
-          id: Number(row.id),
-          source: row.source,
-          messageId: row.message_id,
-          // The contract types it as a string; the collector always sets it.
-          receivedAt: row.received_at === null ? '' : row.received_at.toISOString(),
-          code: row.code,
-          reason: row.reason,
-          raw: row.raw,
-          sentAt: row.sent_at,
-        }),
-      );
+      return rows.map(toStoredQuarantineRow);
+    },
+    deleteQuarantine: async (ids) => {
+      open();
+      if (ids.length === 0) return 0;
+      const { count } = await sql`DELETE FROM quarantine WHERE id = ANY(${`{${ids.map(Math.trunc).join(',')}}`}::bigint[])`;
+      return count;
     },
     erase: async (subject) => {
       open();

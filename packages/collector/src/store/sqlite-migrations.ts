@@ -110,6 +110,62 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX quarantine_by_received ON quarantine (received_at);
     `,
   },
+  {
+    version: 4,
+    description: 'overview rollups (console): hourly counts, campaigns, consent, people per day',
+    // Keys and counts only (DESIGN.md), kept in the events' transaction by the overview derived
+    // write (console/overview-rollup-sqlite.ts). Hours are 'YYYY-MM-DDTHH' of the event's
+    // skew-corrected timestamp (UTC); overview_people has one row per id and month ('YYYY-MM')
+    // with a bit per day it was seen (bit 0 = the 1st), so a distinct count over a range reads
+    // one row per id and month instead of one per id and day; overview_received counts by receive
+    // hour, as the quarantine's rejections are (data-quality rates). WITHOUT ROWID: the key is the row.
+    // The hour leads every counter's key: the rows a write adds to sit together in one leaf page
+    // per table, and an overview of any source is one range scan, with no second index to write.
+    sql: `
+      CREATE TABLE overview_hourly (
+        source TEXT NOT NULL,
+        hour TEXT NOT NULL,
+        type TEXT NOT NULL,
+        label TEXT NOT NULL,
+        device TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        PRIMARY KEY (hour, source, type, label, device)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE overview_received (
+        source TEXT NOT NULL,
+        hour TEXT NOT NULL,
+        accepted INTEGER NOT NULL,
+        duplicates INTEGER NOT NULL,
+        PRIMARY KEY (hour, source)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE overview_campaigns (
+        source TEXT NOT NULL,
+        hour TEXT NOT NULL,
+        utm_source TEXT NOT NULL,
+        utm_medium TEXT NOT NULL,
+        utm_campaign TEXT NOT NULL,
+        ad_platform TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        PRIMARY KEY (hour, source, utm_source, utm_medium, utm_campaign, ad_platform)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE overview_consent (
+        source TEXT NOT NULL,
+        hour TEXT NOT NULL,
+        category TEXT NOT NULL,
+        granted INTEGER NOT NULL,
+        denied INTEGER NOT NULL,
+        PRIMARY KEY (hour, source, category)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE overview_people (
+        kind TEXT NOT NULL,
+        month TEXT NOT NULL,
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        days INTEGER NOT NULL,
+        PRIMARY KEY (kind, month, source, id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
   SQLITE_PEOPLE_MIGRATION,
   {
     version: 6,

@@ -68,7 +68,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const ping = db.prepare('SELECT 1');
   const selectQuarantine = db.prepare(`
     SELECT id, source, message_id AS messageId, received_at AS receivedAt, code, reason, raw, sent_at AS sentAt
-    FROM quarantine WHERE id > @afterId AND (@source IS NULL OR source = @source)
+    FROM quarantine WHERE id > @afterId AND (@source IS NULL OR source = @source) AND (@code IS NULL OR code = @code)
+      AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids)))
     ORDER BY id LIMIT @limit`);
   const deleteQuarantine = db.prepare('DELETE FROM quarantine WHERE id = ?');
   const maintenance = createSqliteMaintenance(db, { synchronous: options.synchronous ?? 'full' });
@@ -92,6 +93,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   );
   const insertEvents = (events: readonly EventRow[], result: WriteResult) => {
     const inserted: EventRow[] = [];
+    const duplicates: EventRow[] = [];
     for (const row of events) {
       // Positional parameters: binding by name costs a third more per row at high rates.
       const { changes } = insertEvent.run(
@@ -99,10 +101,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         row.timestamp, row.originalTimestamp, row.sentAt, row.receivedAt, row.raw, row.normalized ?? null,
       );
       (changes === 1 ? result.inserted : result.duplicates).push(row.messageId);
-      if (changes === 1 && derived.length > 0) inserted.push(row);
+      if (derived.length > 0) (changes === 1 ? inserted : duplicates).push(row);
     }
     // Same transaction as the events: derived tables never miss or double-count one.
-    if (inserted.length > 0) for (const write of derived) write(inserted);
+    if (inserted.length > 0 || duplicates.length > 0) for (const write of derived) write(inserted, duplicates);
   };
   const writeAll = db.transaction((batch: WriteBatch): WriteResult => {
     const result: WriteResult = { inserted: [], duplicates: [] };
@@ -115,6 +117,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     insertEvents(batch.events, result);
     for (const id of batch.resolvedIds) deleteQuarantine.run(id);
     return result;
+  });
+  const deleteQuarantineRows = db.transaction((ids: number[]) => {
+    let deleted = 0;
+    for (const id of ids) deleted += deleteQuarantine.run(Math.trunc(id)).changes;
+    return deleted;
   });
   const { close: _closeAnalytics, ...analyticsMethods } = analytics;
   return {
@@ -130,8 +137,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       analytics.close();
       if (db.open) db.close();
     },
-    readQuarantine: async ({ afterId = 0, limit, source }) =>
-      selectQuarantine.all({ afterId, limit, source: source ?? null }) as StoredQuarantineRow[],
+    readQuarantine: async ({ afterId = 0, limit, source, code, ids }) =>
+      selectQuarantine.all({
+        afterId,
+        limit,
+        source: source ?? null,
+        code: code ?? null,
+        ids: ids === undefined ? null : JSON.stringify(ids.map(Math.trunc)),
+      }) as StoredQuarantineRow[],
+    deleteQuarantine: async (ids) => deleteQuarantineRows(ids),
     replay: async (batch) => replayAll.immediate(batch),
     erase: async (subject) => {
       if (!subject.userId && !subject.anonymousId) {

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import { CollectorError, type CollectorErrorCode } from '../collector-error.js';
+import { CollectorError } from '../collector-error.js';
 import type { SqliteStoreOptions } from './sqlite-store.js';
 import type { WorkerCall, WorkerReply } from './sqlite-worker-protocol.js';
+import { fromWireError } from './sqlite-read-worker-protocol.js';
 import type { Store } from './store.js';
 
 export interface SqliteWorkerStoreOptions extends SqliteStoreOptions {
@@ -41,7 +42,7 @@ export async function createSqliteWorkerStore(options: SqliteWorkerStoreOptions)
     if (!call) return;
     pending.delete(reply.id);
     if (reply.ok) call.resolve(reply.value);
-    else call.reject(fromWire(reply.error));
+    else call.reject(fromWireError(reply.error));
   });
   const fail = (error: Error) => {
     if (failure || closed) return;
@@ -88,9 +89,4 @@ export async function createSqliteWorkerStore(options: SqliteWorkerStoreOptions)
         await worker.terminate();
       })()),
   };
-}
-
-function fromWire(error: { name: string; message: string; code?: string }): Error {
-  if (error.name === 'CollectorError' && error.code !== undefined) return new CollectorError(error.code as CollectorErrorCode, error.message);
-  return Object.assign(new Error(error.message), { name: error.name, ...(error.code === undefined ? {} : { code: error.code }) });
 }

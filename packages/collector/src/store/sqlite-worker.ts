@@ -1,10 +1,10 @@
 // Worker-thread entry of the SQLite store (see sqlite-worker-store.ts): owns the connection
 // and runs each call it is sent, in order, so the main thread never waits on SQLite or fsync.
 import { parentPort, workerData } from 'node:worker_threads';
-import { CollectorError } from '../collector-error.js';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { Store } from './store.js';
 import type { WorkerCall, WorkerReply } from './sqlite-worker-protocol.js';
+import { toWireError } from './sqlite-read-worker-protocol.js';
 
 const port = parentPort;
 if (port) {
@@ -16,7 +16,7 @@ if (port) {
     const methods = Object.keys(store).filter((key) => typeof store?.[key as keyof Store] === 'function');
     port.postMessage({ id: 0, ok: true, value: methods } satisfies WorkerReply);
   } catch (error) {
-    port.postMessage({ id: 0, ok: false, error: toWire(error) } satisfies WorkerReply);
+    port.postMessage({ id: 0, ok: false, error: toWireError(error) } satisfies WorkerReply);
   }
   port.on('message', (call: WorkerCall) => {
     void run(call).then((reply) => port.postMessage(reply));
@@ -28,16 +28,7 @@ if (port) {
       const method = store[call.method] as (arg?: unknown) => Promise<unknown>;
       return { id: call.id, ok: true, value: await method(call.arg) };
     } catch (error) {
-      return { id: call.id, ok: false, error: toWire(error) };
+      return { id: call.id, ok: false, error: toWireError(error) };
     }
   }
-}
-
-function toWire(error: unknown): { name: string; message: string; code?: string } {
-  if (error instanceof CollectorError) return { name: error.name, message: error.message, code: error.code };
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
-  }
-  return { name: 'Error', message: String(error) };
 }

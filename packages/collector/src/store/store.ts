@@ -52,6 +52,16 @@ export interface StoredQuarantineRow extends QuarantineRow {
   id: number;
 }
 
+/** Which quarantine rows to read (see {@link Store.readQuarantine}). */
+export interface QuarantineQuery {
+  afterId?: number;
+  limit: number;
+  source?: string;
+  code?: string;
+  /** At most 1,000 ids. */
+  ids?: number[];
+}
+
 /** Who an erasure request is about; at least one of userId / anonymousId. */
 export interface ErasureSubject {
   userId?: string;
@@ -112,8 +122,13 @@ export interface Store extends Partial<AnalyticsStore> {
   ping(): Promise<void>;
   /** Releases the connection; later calls reject. Safe to call twice. */
   close(): Promise<void>;
-  /** Quarantined rows with id > `afterId`, oldest first, at most `limit` (replay pages through). */
-  readQuarantine(query: { afterId?: number; limit: number; source?: string }): Promise<StoredQuarantineRow[]>;
+  /**
+   * Quarantined rows with id > `afterId`, oldest first, at most `limit` (replay pages through);
+   * only those of `source`, of rejection `code`, or among `ids` when given.
+   */
+  readQuarantine(query: QuarantineQuery): Promise<StoredQuarantineRow[]>;
+  /** Deletes the quarantine rows `ids` (the console's "delete"); returns how many went. */
+  deleteQuarantine(ids: number[]): Promise<number>;
   /**
    * Replay's commit, in one transaction: inserts `events` (dedup on (source, message_id) still
    * holds, so a replayed event already stored counts as a duplicate) and deletes the quarantine

@@ -6,6 +6,8 @@ import { createCollector, type CollectorOptions } from '../collector.js';
 import type { LogFields, Logger } from '../logger.js';
 import type { SourceConfig } from '../source-config.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
+import { createSqliteConsoleReads } from '../console/sqlite-console-reads.js';
+import { createSqliteReadRunner } from '../store/sqlite-read-runner.js';
 import type { Store } from '../store/store.js';
 
 /** One captured log call. */
@@ -48,15 +50,19 @@ export interface TestCollector {
  * const res = await t.post('/v1/batch', { writeKey: TEST_WRITE_KEY, batch: [] });
  */
 export function createTestCollector(
-  options: { sources?: SourceConfig[]; now?: () => number; wrapStore?: (store: Store) => Store } & Omit<
-    Partial<CollectorOptions>,
-    'sources' | 'now' | 'store' | 'logger'
-  > = {},
+  options: {
+    sources?: SourceConfig[];
+    now?: () => number;
+    wrapStore?: (store: Store) => Store;
+    /** Turns the console on (with `adminToken`): its reads run in this thread on the test file. */
+    consoleOptions?: Omit<NonNullable<CollectorOptions['console']>, 'reads'>;
+  } & Omit<Partial<CollectorOptions>, 'sources' | 'now' | 'store' | 'logger' | 'console'> = {},
 ): TestCollector {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-collector-'));
   const dbPath = join(dir, 'cairn.db');
-  const { sources, now, wrapStore, ...rest } = options;
+  const { sources, now, wrapStore, consoleOptions, ...rest } = options;
   const store = (wrapStore ?? ((inner: Store) => inner))(createSqliteStore({ path: dbPath }));
+  const reads = consoleOptions ? createSqliteConsoleReads(createSqliteReadRunner({ path: dbPath })) : undefined;
   const { logger, records } = createRecordingLogger();
   const app = createCollector({
     ...rest,
@@ -64,6 +70,7 @@ export function createTestCollector(
     store,
     logger,
     now: now ?? (() => TEST_NOW),
+    ...(reads ? { console: { ...consoleOptions, reads } } : {}),
   });
   return {
     app,
@@ -85,6 +92,7 @@ export function createTestCollector(
       }
     },
     async dispose() {
+      await reads?.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
