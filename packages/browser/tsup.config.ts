@@ -14,14 +14,19 @@ export default defineConfig([
     // `composite` is for `tsc -b` type-checking only; tsup's dts pass rejects it.
     dts: { compilerOptions: { composite: false } },
     // Both configs build in parallel into dist/: this one must not wipe the script-tag builds.
-    clean: ['!cairn.js', '!cairn-commerce.js', '!cairn-consent.js'],
+    clean: ['!cairn.js', '!cairn-commerce.js', '!cairn-consent.js', '!cairn-spa.js'],
     target: 'es2020',
     define,
   },
   {
     // cairn.js, and the opt-in add-ons outside cairn.js's budget: cairn-commerce.js (e-commerce),
-    // cairn-consent.js (TCF and Consent Mode signals).
-    entry: { cairn: 'src/script-tag.ts', 'cairn-commerce': 'src/commerce-script-tag.ts', 'cairn-consent': 'src/consent-script-tag.ts' },
+    // cairn-consent.js (TCF and Consent Mode signals), cairn-spa.js (single-page app page views).
+    entry: {
+      cairn: 'src/script-tag.ts',
+      'cairn-commerce': 'src/commerce-script-tag.ts',
+      'cairn-consent': 'src/consent-script-tag.ts',
+      'cairn-spa': 'src/spa-script-tag.ts',
+    },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),
     minify: 'terser',
