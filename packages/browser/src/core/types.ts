@@ -31,7 +31,7 @@ export interface TrackerDeps {
   ids: () => string;
   /**
    * The cross-tab send lock. Without one (no Web Locks API: Safari before 15.4, insecure
-   * origins) each tab sends only the events it wrote, and any tab those left unsent for 30 s.
+   * origins) tabs send the shared queue uncoordinated; the collector's dedup stores each once.
    */
   lock?: Lock;
   storage: KeyValueStorage;
