@@ -36,6 +36,8 @@ export default defineConfig([
     },
     terserOptions: {
       ecma: 2020,
+      // The bundle is one strict-mode IIFE: terser may treat it as a module (−10 B gzip).
+      module: true,
       toplevel: true,
       compress: { passes: 2, unsafe_arrows: true, pure_getters: true, hoist_funs: true },
       mangle: {
@@ -57,7 +59,8 @@ export default defineConfig([
     },
     // The script tag has no bundler behind it: everything, the protocol included, goes in.
     noExternal: [/.*/],
-    target: 'es2020',
+    // ES2022 syntax as is (`||=`, `??=`; Chrome 85, Firefox 79, Safari 14): −20 B gzip.
+    target: 'es2022',
     clean: false,
     // Only ever runs in a page: the SSR checks (inBrowser()) fold away.
     define: { ...define, __SCRIPT_TAG__: 'true' },
