@@ -14,7 +14,7 @@ import { pack, unpack } from './packed.js';
 import type { Lock, QueuedEvent, TransportResponse } from './ports.js';
 import { backoffDelay, parseRetryAfter } from './retry.js';
 import { STASH_PREFIX } from './storage-keys.js';
-import { VERBOSE } from './build-flags.js';
+import { SCRIPT_TAG, VERBOSE } from './build-flags.js';
 import type { TrackerDeps } from './types.js';
 
 /** Requests stay this far under the collector's limit (its count and ours may differ slightly). */
@@ -66,7 +66,9 @@ export function createSender(
   report: (error: unknown, code?: CairnErrorCode, status?: number, count?: number) => void,
   keep: (json: string) => boolean = () => true,
 ) {
-  const { queue, transport, clock, lock = unlocked, storage, online = () => true } = deps;
+  const { queue, transport, clock, storage, online = () => true } = deps;
+  // `||`: a missing API may read null, not undefined.
+  const lock = deps.lock || unlocked;
   const { flushAt, flushInterval } = options;
   const url = options.endpoint + BATCH_PATH;
   // The wait when there is nothing to do now but may be later: another tab sends, offline.
@@ -242,7 +244,7 @@ export function createSender(
             report(VERBOSE ? `HTTP ${status || 'network error or timeout'} from ${url}: ${batch.count} events kept, retried` : '', 'send_failed', status, batch.count);
             const delay = Math.max(
               parseRetryAfter(response.retryAfter, clock.now()),
-              backoffDelay(attempt++, deps.random || Math.random, options.retryDelay),
+              backoffDelay(attempt++, (!SCRIPT_TAG && deps.random) || Math.random, options.retryDelay),
             );
             blockedUntil = clock.now() + delay;
             return delay;
