@@ -1,6 +1,7 @@
 // Issue #3 proof 5 in real Chromium against the real collector CLI: two tabs of one site share
-// the IndexedDB queue; one sender at a time sends it (Web Locks; where the API is missing, each
-// tab sends the events it wrote), and every event is stored exactly once.
+// the IndexedDB queue; one sender at a time sends it (Web Locks; where the API is missing, the
+// tabs send it uncoordinated and the collector's dedup absorbs the repeats), and every event is
+// stored exactly once.
 import { describe, expect, it } from 'vitest';
 import { labels, loggedTotal, useDeliveryRigs } from './delivery/harness.js';
 import type { ProxiedRequest } from './delivery/fault-proxy.js';
@@ -25,7 +26,7 @@ function concurrentRepeats(requests: ProxiedRequest[]) {
 
 describe.each([
   ['Web Locks', true],
-  ['each tab its own events (no Web Locks API)', false],
+  ['uncoordinated (no Web Locks API)', false],
 ])('two tabs, one sender: %s', (_name, webLocks) => {
   it('5. stores every event of two tabs tracking at the same time exactly once', async () => {
     const rig = await rigs.start({ webLocks });
@@ -49,8 +50,12 @@ describe.each([
     });
     // Each tab's events went out in requests of both tabs: the queue really is shared...
     expect(requests.length, rig.diagnose()).toBeGreaterThan(1);
-    // ...yet no event was in two requests at once, nor even sent twice.
-    expect(concurrentRepeats(requests), rig.diagnose()).toEqual([]);
-    expect(duplicates, rig.diagnose()).toBe(0);
+    // ...yet with the lock no event was in two requests at once, nor even sent twice. Without
+    // it two tabs may both send an event: the collector stored it once (above) and counted the
+    // repeat as a duplicate.
+    if (webLocks) {
+      expect(concurrentRepeats(requests), rig.diagnose()).toEqual([]);
+      expect(duplicates, rig.diagnose()).toBe(0);
+    }
   });
 });

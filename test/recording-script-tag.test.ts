@@ -1,12 +1,13 @@
 // The script-tag build (dist/cairn.js) in real Chromium against the real collector: the landing
 // campaign kept for the session (the marketing-site example), and the data-* attributes with
-// single-page-app navigation, a second copy of the script and helpers called through the stub.
-import { writeFile } from 'node:fs/promises';
+// single-page-app navigation (the dist/cairn-spa.js add-on), a second copy of the script and
+// helpers called through the stub.
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WireEvent } from '@cairn/protocol';
 import { describe, expect, it } from 'vitest';
 import { waitFor, type EventRow } from './helpers/events-db.js';
-import { SITE_ROOT } from './helpers/repo-paths.js';
+import { REPO_ROOT, SITE_ROOT } from './helpers/repo-paths.js';
 import { useSiteRigs } from './helpers/site-rig.js';
 
 const WRITE_KEY = 'script-tag-e2e';
@@ -59,8 +60,9 @@ describe('script tag: campaign and session', () => {
 });
 
 describe('script tag: data attributes', () => {
-  it('data-auto-page follows pushState, data-session-timeout applies, helpers go through the stub, a second copy is harmless', async () => {
+  it('data-auto-page with the cairn-spa.js add-on follows pushState, data-session-timeout applies, helpers go through the stub, a second copy is harmless', async () => {
     const fixtureDir = await rigs.tempDir('cairn-spa-');
+    await copyFile(`${REPO_ROOT}packages/browser/dist/cairn-spa.js`, join(fixtureDir, 'cairn-spa.js'));
     // The stub naming more methods, two copies of the script (a tag manager adding its own).
     const script = '<script async src="/cairn.js" data-write-key="KEY" data-endpoint="ENDPOINT" data-auto-page data-session-timeout="1500"></script>';
     await writeFile(
@@ -68,6 +70,7 @@ describe('script tag: data attributes', () => {
       `<!doctype html><html><head><title>SPA</title>
 <script>window.cairn=window.cairn||[];["track","page","identify","setConsent","signedIn","signedOut"].forEach(function(m){cairn[m]=cairn[m]||function(){cairn.push([m,Date.now()].concat([].slice.call(arguments)))}});
 cairn.signedIn("user-spa",{method:"magic-link"});</script>
+<script src="/cairn-spa.js"></script>
 ${script}
 ${script}
 </head><body><a href="#" id="next" onclick="event.preventDefault();history.pushState({},'','/step-'+(++step))">Next</a>

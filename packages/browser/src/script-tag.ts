@@ -1,5 +1,4 @@
 // Entry of dist/cairn.js, the script-tag build: the only file touching `window`.
-import { autoPage } from './context/auto-page.js';
 import { gpcSignal } from './consent/gpc.js';
 import { createTracker } from './create-tracker.js';
 import type { StubEntry, Tracker, TrackerOptions } from './core/types.js';
@@ -38,6 +37,7 @@ if (!stub || Array.isArray(stub)) {
     const queue = (global[name] = Object.assign(global[name] || [], tracker, { ready: (fn: () => void) => fn(), initialize: 1 }));
     for (const [method, ...args] of queue.splice(0)) queue[method]?.(...args.filter((arg: any) => !arg?.__t));
   }
-  // data-auto-page: a page view now and on each client-side navigation.
-  if (data.autoPage != null && data.autoPage != 'false') autoPage(tracker);
+  // data-auto-page: a page view now. Views on each client-side navigation of a single-page app
+  // come with the add-on dist/cairn-spa.js (spa-script-tag.ts), outside this file's byte budget.
+  if (data.autoPage != null && data.autoPage != 'false') tracker.page();
 }

@@ -18,24 +18,20 @@ export function createUlid(
   let last = -1;
   let time = '';
   let digits: number[] = [];
-  let id = '';
   return () => {
     const now = clock();
-    // The first random digit that changed: all of them in a new ms, mostly the last one else.
-    let i = 16;
     if (now > last) {
       time = ulidTime((last = now));
       // 256 is a multiple of 32: masking keeps every digit uniform.
       digits = Array.from(fill(new Uint8Array(16)), (byte) => byte & 31);
-      i = 0;
     } else {
       // Same ms, or the clock stepped back: keep the last time and count up, with carry.
-      while (i-- && !(digits[i] = (digits[i]! + 1) & 31));
+      for (let i = 16; i-- && !(digits[i] = (digits[i]! + 1) & 31); );
     }
-    // Only the changed tail is rebuilt: a burst of track() calls mostly shares the ms, and
-    // 16 concatenations per id were a tenth of track()'s cost. (i is -1 if all 16 wrapped.)
-    id = i > 0 ? id.slice(0, 10 + i) : time;
-    for (i = i > 0 ? i : 0; i < 16; i++) id += CROCKFORD[digits[i]!];
+    // Rebuilt whole (16 concatenations, ~0.3 µs): rebuilding only the changed tail saved that
+    // per track() for 15 B gzip of cairn.js.
+    let id = time;
+    for (const digit of digits) id += CROCKFORD[digit];
     return id;
   };
 }

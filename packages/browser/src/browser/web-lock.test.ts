@@ -45,7 +45,7 @@ describe('createWebLock', () => {
     ]);
   });
 
-  it('is undefined where the Web Locks API is missing (the sender then sends only its own events)', () => {
+  it('is undefined where the Web Locks API is missing (tabs then send uncoordinated)', () => {
     vi.stubGlobal('navigator', {});
     expect(createWebLock('x')).toBeUndefined();
   });

@@ -4,9 +4,8 @@ import { inBrowser } from './in-browser.js';
 /**
  * The cross-tab send lock on the Web Locks API, so one tab at a time reads and sends the
  * shared queue. `undefined` where the API is missing (Safari before 15.4, insecure origins,
- * SSR): the sender then lets each tab send only the events it wrote, and the ones other tabs
- * left unsent (see createSender). That rule replaced a lease in localStorage, which cost ~150
- * bytes of the script tag, polled, and could still let two tabs send at once.
+ * SSR): tabs then send uncoordinated, and the collector's dedup on messageId stores an event
+ * two tabs both sent once (see createSender and docs/benchmarks.md, "Tabs without Web Locks").
  *
  * @example
  * const lock = createWebLock('cairn:send:KEY');

@@ -1,5 +1,5 @@
 import { CairnError } from './cairn-error.js';
-import { VERBOSE } from './build-flags.js';
+import { SCRIPT_TAG, VERBOSE } from './build-flags.js';
 import type { TrackerOptions } from './types.js';
 
 /** Numeric options and their defaults (see TrackerOptions for what each one means). */
@@ -26,7 +26,8 @@ export type ResolvedOptions = TrackerOptions &
  * resolveOptions({ writeKey: 'KEY', endpoint: 'https://c.example.com' }).flushAt // 20
  */
 export function resolveOptions(options: TrackerOptions): ResolvedOptions {
-  const resolved = { ...options, onError: options?.onError || ((error: CairnError) => console.warn(error)) };
+  // The script tag's onError is always the default: no data-* attribute can give a function.
+  const resolved = { ...options, onError: (!SCRIPT_TAG && options?.onError) || ((error: CairnError) => console.warn(error)) };
   const fields = resolved as Record<string, any>;
   const check = (name: string, valid: unknown) => {
     if (!valid) throw new CairnError('invalid_option', VERBOSE ? `invalid option ${name}: ${JSON.stringify(fields[name])}` : name);
@@ -34,7 +35,7 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
   check('writeKey', typeof fields.writeKey == 'string' && fields.writeKey);
   // A scheme-less "collect.example.com" would silently resolve against the page's own URL.
   check('endpoint', typeof fields.endpoint == 'string' && /^(https?:\/\/|\/)/i.test(fields.endpoint));
-  check('onError', typeof fields.onError == 'function');
+  if (!SCRIPT_TAG) check('onError', typeof fields.onError == 'function');
   // `+`: data-* attributes arrive as strings. NaN fails the check.
   for (const name in NUMBERS) check(name, (fields[name] = +(fields[name] ?? NUMBERS[name as keyof typeof NUMBERS])) >= 0 && fields[name] < 1 / 0);
   resolved.endpoint = resolved.endpoint.replace(/\/+$/, '');

@@ -33,14 +33,13 @@ describe('countOverLimits', () => {
     expect(countOverLimits(events, { ...limits, maxQueueBytes: 299 }, now)).toBe(2);
   });
 
-  it('measures events not measured yet (bytes 0) only when the queue may be over its byte limit', () => {
+  it('counts maxQueueBytes in characters of the JSON, measured or not, encoding nothing', () => {
     const unmeasured = (n: number, text: string) => ({ ...at(now, n), json: text, bytes: 0 });
-    // 3 UTF-8 bytes each: 'é' is 2, ASCII 1.
-    const events = [unmeasured(1, 'ééé'), unmeasured(2, 'aaa'), unmeasured(3, 'ééé')];
-    expect(countOverLimits(events, { ...limits, maxQueueBytes: 27 }, now)).toBe(0);
-    expect(events.map((event) => event.bytes)).toEqual([0, 0, 0]);
-    expect(countOverLimits(events, { ...limits, maxQueueBytes: 9 }, now)).toBe(1);
-    expect(events.map((event) => event.bytes)).toEqual([6, 3, 6]);
+    // 3 characters each ('é' is 2 UTF-8 bytes, ASCII 1).
+    const events = [unmeasured(1, 'ééé'), unmeasured(2, 'aaa'), { ...unmeasured(3, 'ééé'), bytes: 6 }];
+    expect(countOverLimits(events, { ...limits, maxQueueBytes: 9 }, now)).toBe(0);
+    expect(countOverLimits(events, { ...limits, maxQueueBytes: 8 }, now)).toBe(1);
+    expect(events.map((event) => event.bytes)).toEqual([0, 0, 6]);
   });
 
   it('drops events captured more than queueTtl ago, read from their ULID', () => {

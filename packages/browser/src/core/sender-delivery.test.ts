@@ -276,7 +276,7 @@ describe('without a cross-tab lock (no Web Locks API)', () => {
     return { ...env, clock, deps, tracker: createTrackerCore({ ...options, onError: () => {} }, deps) };
   }
 
-  it('each tab sends the events it wrote, never another live tab’s', async () => {
+  it('each tab sends the shared queue, whoever wrote the events; every event goes out, the queue empties', async () => {
     const a = tab();
     const b = tab(a);
     for (let i = 0; i < 3; i++) {
@@ -285,22 +285,20 @@ describe('without a cross-tab lock (no Web Locks API)', () => {
       await a.clock.advance(400);
     }
     await a.clock.advance(5000);
-    expect(names(a.net.sent())).toEqual(['A0', 'A1', 'A2']);
-    expect(names(b.net.sent())).toEqual(['B0', 'B1', 'B2']);
+    // Uncoordinated: an event may go out from both tabs (the collector's dedup stores it once),
+    // but none is missed, and the events of one tab also go out through the other.
+    const sent = [...names(a.net.sent()), ...names(b.net.sent())];
+    expect([...new Set(sent)].sort()).toEqual(['A0', 'A1', 'A2', 'B0', 'B1', 'B2']);
+    expect(names(a.net.sent()).some((name) => name?.startsWith('B')) || names(b.net.sent()).some((name) => name?.startsWith('A'))).toBe(true);
     expect(await a.queue.read()).toEqual([]);
   });
 
-  it('takes over events another tab left unsent once they are 30 s old', async () => {
+  it('sends events another tab left unsent at once', async () => {
     const env = tab();
-    const left = (ageMs: number, event: string) => {
-      const id = createUlid(() => env.clock.now() - ageMs)();
-      return queued(id, JSON.stringify({ messageId: id, event }));
-    };
-    await env.queue.add([left(40_000, 'Old'), left(10_000, 'Young')]);
+    const id = createUlid(env.clock.now)();
+    await env.queue.add([queued(id, JSON.stringify({ messageId: id, event: 'Left' }))]);
     await env.clock.advance(1000);
-    expect(names(env.net.sent())).toEqual(['Old']);
-    await env.clock.advance(30_000);
-    expect(names(env.net.sent())).toEqual(['Old', 'Young']);
+    expect(names(env.net.sent())).toEqual(['Left']);
   });
 });
 

@@ -14,9 +14,8 @@ import { pack, unpack } from './packed.js';
 import type { Lock, QueuedEvent, TransportResponse } from './ports.js';
 import { backoffDelay, parseRetryAfter } from './retry.js';
 import { STASH_PREFIX } from './storage-keys.js';
-import { VERBOSE } from './build-flags.js';
+import { SCRIPT_TAG, VERBOSE } from './build-flags.js';
 import type { TrackerDeps } from './types.js';
-import { ulidTime } from './ulid-time.js';
 
 /** Requests stay this far under the collector's limit (its count and ours may differ slightly). */
 const BATCH_BUDGET = MAX_REQUEST_BYTES - 20 * 1024;
@@ -35,12 +34,6 @@ const BATCH_EVENTS = 500;
 const WRITE_WINDOW = 100;
 /** Room kept for a keepalive body's envelope (`{"batch":[…],"sentAt":…,"writeKey":…}`). */
 const ENVELOPE = 1024;
-/**
- * Without a cross-tab lock each tab sends the events it wrote, and those of other tabs only
- * once they are this old (ms): their tab is gone, or stuck in a retry. Two tabs may then both
- * send such an event; the collector's dedup on messageId stores it once.
- */
-const ORPHAN_AGE = 30_000;
 
 const ok = (status: number) => status > 199 && status < 300;
 
@@ -50,7 +43,11 @@ function newest(events: QueuedEvent[], size: (event: QueuedEvent) => number, bud
   for (let bytes = 0; keep && (bytes += size(events[keep - 1]!) + 1) <= budget; ) keep--;
   return events.slice(keep);
 }
-/** Where there is no lock to take, this tab just runs. */
+/**
+ * Where there is no lock to take (no Web Locks API: browsers before 2022, insecure origins),
+ * this tab just runs: tabs then send uncoordinated, and the collector's dedup on messageId
+ * stores an event two tabs both sent once.
+ */
 const unlocked: Lock = (_wait, fn) => fn();
 
 /**
@@ -69,7 +66,9 @@ export function createSender(
   report: (error: unknown, code?: CairnErrorCode, status?: number, count?: number) => void,
   keep: (json: string) => boolean = () => true,
 ) {
-  const { queue, transport, clock, lock, storage, online = () => true } = deps;
+  const { queue, transport, clock, storage, online = () => true } = deps;
+  // `||`: a missing API may read null, not undefined.
+  const lock = deps.lock || unlocked;
   const { flushAt, flushInterval } = options;
   const url = options.endpoint + BATCH_PATH;
   // The wait when there is nothing to do now but may be later: another tab sends, offline.
@@ -86,8 +85,6 @@ export function createSender(
   // This page's stash record (named at its first exit): rewritten by each exit, deleted once
   // everything is in IndexedDB.
   let stash = '';
-  // Without a lock: the ids of this page's events not yet acknowledged, the ones it sends.
-  const mine = new Set<string>();
   // Page-exit sends in flight: their newest event (the next one sends only newer ones) and bytes.
   let flying = '';
   let inflight = 0;
@@ -124,7 +121,6 @@ export function createSender(
    * IndexedDB, or in `unsaved`, which this page's exit stashes again).
    */
   function save(events: QueuedEvent[], from?: string) {
-    if (!lock) for (const event of events) mine.add(event.id);
     for (const event of events) unsaved.add(event);
     written = written
       .then(() => queue.add(events))
@@ -191,20 +187,19 @@ export function createSender(
     const ids = new Set(events.map((event) => event.id));
     forget((event) => !ids.has(event.id));
     await queue.remove(events);
-    ids.forEach((id) => mine.delete(id));
   }
 
   /**
    * Sends the queue (up to `mark`) batch after batch under one hold of the lock. Resolves -1
    * once none is left, else the ms to wait before trying again (backoff, offline, another tab
-   * sends, another tab's events too young to be taken over).
+   * sends).
    */
   async function drain(wait: boolean, mark?: string): Promise<number> {
     waiting = 0;
     await commit();
     const blocked = blockedUntil - clock.now();
     if (blocked > 0) return blocked;
-    const next = await (lock || unlocked)(wait, async () => {
+    const next = await lock(wait, async () => {
       // All of it: the limits are on the whole queue. Within them it stays small (1,000
       // events read in a few ms), and only the tab holding the lock reads it.
       let events = await queue.read();
@@ -218,10 +213,6 @@ export function createSender(
         const over = countOverLimits(events, attempt ? options : { ...options, maxQueueEvents: 1 / 0, maxQueueBytes: 1 / 0 }, clock.now());
         // A loss is never silent: every event that will never be delivered is reported.
         if (over) report(VERBOSE ? over + ' events dropped: queue over maxQueueEvents, maxQueueBytes or queueTtl' : '', 'events_dropped', 0, (done = events.splice(0, over)).length);
-        let skipped = events.length;
-        const orphan = ulidTime(clock.now() - ORPHAN_AGE);
-        if (!lock) events = events.filter((event) => mine.has(event.id) || event.id < orphan);
-        skipped -= events.length;
         for (;;) {
           // Consent changed since these were read (or they come from an earlier page): what it
           // now refuses is deleted, never sent.
@@ -229,8 +220,7 @@ export function createSender(
             checked = epoch;
             events = events.filter((event) => keep(event.json) || !done.push(event));
           }
-          // Other tabs' young events skipped: look again once they would count as left behind.
-          if (!events[0] || (mark && events[0].id > mark)) return mark || !skipped ? -1 : ORPHAN_AGE;
+          if (!events[0] || (mark && events[0].id > mark)) return -1;
           // Offline: no attempt, no retry time spent; the `online` event (or the next poll) resumes.
           if (!online()) return idle;
           const batch = body(events.slice(0, batchEvents), BATCH_BUDGET);
@@ -254,7 +244,7 @@ export function createSender(
             report(VERBOSE ? `HTTP ${status || 'network error or timeout'} from ${url}: ${batch.count} events kept, retried` : '', 'send_failed', status, batch.count);
             const delay = Math.max(
               parseRetryAfter(response.retryAfter, clock.now()),
-              backoffDelay(attempt++, deps.random || Math.random, options.retryDelay),
+              backoffDelay(attempt++, (!SCRIPT_TAG && deps.random) || Math.random, options.retryDelay),
             );
             blockedUntil = clock.now() + delay;
             return delay;

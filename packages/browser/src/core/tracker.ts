@@ -3,7 +3,7 @@ import { createConsent } from '../consent/consent.js';
 import { createConsentGate } from '../consent/consent-gate.js';
 import { CairnError, type CairnErrorCode } from './cairn-error.js';
 import { createIdentity } from './identity.js';
-import { resolveOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
 import { SCRIPT_TAG, VERBOSE } from './build-flags.js';
 import { createSender } from './sender.js';
 import type { CallOptions, CapturedEvent, Properties, StubEntry, Tracker, TrackerDeps, TrackerOptions } from './types.js';
@@ -32,7 +32,8 @@ const isObject = (value: unknown): value is Properties =>
  * tracker.track('Signed In');
  */
 export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): Tracker {
-  const resolved = resolveOptions(options);
+  // The script tag's options come resolved by createTracker.
+  const resolved = SCRIPT_TAG ? (options as ResolvedOptions) : resolveOptions(options);
   /** Hands `error` to onError; anything but a CairnError becomes one of `code`, its message `String(error)`. */
   const report = (error: unknown, code: CairnErrorCode = 'internal', status?: number, count?: number) => {
     try {
@@ -41,7 +42,8 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
       // A throwing onError must not break tracking.
     }
   };
-  const consent = deps.consent || createConsent(resolved, deps.storage);
+  // The script tag's createTracker always gives the consent and the context source.
+  const consent = SCRIPT_TAG ? deps.consent! : deps.consent || createConsent(resolved, deps.storage);
   // Identifiers go through the consent's storage: kept only once analytics is granted.
   const identity = createIdentity(consent.storage, deps.ids);
   const sender = createSender(resolved, deps, report, consent.keeps);
@@ -88,7 +90,7 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
           messageId,
           // Serialized now: what the caller changes afterwards cannot leak into the event.
           json: JSON.stringify({ type, messageId, timestamp: iso, ...identity.get(), ...fields, [key]: data }),
-          auto: deps.context ? deps.context() : NO_CONTEXT,
+          auto: SCRIPT_TAG || deps.context ? deps.context!() : NO_CONTEXT,
           context: { ...opts?.context },
           resets,
         },

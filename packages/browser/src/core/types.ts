@@ -31,7 +31,7 @@ export interface TrackerDeps {
   ids: () => string;
   /**
    * The cross-tab send lock. Without one (no Web Locks API: Safari before 15.4, insecure
-   * origins) each tab sends only the events it wrote, and any tab those left unsent for 30 s.
+   * origins) tabs send the shared queue uncoordinated; the collector's dedup stores each once.
    */
   lock?: Lock;
   storage: KeyValueStorage;
@@ -84,7 +84,10 @@ export interface TrackerOptions extends ConsentOptions {
    * reported. A burst the collector takes is never cut. Default 1000.
    */
   maxQueueEvents?: number;
-  /** Most bytes (UTF-8 JSON) of events the queue holds once a send failed; past it the oldest go, reported. Default 5 MiB. */
+  /**
+   * Most bytes of events' JSON the queue holds once a send failed, counted in characters (a
+   * byte each for ASCII); past it the oldest go, reported. Default 5 MiB.
+   */
   maxQueueBytes?: number;
   /** Events still queued this many ms after capture are dropped unsent, reported. Default 7 days. */
   queueTtl?: number;
