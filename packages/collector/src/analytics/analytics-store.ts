@@ -44,4 +44,6 @@ export interface AnalyticsStore {
   listSegments(): Promise<StoredSegment[]>;
   deleteSegment(name: string): Promise<boolean>;
   readCartEvents(query: CartEventQuery): Promise<CartEventRow[]>;
+  /** Every anonymousId linked to a userId (identify, signedIn, alias): the rest of that person. */
+  linkedAnonymousIds(userId: string): Promise<string[]>;
 }

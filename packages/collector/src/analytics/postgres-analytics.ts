@@ -2,6 +2,7 @@ import type postgres from 'postgres';
 import { queryPostgresFunnel } from '../funnels/postgres-funnel-query.js';
 import { querySegmentPostgres, readOnly } from '../segments/postgres-segment-query.js';
 import type { AnalyticsStore, CartEventRow, StoredSegment } from './analytics-store.js';
+import { userPerson } from '../people/plan-people-writes.js';
 
 /**
  * The PostgreSQL store's analytics methods: reads in READ ONLY transactions under a
@@ -34,6 +35,10 @@ export function createPostgresAnalytics(sql: postgres.Sql): AnalyticsStore {
     },
     listSegments: async () => (await sql<Row[]>`SELECT name, definition, created_at, updated_at FROM segments ORDER BY name`).map(toSegment),
     deleteSegment: async (name) => (await sql`DELETE FROM segments WHERE name = ${name}`).count === 1,
+    linkedAnonymousIds: async (userId) =>
+      (await sql<{ anonymous_id: string }[]>`SELECT anonymous_id FROM person_ids WHERE person_id = ${userPerson(userId)} ORDER BY anonymous_id`).map(
+        (row) => row.anonymous_id,
+      ),
     readCartEvents: (query) =>
       readOnly(sql, async (tx) => {
         const rows = await tx<(Omit<CartEventRow, 'timestamp' | 'properties'> & { timestamp: Date; properties: unknown })[]>`

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { querySqliteFunnel } from '../funnels/sqlite-funnel-query.js';
 import { querySegmentSqlite } from '../segments/sqlite-segment-query.js';
+import { userPerson } from '../people/plan-people-writes.js';
 import type { AnalyticsStore, CartEventRow, StoredSegment } from './analytics-store.js';
 
 /**
@@ -33,6 +34,7 @@ export function createSqliteAnalytics(db: Database.Database, path: string): Anal
   const selectOne = db.prepare(`SELECT ${columns} FROM segments WHERE name = ?`);
   const selectAll = db.prepare(`SELECT ${columns} FROM segments ORDER BY name`);
   const remove = db.prepare('DELETE FROM segments WHERE name = ?');
+  const linked = db.prepare('SELECT anonymous_id FROM person_ids WHERE person_id = ? ORDER BY anonymous_id').pluck();
   const parse = (row: (Omit<StoredSegment, 'definition'> & { definition: string }) | undefined): StoredSegment | null =>
     row === undefined ? null : { ...row, definition: JSON.parse(row.definition) as unknown };
 
@@ -45,6 +47,7 @@ export function createSqliteAnalytics(db: Database.Database, path: string): Anal
     getSegment: async (name) => parse(selectOne.get(name) as never),
     listSegments: async () => (selectAll.all() as never[]).map((row) => parse(row) as StoredSegment),
     deleteSegment: async (name) => remove.run(name).changes === 1,
+    linkedAnonymousIds: async (userId) => linked.all(userPerson(userId)) as string[],
     readCartEvents: async (query) => {
       const rows = read()
         .prepare(

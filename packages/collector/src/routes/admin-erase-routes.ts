@@ -14,7 +14,8 @@ const MAX_ERASE_BODY_BYTES = 16 * 1024;
 /**
  * `POST /admin/erase` with `{"userId"?, "anonymousId"?, "source"?}` (behind the admin token):
  * the right to erasure. Deletes every event and quarantine row of that user or anonymous id
- * (in one source, or all) and answers the counts: `{"erased": {"events": n, "quarantine": n}}`.
+ * (in one source, or all) — for a userId, also of every anonymousId linked to it — with the
+ * person's links and rollup ids, and answers the counts: `{"erased": {"events": n, "quarantine": n}}`.
  * With destinations, the person's undelivered deliveries are deleted first and a deletion
  * message is queued for each destination that takes one (docs/destinations.md); the answer
  * then also holds `"destinations": {"deliveriesDeleted": n, "deletionMessages": [names]}`.
@@ -28,13 +29,32 @@ export function createAdminEraseRoutes(store: Store, logger: Logger, destination
   routes.post('/erase', async (c) => {
     const body = parseJsonBody(await readRequestBody(c.req.raw, MAX_ERASE_BODY_BYTES));
     const subject = readSubject(body);
-    // Before the events go: the deliveries are found through them.
-    const forwarded = destinations === undefined ? undefined : await destinations.erase(subject);
-    const erased = await store.erase(subject);
+    // A person is a userId with every anonymousId linked to it (DESIGN.md): the visits before
+    // sign-in are that person's too, so each linked id is erased like the userId.
+    const linked = subject.userId === undefined || !store.linkedAnonymousIds ? [] : await store.linkedAnonymousIds(subject.userId);
+    const subjects: ErasureSubject[] = [
+      subject,
+      ...linked.filter((id) => id !== subject.anonymousId).map((anonymousId) => ({ anonymousId, ...(subject.source === undefined ? {} : { source: subject.source }) })),
+    ];
+    let forwarded: Awaited<ReturnType<DestinationsControl['erase']>> | undefined;
+    const erased = { events: 0, quarantine: 0 };
+    for (const one of subjects) {
+      // Before the events go: the deliveries are found through them.
+      const sent = destinations === undefined ? undefined : await destinations.erase(one);
+      if (sent) {
+        forwarded = forwarded
+          ? { ...sent, deliveriesDeleted: forwarded.deliveriesDeleted + sent.deliveriesDeleted, deletionMessages: [...new Set([...forwarded.deletionMessages, ...sent.deletionMessages])] }
+          : sent;
+      }
+      const counts = await store.erase(one);
+      erased.events += counts.events;
+      erased.quarantine += counts.quarantine;
+    }
     logger.info('erasure', {
       by: subject.userId !== undefined && subject.anonymousId !== undefined ? 'userId+anonymousId' : subject.userId !== undefined ? 'userId' : 'anonymousId',
       source: subject.source ?? null,
       ...erased,
+      linkedAnonymousIds: linked.length,
       ...(forwarded === undefined ? {} : { deliveriesDeleted: forwarded.deliveriesDeleted, deletionMessages: forwarded.deletionMessages.length }),
     });
     return c.json(forwarded === undefined ? { erased } : { erased, destinations: forwarded });

@@ -124,7 +124,7 @@ describe('POST /admin/erase', () => {
     expect(t.rows('SELECT message_id FROM events')).toEqual([{ message_id: 'other' }]);
     expect(await (await erase({ anonymousId: 'anon-1', source: 'default' })).json()).toEqual({ erased: { events: 1, quarantine: 0 } });
     const line = t.logs.find((log) => log.msg === 'erasure');
-    expect(line?.fields).toEqual({ by: 'userId', source: null, events: 2, quarantine: 1 });
+    expect(line?.fields).toEqual({ by: 'userId', source: null, events: 2, quarantine: 1, linkedAnonymousIds: 0 });
     expect(JSON.stringify(t.logs)).not.toContain('"u1"');
   });
 

@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { erasePostgresOverview } from '../console/overview-erase.js';
 import { erasePostgresPeople } from '../people/people-erase.js';
 import { toPgText } from './postgres-pack.js';
 import type { ErasureSubject } from './store.js';
@@ -57,7 +58,10 @@ export async function eraseSubject(sql: postgres.Sql, subject: ErasureSubject): 
       ).count;
     }
   }
-  // The person's links go last: an erasure interrupted before them is simply run again.
-  await sql.begin((tx) => erasePostgresPeople(tx, { userId, anonymousId }));
+  // The person's links and rollup ids go last: an erasure interrupted before them is simply run again.
+  await sql.begin(async (tx) => {
+    await erasePostgresPeople(tx, { userId, anonymousId });
+    await erasePostgresOverview(tx, { userId, anonymousId });
+  });
   return { events, quarantine };
 }

@@ -4,6 +4,7 @@ import { CollectorError } from '../collector-error.js';
 import { SQLITE_DERIVED_WRITES, type DerivedWritesOptions, type SqliteDerivedWrite } from './derived-writes.js';
 import { quarantineDedupKey, quarantineSubjects } from './quarantine-subjects.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
+import { createSqliteOverviewErase } from '../console/overview-erase.js';
 import { createSqlitePeopleErase } from '../people/people-erase.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import type { EventQuery, EventRow, QuarantineRow, Store, StoredQuarantineRow, WriteBatch, WriteResult } from './store.js';
@@ -74,6 +75,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const deleteQuarantine = db.prepare('DELETE FROM quarantine WHERE id = ?');
   const maintenance = createSqliteMaintenance(db, { synchronous: options.synchronous ?? 'full' });
   const eraseLinks = createSqlitePeopleErase(db);
+  const eraseOverview = createSqliteOverviewErase(db);
   // Keyset pages in (source, timestamp, message_id) order; one statement per shape so each
   // uses the (source, timestamp) index instead of an OR the planner cannot resolve.
   const eventColumns = `source, message_id AS messageId, type, event, name, anonymous_id AS anonymousId,
@@ -152,8 +154,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         throw new CollectorError('invalid_options', 'erase needs a userId or an anonymousId');
       }
       const erased = await maintenance.erase(subject);
-      // The person's links go last: an erasure interrupted before them is simply run again.
-      db.transaction(() => eraseLinks(subject)).immediate();
+      // The person's links and rollup ids go last: an erasure interrupted before them is simply run again.
+      db.transaction(() => {
+        eraseLinks(subject);
+        eraseOverview(subject);
+      }).immediate();
       return erased;
     },
     deleteOlderThan: (cutoffIso) => maintenance.deleteOlderThan(cutoffIso),

@@ -150,7 +150,13 @@ export function describeAnalyticsContract(name: string, openEmpty: () => Promise
     });
 
     it('erasure removes the person and their links', async () => {
-      await store.erase({ userId: 'alice' });
+      const ofAlice = async () =>
+        (await store.readEvents({ limit: 100_000 })).filter((row) => row.userId === 'alice' || row.anonymousId === 'anon-alice').length;
+      expect(await ofAlice()).toBeGreaterThan(0);
+      // Through the admin route, by userId alone: her anonymous visit before sign-in goes too.
+      const erased = await call('POST', '/admin/erase', { userId: 'alice' });
+      expect(erased.status).toBe(200);
+      expect(await ofAlice()).toBe(0);
       expect(await users(ABANDONED_ON_PHONE)).toEqual(['carol']);
       expect((await preview({ did: 'Product Added', within: 'P7D' })).people.some((person) => person.anonymousIds.includes('anon-alice'))).toBe(false);
       await store.erase({ anonymousId: 'anon-dave' });
