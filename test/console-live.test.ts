@@ -100,6 +100,8 @@ describe('the console in Chromium, against the collector CLI', () => {
     expect(await page.locator('[data-testid="quarantine-codes"] [data-code="plan_violation"]').textContent()).toBe('plan_violation · 1');
     const row = page.locator('[data-testid="quarantine-rows"] tr[data-message-id="wish-1"]');
     await row.locator('button', { hasText: 'View' }).click();
+    // The detail is fetched on click: wait for it to be shown before reading it.
+    await page.locator('[data-testid="quarantine-detail"]:not([hidden])').waitFor();
     expect(await page.locator('[data-testid="quarantine-detail"]').textContent()).toContain('"Wishlist Shared"');
 
     await collector.reloadPlan({ ...PLAN, events: { ...PLAN.events, 'Wishlist Shared': {} } });
