@@ -62,3 +62,19 @@ export const formatCount = (n: number): string => n.toLocaleString('en-US');
 
 /** Formats a fraction as a percentage, `–` when there is nothing to divide. */
 export const formatRate = (rate: number | null): string => (rate === null ? '–' : `${(rate * 100).toFixed(1)} %`);
+
+/** A duration in seconds as the largest units that matter: `2 d 3 h`, `4 min 10 s`. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '–';
+  const units: [string, number][] = [['d', 86_400], ['h', 3_600], ['min', 60], ['s', 1]];
+  const parts: string[] = [];
+  let rest = Math.round(seconds);
+  for (const [label, size] of units) {
+    if (rest >= size || (label === 's' && parts.length === 0)) {
+      parts.push(`${Math.floor(rest / size)} ${label}`);
+      rest %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return parts.join(' ');
+}
