@@ -41,7 +41,7 @@ export interface Column<T> {
  * @example
  * dataTable('Top events', [{ label: 'Event', value: (r) => r.label }], rows)
  */
-export function dataTable<T>(caption: string, columns: Column<T>[], rows: T[], attrs: Attrs = {}): HTMLTableElement {
+export function dataTable<T>(caption: string, columns: Column<T>[], rows: T[], attrs: Attrs = {}, empty = 'No data in this range'): HTMLTableElement {
   return h(
     'table',
     attrs,
@@ -51,7 +51,7 @@ export function dataTable<T>(caption: string, columns: Column<T>[], rows: T[], a
       'tbody',
       {},
       ...(rows.length === 0
-        ? [h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, 'No data in this range'))]
+        ? [h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, empty))]
         : rows.map((row) => h('tr', {}, ...columns.map((column) => h('td', { class: column.numeric ? 'num' : null }, column.value(row)))))),
     ),
   );

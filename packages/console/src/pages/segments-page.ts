@@ -59,6 +59,7 @@ export const segmentsPage: ConsolePage = {
             ],
             answer.people,
             { 'data-testid': 'segment-people' },
+            'Nobody matches this definition now',
           ),
         );
       } catch (error) {
@@ -92,6 +93,8 @@ export const segmentsPage: ConsolePage = {
               { label: 'Export', value: (s) => h('span', { class: 'actions' }, exportLink(s, 'csv'), exportLink(s, 'ndjson')) },
             ],
             segments,
+            {},
+            'No saved segment yet: preview a definition, name it and save it',
           ),
         );
       } catch (error) {
