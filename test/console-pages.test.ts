@@ -125,6 +125,11 @@ describe('the segments, funnels and destinations pages in Chromium, against the 
     await page.click('[data-testid="funnel-builder"] button[type="submit"]');
     await page.waitForSelector('[data-testid="funnel-result"] table[data-breakdown="mobile"]');
     expect((await cells(page, 'table[data-breakdown="mobile"]')).map((row) => row[1])).toEqual(['2', '1']);
+    // A window that is no duration: the fault is named by its path.
+    await page.fill('input[name="within"]', 'a week');
+    await page.click('[data-testid="funnel-builder"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="funnel-result"] [data-testid="faults"] li[data-path="within"]');
+    expect(await page.locator('[data-testid="funnel-steps"]').count()).toBe(0);
 
     // Destinations: the receiver refuses with 400, so the events become dead letters.
     await expect.poll(receiverHits, { timeout: 15_000 }).toBeGreaterThan(0);
