@@ -26,8 +26,9 @@ export interface ConsoleCollector extends CollectorProcess {
  *
  * @example
  * const collector = await startConsoleCollector({ mode: 'allow' });
+ * const withWebhook = await startConsoleCollector({ mode: 'allow' }, { destinations: [{ name: 'crm', kind: 'webhook', url }] });
  */
-export async function startConsoleCollector(plan: unknown): Promise<ConsoleCollector> {
+export async function startConsoleCollector(plan: unknown, config: Record<string, unknown> = {}): Promise<ConsoleCollector> {
   if (!existsSync(COLLECTOR_CLI)) throw new Error(`${COLLECTOR_CLI} is missing: build it first (npm run build).`);
   const dir = await mkdtemp(join(tmpdir(), 'cairn-console-'));
   const dbPath = join(dir, 'cairn.db');
@@ -35,7 +36,7 @@ export async function startConsoleCollector(plan: unknown): Promise<ConsoleColle
   await writeFile(planPath, JSON.stringify(plan));
   await writeFile(
     join(dir, 'cairn.config.json'),
-    JSON.stringify({ sources: [{ name: 'default', writeKey: CONSOLE_WRITE_KEY }], adminToken: CONSOLE_TOKEN, trackingPlan: 'plan.json' }),
+    JSON.stringify({ sources: [{ name: 'default', writeKey: CONSOLE_WRITE_KEY }], adminToken: CONSOLE_TOKEN, trackingPlan: 'plan.json', ...config }),
   );
   try {
     const collector = await startCollector({ args: ['--config', join(dir, 'cairn.config.json'), '--port', '0', '--db', dbPath, '--rate-limit', '0'] });

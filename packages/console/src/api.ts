@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The whole `error` object, for answers with more than a message (e.g. `faults`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -21,6 +23,7 @@ export class ApiError extends Error {
 export interface ConsoleApi {
   get<T>(path: string, params?: Record<string, string | number | undefined>): Promise<T>;
   post<T>(path: string, body: unknown): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
   /** URL of an API path with query parameters (for EventSource). */
   url(path: string, params?: Record<string, string | number | undefined>): string;
   csrfToken(): Promise<string>;
@@ -42,21 +45,23 @@ export function createApi(base = '/admin/api'): ConsoleApi {
     }
     const body: unknown = await res.json().catch(() => undefined);
     if (!res.ok) {
-      const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`);
+      const error = (body as { error?: { code?: string; message?: string } & Record<string, unknown> } | undefined)?.error;
+      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`, error ?? {});
     }
     return body as T;
   };
   const csrfToken = () => (csrf ??= send<{ csrfToken: string }>(url('/session')).then((session) => session.csrfToken));
+  const change = async <T>(method: string, path: string, body: unknown): Promise<T> =>
+    send<T>(url(path), {
+      method,
+      headers: { 'content-type': 'application/json', 'x-csrf-token': await csrfToken() },
+      body: JSON.stringify(body),
+    });
   return {
     url,
     csrfToken,
     get: (path, params) => send(url(path, params)),
-    post: async (path, body) =>
-      send(url(path), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': await csrfToken() },
-        body: JSON.stringify(body),
-      }),
+    post: (path, body) => change('POST', path, body),
+    put: (path, body) => change('PUT', path, body),
   };
 }

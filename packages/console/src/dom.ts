@@ -41,7 +41,7 @@ export interface Column<T> {
  * @example
  * dataTable('Top events', [{ label: 'Event', value: (r) => r.label }], rows)
  */
-export function dataTable<T>(caption: string, columns: Column<T>[], rows: T[], attrs: Attrs = {}): HTMLTableElement {
+export function dataTable<T>(caption: string, columns: Column<T>[], rows: T[], attrs: Attrs = {}, empty = 'No data in this range'): HTMLTableElement {
   return h(
     'table',
     attrs,
@@ -51,7 +51,7 @@ export function dataTable<T>(caption: string, columns: Column<T>[], rows: T[], a
       'tbody',
       {},
       ...(rows.length === 0
-        ? [h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, 'No data in this range'))]
+        ? [h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, empty))]
         : rows.map((row) => h('tr', {}, ...columns.map((column) => h('td', { class: column.numeric ? 'num' : null }, column.value(row)))))),
     ),
   );
@@ -62,3 +62,19 @@ export const formatCount = (n: number): string => n.toLocaleString('en-US');
 
 /** Formats a fraction as a percentage, `–` when there is nothing to divide. */
 export const formatRate = (rate: number | null): string => (rate === null ? '–' : `${(rate * 100).toFixed(1)} %`);
+
+/** A duration in seconds as the largest units that matter: `2 d 3 h`, `4 min 10 s`. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '–';
+  const units: [string, number][] = [['d', 86_400], ['h', 3_600], ['min', 60], ['s', 1]];
+  const parts: string[] = [];
+  let rest = Math.round(seconds);
+  for (const [label, size] of units) {
+    if (rest >= size || (label === 's' && parts.length === 0)) {
+      parts.push(`${Math.floor(rest / size)} ${label}`);
+      rest %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return parts.join(' ');
+}

@@ -3,7 +3,7 @@ import { h } from './dom.js';
 import { PAGES } from './pages/index.js';
 import type { PageContext } from './pages/page.js';
 
-/** The console shell: nav from PAGES, a hash router (#live, #quarantine, #overview), sign-out. */
+/** The console shell: nav from PAGES, a hash router (#live, #quarantine, #overview, #segments, #funnels, #destinations), sign-out. */
 async function start(): Promise<void> {
   const api = createApi();
   const app = document.getElementById('app') as HTMLElement;
