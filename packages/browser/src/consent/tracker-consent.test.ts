@@ -2,7 +2,7 @@ import type { WireEvent } from '@cairn/protocol';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIdbQueue } from '../browser/idb-queue.js';
-import { createTestDeps, options } from '../../test-support/test-kit.js';
+import { createTestDeps, options, queued } from '../../test-support/test-kit.js';
 import { createTrackerCore } from '../core/tracker.js';
 import type { TrackerDeps, TrackerOptions } from '../core/types.js';
 
@@ -139,6 +139,20 @@ describe('consent and identity at the edges (issue #11)', () => {
     tracker.track('Product Viewed', {}, { context: { consent: { categoryPreferences: { marketing: true } } } });
     const [event] = await sent();
     expect(event!.context).not.toHaveProperty('consent');
+  });
+
+  // Case 7, across tabs: the queue is shared, and a tab that has not heard of the decision yet
+  // may still write an event of the denied category after this tab purged and drained.
+  it('a denied event another tab wrote after the purge is deleted by the next drain, never sent', async () => {
+    const { tracker, sent, queue } = setup({ consent: 'optional' });
+    tracker.setConsent({ analytics: false });
+    tracker.track('Ad Clicked');
+    expect(names(await sent())).toEqual(['Ad Clicked']); // this tab drained after the decision
+    const late = { type: 'track', event: 'Product Viewed', messageId: 'id-000000', anonymousId: 'a' };
+    await queue.add([queued('id-000000', JSON.stringify(late))]);
+    tracker.track('Ad Clicked');
+    expect(names(await sent())).toEqual(['Ad Clicked', 'Ad Clicked']);
+    expect(await queue.read()).toEqual([]);
   });
 
   // Case 9: held events keep their person.

@@ -94,10 +94,8 @@ export function createSender(
   let blockedUntil = 0;
   // A 413 halves it, for the rest of the page.
   let batchEvents = BATCH_EVENTS;
-  // Bumped by purge(): a drain asks `keep` again before its next send. 0 checked: the first
-  // drain of a page checks what earlier pages queued against the decision stored since.
-  let epoch = 1;
-  let checked = 0;
+  // Bumped by purge(): a drain asks `keep` again before its next send.
+  let epoch = 0;
 
   const body = (events: QueuedEvent[], budget: number) =>
     buildBatchBody(events, budget, options.writeKey, clock.now());
@@ -203,6 +201,10 @@ export function createSender(
       // All of it: the limits are on the whole queue. Within them it stays small (1,000
       // events read in a few ms), and only the tab holding the lock reads it.
       let events = await queue.read();
+      // Every read is checked against the consent in force (whatever a purge did or has yet
+      // to do: earlier pages' events, a purge whose removal has not run), then again after
+      // each change during the drain. keep() is free while no category is denied.
+      let checked = -1;
       // Acknowledged or lost events, deleted together when the drain ends (still under the
       // lock): removing part of a record rewrites it, so one removal per batch would cost a
       // burst's record as many rewrites as it has batches.
@@ -214,8 +216,7 @@ export function createSender(
         // A loss is never silent: every event that will never be delivered is reported.
         if (over) report(VERBOSE ? over + ' events dropped: queue over maxQueueEvents, maxQueueBytes or queueTtl' : '', 'events_dropped', 0, (done = events.splice(0, over)).length);
         for (;;) {
-          // Consent changed since these were read (or they come from an earlier page): what it
-          // now refuses is deleted, never sent.
+          // What consent now refuses is deleted, never sent.
           if (checked != epoch) {
             checked = epoch;
             events = events.filter((event) => keep(event.json) || !done.push(event));
