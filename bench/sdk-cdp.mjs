@@ -8,9 +8,11 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
  * @typedef {object} BarePage
  * @property {(expression: string) => Promise<unknown>} evaluate Runs an expression in the page,
  *   awaiting a promise result; resolves with its value (JSON-serializable).
- * @property {() => Promise<number>} taskSeconds The page's main-thread task time so far
- *   (CDP `Performance.getMetrics` TaskDuration).
+ * @property {(metric?: 'TaskDuration' | 'ThreadTime') => Promise<number>} taskSeconds The page's
+ *   main-thread task time so far (CDP `Performance.getMetrics` TaskDuration: wall time, which
+ *   grows when other processes take the cores), or its CPU time (`ThreadTime`).
  * @property {string[]} errors Uncaught exceptions and console warnings/errors of the page.
+ * @property {(method: string, params?: object) => Promise<any>} cdp Sends a CDP command to the page (profiling: `Profiler.start` …).
  * @property {() => Promise<void>} close
  */
 
@@ -84,9 +86,10 @@ export async function openBarePage(url) {
     return {
       evaluate,
       errors,
-      taskSeconds: async () => {
+      cdp: (method, params) => send(method, params, sessionId),
+      taskSeconds: async (name = 'TaskDuration') => {
         const { metrics } = await send('Performance.getMetrics', {}, sessionId);
-        return metrics.find((/** @type {{ name: string }} */ metric) => metric.name == 'TaskDuration')?.value ?? NaN;
+        return metrics.find((/** @type {{ name: string }} */ metric) => metric.name == name)?.value ?? NaN;
       },
       close: async () => {
         await Promise.race([send('Browser.close'), new Promise((resolve) => setTimeout(resolve, 2000))]).catch(() => {});

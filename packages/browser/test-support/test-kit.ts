@@ -56,9 +56,9 @@ interface Call {
 export function createFakeTransport() {
   const calls: Call[] = [];
   const answers: (TransportResponse | Error)[] = [];
-  const transport = async (url: string, body: Uint8Array<ArrayBuffer>, keepalive: boolean): Promise<TransportResponse> => {
+  const transport = async (url: string, body: string, keepalive: boolean): Promise<TransportResponse> => {
     const request = readBody(body);
-    calls.push({ url, body: request, bytes: body.length, keepalive });
+    calls.push({ url, body: request, bytes: new TextEncoder().encode(body).length, keepalive });
     const answer = answers.shift();
     if (answer instanceof Error) throw answer;
     return answer ?? { status: 200, body: { accepted: request.batch.length, duplicates: 0, rejected: [] } };
@@ -73,7 +73,7 @@ export function createFakeTransport() {
 }
 
 /** A request body as the collector reads it. */
-export const readBody = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as BatchRequest;
+export const readBody = (body: string | Uint8Array) => JSON.parse(typeof body == 'string' ? body : new TextDecoder().decode(body)) as BatchRequest;
 
 /**
  * Stubs the global `fetch` with a collector that accepts every batch (`vi.unstubAllGlobals()`
@@ -88,7 +88,7 @@ export function stubCollectorFetch() {
   const requests: { url: string; body: BatchRequest }[] = [];
   const events: WireEvent[] = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
-    const body = readBody(init.body as Uint8Array);
+    const body = readBody(init.body as string);
     requests.push({ url, body });
     events.push(...(body.batch as WireEvent[]));
     return new Response(JSON.stringify({ accepted: body.batch.length, duplicates: 0, rejected: [] }), { status: 200 });

@@ -10,7 +10,7 @@ import { inBrowser } from './in-browser.js';
  *
  * Called on every event, so it reads only what is cheap and may change (the URL and the
  * title, ~160 ns together) and hands back the same object while they stay the same (and no
- * `resize` came), which lets the tracker reuse the context's JSON. The rest is read when they
+ * `resize` came). The rest is read when they
  * change, and the time zone once: `Intl.DateTimeFormat().resolvedOptions()` costs 50–250 µs
  * in Chromium.
  *

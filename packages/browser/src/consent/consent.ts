@@ -122,7 +122,7 @@ export function createConsent(options: ConsentOptions, storage: KeyValueStorage)
     /**
      * What an event carries as `context.consent`: the snapshot, once consent is in play
      * (required mode, a decision, a signal); nothing for a site that does not use consent.
-     * The same object until the next change (the tracker reuses its JSON).
+     * The same object until the next change.
      */
     stamp: () => stamp,
     categoryOf,

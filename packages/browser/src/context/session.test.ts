@@ -101,13 +101,13 @@ describe('createSession', () => {
     expect(mine).not.toBe('other');
   });
 
-  it('hands back the same object while nothing changed', async () => {
+  it('hands back the same session and campaign while nothing changed', async () => {
     const { session, clock } = setup();
     const context = at('?gclid=A');
     const first = session(context);
     await clock.advance(1000);
-    expect(session(context)).toBe(first);
-    expect(session(at('?gclid=A'))).not.toBe(first);
+    expect(session(context)).toEqual(first);
+    expect(session(at('?gclid=A'))).toEqual(first);
   });
 });
 

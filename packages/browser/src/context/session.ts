@@ -27,7 +27,6 @@ interface Session {
  * too much for every event. Another tab's write (seen through the storage's cache, which the
  * `storage` event keeps current) is taken over when it is the newer one, so tabs share one
  * session; the time they see is at most that interval behind.
- * It hands back the same object while the context, id and campaign stay the same.
  *
  * @example
  * const withSession = createSession(createLocalStorage(), systemClock, createUlid());
@@ -43,8 +42,6 @@ export function createSession(storage: KeyValueStorage, clock: Clock, ids: () =>
   // The last page's query and its campaign, and the last context handed out.
   let search: string | undefined;
   let campaign: Session['campaign'];
-  let input: EventContext | undefined;
-  let output: EventContext = {};
   return (context: EventContext): EventContext => {
     const now = clock.now();
     if (storage.get(KEY) !== stored) {
@@ -62,9 +59,6 @@ export function createSession(storage: KeyValueStorage, clock: Clock, ids: () =>
       storage.set(KEY, (stored = JSON.stringify(session)));
       saved = now;
     }
-    if (context !== input || output.sessionId !== session.id || output.campaign !== session.campaign) {
-      output = { ...(input = context), sessionId: session.id, campaign: session.campaign };
-    }
-    return output;
+    return { ...context, sessionId: session.id, campaign: session.campaign };
   };
 }

@@ -10,7 +10,7 @@ describe('context and commerce under SSR', () => {
     vi.stubGlobal('indexedDB', undefined);
     const bodies: string[] = [];
     vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-      bodies.push(new TextDecoder().decode(init.body as Uint8Array));
+      bodies.push(init.body as string);
       return new Response('{"accepted":9,"duplicates":0,"rejected":[]}', { status: 200 });
     });
     const sdk = await import('../index.js');

@@ -32,9 +32,10 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
   const check = (name: string, valid: unknown) => {
     if (!valid) throw new CairnError('invalid_option', VERBOSE ? `invalid option ${name}: ${JSON.stringify(fields[name])}` : name);
   };
-  check('writeKey', typeof fields.writeKey == 'string' && fields.writeKey);
+  // A data-* attribute is a string or missing: the script tag only checks that it is there.
+  check('writeKey', (SCRIPT_TAG || typeof fields.writeKey == 'string') && fields.writeKey);
   // A scheme-less "collect.example.com" would silently resolve against the page's own URL.
-  check('endpoint', typeof fields.endpoint == 'string' && /^(https?:\/\/|\/)/i.test(fields.endpoint));
+  check('endpoint', (SCRIPT_TAG || typeof fields.endpoint == 'string') && /^(https?:\/\/|\/)/i.test(fields.endpoint));
   if (!SCRIPT_TAG) check('onError', typeof fields.onError == 'function');
   // `+`: data-* attributes arrive as strings. NaN fails the check.
   for (const name in NUMBERS) check(name, (fields[name] = +(fields[name] ?? NUMBERS[name as keyof typeof NUMBERS])) >= 0 && fields[name] < 1 / 0);

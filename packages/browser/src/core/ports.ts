@@ -40,7 +40,7 @@ export interface TransportResponse {
  * POSTs a text/plain body (JSON as UTF-8 bytes); `keepalive` asks it to outlive the page.
  * `timeout` (ms, not given with keepalive) aborts a request still unanswered by then.
  */
-export type Transport = (url: string, body: Uint8Array<ArrayBuffer>, keepalive: boolean, timeout?: number) => Promise<TransportResponse>;
+export type Transport = (url: string, body: string, keepalive: boolean, timeout?: number) => Promise<TransportResponse>;
 
 /** Time source and timers. No clearTimeout: a superseded timer fires and finds nothing to do. */
 export interface Clock {

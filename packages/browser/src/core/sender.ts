@@ -10,7 +10,6 @@ import { buildBatchBody, byteLength } from './batch-body.js';
 import { CairnError, type CairnErrorCode } from './cairn-error.js';
 import type { ResolvedOptions } from './options.js';
 import { countOverLimits } from './queue-limits.js';
-import { pack, unpack } from './packed.js';
 import type { Lock, QueuedEvent, TransportResponse } from './ports.js';
 import { backoffDelay, parseRetryAfter } from './retry.js';
 import { STASH_PREFIX } from './storage-keys.js';
@@ -310,7 +309,7 @@ export function createSender(
   function exit() {
     commit();
     const pending = [...unsaved];
-    if (pending[0] && !storage.set((stash ||= STASH_PREFIX + pending[0].id), JSON.stringify(pack(pending)))) {
+    if (pending[0] && !storage.set((stash ||= STASH_PREFIX + pending[0].id), JSON.stringify(pending))) {
       report(VERBOSE ? pending.length + ' events only in memory (no IndexedDB, storage full): lost if the page goes' : '', 'events_unsaved', 0, pending.length);
     }
     // visibilitychange and pagehide both fire on a navigation: the second sends only what the
@@ -324,7 +323,7 @@ export function createSender(
     const batch = body(events, KEEPALIVE_BUDGET_BYTES - inflight);
     const sent = events.slice(0, batch.count);
     const last = (flying = sent[sent.length - 1]!.id);
-    const size = batch.body.length;
+    const size = batch.bytes;
     inflight += size;
     // Events stay queued until acknowledged, and the exit marker moves back unless they were:
     // a later exit (a tab switch, then the real exit) sends them again. If a normal send repeats
@@ -345,7 +344,7 @@ export function createSender(
   for (const key of storage.keys?.() || []) {
     if (key.startsWith(STASH_PREFIX)) {
       try {
-        save(unpack(JSON.parse(storage.get(key)!)), key);
+        save(JSON.parse(storage.get(key)!), key);
       } catch (error) {
         report(error);
         storage.set(key);

@@ -54,26 +54,12 @@ export function createTrackerCore(options: TrackerOptions, deps: TrackerDeps): T
   // The last timestamp and its ISO string: a burst of calls shares one.
   let time: unknown;
   let iso = '';
-  // The last automatic context, with the library and as JSON: reused while the context
-  // source hands back the same object, so most events serialize only their own fields.
-  let auto: unknown;
-  let stamp: unknown;
-  let base: Properties = {};
-  let baseJson = '';
-
-  /** The whole JSON of a captured event: its own fields, then its context. */
-  function serialize({ json, auto: current, context, consent }: CapturedEvent) {
-    // The consent stamp changes as rarely as the automatic context: it joins its JSON.
-    if (current !== auto || consent !== stamp) {
-      baseJson = JSON.stringify((base = { ...current, library, consent }));
-      auto = current;
-      stamp = consent;
-    }
-    // Additions (the call's context) are merged over the automatic fields; the consent stamp
-    // is the SDK's alone (a caller's `context.consent` never replaces it).
-    const contextJson = Object.keys(context)[0] ? JSON.stringify({ ...base, ...context, consent }) : baseJson;
-    return json.slice(0, -1) + ',"context":' + contextJson + '}';
-  }
+  // The whole JSON of a captured event: its own fields, then its context. The call's context
+  // is merged over the automatic fields; the consent stamp is the SDK's alone (a caller's
+  // `context.consent` never replaces it). Stringified whole each time (~1 µs): caching the
+  // automatic part's JSON saved that at ~70 B of cairn.js.
+  const serialize = ({ json, auto, context, consent }: CapturedEvent) =>
+    json.slice(0, -1) + ',"context":' + JSON.stringify({ ...auto, library, ...context, consent }) + '}';
 
   // Tracking calls never throw: bad input (an unserializable property, a bad timestamp, …)
   // goes to onError and the call is ignored.

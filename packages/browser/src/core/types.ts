@@ -42,7 +42,7 @@ export interface TrackerDeps {
   consent?: Consent;
   /**
    * Context of the moment (page, userAgent, locale), merged into every event. It may return
-   * the same object again while nothing changed (its JSON is then reused): never mutate it.
+   * the same object again while nothing changed: never mutate it.
    */
   context?: () => EventContext;
   /** Registers the callback to run when the page may be about to go away. */
