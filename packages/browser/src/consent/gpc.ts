@@ -1,3 +1,4 @@
+import { inBrowser } from '../browser/in-browser.js';
 import type { ConsentSignal } from './consent.js';
 
 /**
@@ -10,7 +11,7 @@ import type { ConsentSignal } from './consent.js';
  * createTracker({ writeKey, endpoint, consentSignals: [gpcSignal] });
  */
 export const gpcSignal: ConsentSignal = (apply) => {
-  if (typeof navigator != 'undefined' && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true) {
+  if (inBrowser() && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true) {
     apply({ marketing: false }, 'gpc');
   }
 };

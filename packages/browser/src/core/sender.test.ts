@@ -244,8 +244,17 @@ describe('sender retries', () => {
     expect(await queue.read()).toEqual([]);
     expect(net.calls).toHaveLength(1);
     expect(onError).toHaveBeenCalledTimes(1);
-    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'event_rejected' });
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'event_rejected', count: 2 });
     expect(JSON.parse(onError.mock.calls[0]?.[0].message)).toEqual(rejected);
+  });
+
+  it('counts every rejected event when the collector lists only the first ones (rejectedCount)', async () => {
+    const { tracker, net, onError } = setup();
+    for (let n = 0; n < 3; n++) tracker.track('E' + n);
+    const listed = [{ messageId: 'x', index: 0, code: 'plan_violation', message: 'price must be a number' }];
+    net.answers.push({ status: 200, body: { accepted: 0, duplicates: 0, rejected: listed, rejectedCount: 3 } });
+    await tracker.flush();
+    expect(onError.mock.calls.map(([error]) => [error.code, error.count])).toEqual([['event_rejected', 3]]);
   });
 
   it('reports nothing for a 200 without rejections, or with a body it cannot read', async () => {

@@ -253,8 +253,10 @@ export function createSender(
           done = done.concat(events.splice(0, batch.count));
           // Rejected events sit in the collector's quarantine with their reason: done on our side.
           // The message is the collector's list: [{messageId, index, code, message}, …].
-          const rejected = (response.body as BatchResponse | undefined)?.rejected;
-          if (rejected?.[0]) report(JSON.stringify(rejected), 'event_rejected', status, rejected.length);
+          // The list stops at MAX_REJECTED_LISTED entries; `rejectedCount` then says how many.
+          const answer = response.body as BatchResponse | undefined;
+          const rejected = answer?.rejected;
+          if (rejected?.[0]) report(JSON.stringify(rejected), 'event_rejected', status, answer!.rejectedCount || rejected.length);
         }
       } finally {
         await drop(done);
