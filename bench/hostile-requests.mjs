@@ -99,13 +99,14 @@ export function resetPeakRss(pid) {
 /**
  * Warms the collector up with `warmupRounds` rounds of every body (so its heap and caches are
  * at their working size). Then, memory: each body `samples` times alone, the peak RSS reset
- * before each. Then, latency: `rounds` rounds of every body, `concurrency` at a time, while a
- * prober asks /healthz every `probeEveryMs` (one probe at a time).
+ * before each. Then, latency: `rounds` rounds of every body (more until the prober has taken
+ * `minProbes` round trips), `concurrency` at a time, while a prober asks /healthz every
+ * `probeEveryMs` (one probe at a time).
  *
- * @param {{ url: string, pid: number, writeKey: string, rounds?: number, warmupRounds?: number, samples?: number, concurrency?: number, probeEveryMs?: number }} options
+ * @param {{ url: string, pid: number, writeKey: string, rounds?: number, warmupRounds?: number, samples?: number, concurrency?: number, probeEveryMs?: number, minProbes?: number }} options
  * @returns {Promise<HostileRun>}
  */
-export async function runHostileLoad({ url, pid, writeKey, rounds = 3, warmupRounds = 2, samples = 3, concurrency = 2, probeEveryMs = 25 }) {
+export async function runHostileLoad({ url, pid, writeKey, rounds = 3, warmupRounds = 2, samples = 3, concurrency = 2, probeEveryMs = 25, minProbes = 12 }) {
   const bodies = hostileBodies(writeKey);
   /** @type {string[]} */
   const failures = [];
@@ -158,7 +159,9 @@ export async function runHostileLoad({ url, pid, writeKey, rounds = 3, warmupRou
     }
   })();
   try {
-    for (round = samples + 1; round <= samples + rounds; round++) {
+    // At least `rounds`, and more (up to 4 × rounds) until the prober has `minProbes` round
+    // trips: on a fast machine the rounds can end before enough probes were taken to judge.
+    for (round = samples + 1; round <= samples + rounds || (probesMs.length < minProbes && round <= samples + 4 * rounds); round++) {
       const queue = [...bodies];
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
