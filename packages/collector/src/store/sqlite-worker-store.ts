@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { CollectorError } from '../collector-error.js';
 import type { SqliteStoreOptions } from './sqlite-store.js';
-import type { WorkerCall, WorkerReply } from './sqlite-worker-protocol.js';
-import { fromWireError } from './sqlite-read-worker-protocol.js';
+import type { WorkerCall } from './sqlite-worker-protocol.js';
+import { createWorkerCalls } from './worker-calls.js';
 import type { Store } from './store.js';
 
 export interface SqliteWorkerStoreOptions extends SqliteStoreOptions {
@@ -10,11 +10,6 @@ export interface SqliteWorkerStoreOptions extends SqliteStoreOptions {
   workerUrl?: URL;
   /** Called once if the worker dies: every later call rejects, so the owner should stop. */
   onFatal?: (error: Error) => void;
-}
-
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
 }
 
 /**
@@ -29,50 +24,20 @@ interface Pending {
 export async function createSqliteWorkerStore(options: SqliteWorkerStoreOptions): Promise<Store> {
   const { workerUrl, onFatal, ...storeOptions } = options;
   const worker = new Worker(workerUrl ?? new URL('./sqlite-worker.js', import.meta.url), { workerData: storeOptions });
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  let failure: Error | undefined;
-  let closed = false;
-
-  const opened = new Promise<string[]>((resolve, reject) =>
-    pending.set(0, { resolve: (methods) => resolve(methods as string[]), reject }),
-  );
-  worker.on('message', (reply: WorkerReply) => {
-    const call = pending.get(reply.id);
-    if (!call) return;
-    pending.delete(reply.id);
-    if (reply.ok) call.resolve(reply.value);
-    else call.reject(fromWireError(reply.error));
-  });
-  const fail = (error: Error) => {
-    if (failure || closed) return;
-    failure = error;
-    for (const call of pending.values()) call.reject(error);
-    pending.clear();
-    onFatal?.(error);
-  };
-  worker.on('error', (error) => fail(new Error(`SQLite worker failed: ${error.message}`, { cause: error })));
-  worker.on('exit', (code) => fail(new Error(`SQLite worker exited with code ${code}`)));
+  const calls = createWorkerCalls(worker, 'SQLite worker', onFatal);
 
   let methods: string[];
   try {
-    methods = await opened;
+    methods = (await calls.opened) as string[];
   } catch (error) {
-    closed = true;
+    calls.close();
     await worker.terminate();
     if (error instanceof CollectorError) throw error;
     throw new CollectorError('store_open_failed', `cannot open SQLite database ${options.path}: ${(error as Error).message}`, { cause: error });
   }
 
-  const call = <T>(method: WorkerCall['method'], arg?: unknown): Promise<T> => {
-    if (failure) return Promise.reject(failure);
-    if (closed) return Promise.reject(new Error('the SQLite store is closed'));
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, method, arg } satisfies WorkerCall);
-    });
-  };
+  const call = <T>(method: WorkerCall['method'], arg?: unknown): Promise<T> =>
+    calls.call<T>((id) => ({ id, method, arg }) satisfies WorkerCall);
 
   let closing: Promise<void> | undefined;
   // Every Store method takes at most one argument, so each forwards as (name, argument).
@@ -84,8 +49,8 @@ export async function createSqliteWorkerStore(options: SqliteWorkerStoreOptions)
     kind: 'sqlite',
     close: () =>
       (closing ??= (async () => {
-        if (!failure) await call('close').catch(() => undefined);
-        closed = true;
+        if (!calls.failed()) await call('close').catch(() => undefined);
+        calls.close();
         await worker.terminate();
       })()),
   };
