@@ -4,7 +4,7 @@ import { createRollupAccumulator, type RollupAccumulator, type RollupColumns } f
 import { createSqliteRollupWriter } from './overview-rollup-sqlite.js';
 
 /** Waiting events that make the next commit fold (the overview reads at most about this many back). */
-export const FOLD_AFTER_EVENTS = 5000;
+export const FOLD_AFTER_EVENTS = 2500;
 /** The longest an event waits to be folded while ingest is idle. */
 export const FOLD_INTERVAL_MS = 1000;
 /**
@@ -108,8 +108,20 @@ export function createSqliteOverviewFold(db: Database.Database, options: { enabl
       /* the next chunk */
     }
   };
+  /**
+   * A fold that fails (the database busy or full) loses nothing: the cursor did not move, what
+   * ingest counted stays noted, and the next commit or tick tries again. It must not fail the
+   * write whose events are already committed, nor throw from a timer.
+   */
+  const tryFold = () => {
+    try {
+      foldOnce.immediate();
+    } catch {
+      /* retried at the next commit or tick */
+    }
+  };
   const timer = setInterval(() => {
-    if (noted.count > 0 || !noted.exact) foldOnce.immediate();
+    if (noted.count > 0 || !noted.exact) tryFold();
   }, FOLD_INTERVAL_MS);
   timer.unref?.();
 
@@ -124,12 +136,16 @@ export function createSqliteOverviewFold(db: Database.Database, options: { enabl
       if (noted.exact && options.enabled) noted.rollup.add(rows);
     },
     afterCommit() {
-      if (noted.count >= FOLD_AFTER_EVENTS) foldOnce.immediate();
+      if (noted.count >= FOLD_AFTER_EVENTS) tryFold();
     },
     foldAll,
     close() {
       clearInterval(timer);
-      if (db.open && !db.readonly) foldAll();
+      try {
+        if (db.open && !db.readonly) foldAll();
+      } catch {
+        /* what waits is read back from events by the next start's first fold */
+      }
     },
   };
 }
