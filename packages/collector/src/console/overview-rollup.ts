@@ -96,14 +96,9 @@ export function addPeopleOf(people: Map<string, PersonRow>, row: PeopleColumns):
   if (row.anonymousId !== null && row.anonymousId !== '') seen('a', row.anonymousId);
 }
 
-/** Entries of a keyed map in key order (rows of one B-tree neighbourhood together). */
-export function sortedByKey<T>(map: Map<string, T>): T[] {
-  return sorted(map);
-}
-
 /** What a {@link RollupAccumulator} leaves out. */
 export interface RollupDeltaOptions {
-  /** `false`: no `people` rows (SQLite counts people from their own columns, see its fold). */
+  /** `false`: no `people` rows (the SQLite overview counts the unfolded events' ids from their columns). */
   people?: boolean;
 }
 
