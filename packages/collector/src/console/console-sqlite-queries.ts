@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import { prepared } from '../store/sqlite-prepared.js';
 import type { StoredQuarantineRow } from '../store/store.js';
 import type { EventCursor, EventFilters, EventSummary, OverviewParts, OverviewQuery, StoredEvent } from './console-reads.js';
+import { ROLLUP_COLUMNS_SQL } from './overview-fold-sqlite.js';
 import { overviewBounds } from './overview-bounds.js';
+import { createRollupAccumulator, type RollupColumns } from './overview-rollup.js';
 
 const SUMMARY = `source, message_id AS messageId, type, event, name, user_id AS userId, anonymous_id AS anonymousId,
   timestamp, received_at AS receivedAt, json_extract(coalesce(normalized, raw), '$.context.device.type') AS device`;
@@ -62,33 +64,81 @@ function getEvent(db: Database.Database, arg: { source: string; messageId: strin
 const bySource = (sql: string, source: string | undefined) =>
   source === undefined ? sql.replaceAll('{source}', '') : sql.replaceAll('{source}', 'source = @source AND');
 
+// The events the fold has not counted yet (overview-fold-sqlite.ts: a few thousand at most)
+// are counted here by the same code as at ingest; each read adds that small delta (JSON rows,
+// so the connection stays read-only) to the rollups' rows with UNION ALL.
+const TAIL_COLUMNS = {
+  overview_hourly: ['source', 'hour', 'type', 'label', 'device', 'events'],
+  overview_received: ['source', 'hour', 'accepted', 'duplicates'],
+  overview_campaigns: ['source', 'hour', 'utm_source', 'utm_medium', 'utm_campaign', 'ad_platform', 'events'],
+  overview_consent: ['source', 'hour', 'category', 'granted', 'denied'],
+} as const;
+type TailTable = keyof typeof TAIL_COLUMNS;
+
+/** The not-yet-folded events' delta, per table as JSON rows in TAIL_COLUMNS order. */
+function tailOf(db: Database.Database): Record<TailTable, string> {
+  const rows = prepared(db, `SELECT ${ROLLUP_COLUMNS_SQL} FROM events WHERE rowid > (SELECT last_rowid FROM overview_cursor)`).all() as RollupColumns[];
+  const rollup = createRollupAccumulator({ people: false });
+  rollup.add(rows);
+  const d = rollup.delta();
+  return {
+    overview_hourly: JSON.stringify(d.hourly.map((r) => [r.source, r.hour, r.type, r.label, r.device, r.events])),
+    overview_received: JSON.stringify(d.received.map((r) => [r.source, r.hour, r.accepted, r.duplicates])),
+    overview_campaigns: JSON.stringify(d.campaigns.map((r) => [r.source, r.hour, r.utmSource, r.utmMedium, r.utmCampaign, r.adPlatform, r.events])),
+    overview_consent: JSON.stringify(d.consent.map((r) => [r.source, r.hour, r.category, r.granted, r.denied])),
+  };
+}
+
+/** `table`'s rows of the range, the rollup's and the tail's (`@tail`): `FROM (…)` for a read. */
+function inRange(table: TailTable, columns: string): string {
+  const where = 'WHERE {source} hour >= @fromHour AND hour < @toHour';
+  const fromJson = TAIL_COLUMNS[table].map((column, i) => `value ->> ${i} AS ${column}`).join(', ');
+  return `FROM (SELECT ${columns} FROM ${table} ${where}
+    UNION ALL SELECT ${columns} FROM (SELECT ${fromJson} FROM json_each(@tail)) ${where})`;
+}
+
 function overview(db: Database.Database, query: OverviewQuery): OverviewParts {
+  // One read transaction: the rollups, the cursor and the events past it from one snapshot.
+  return db.transaction(() => overviewOfSnapshot(db, query, tailOf(db)))();
+}
+
+function overviewOfSnapshot(db: Database.Database, query: OverviewQuery, tail: Record<TailTable, string>): OverviewParts {
   const b = overviewBounds(query);
   const params = { source: query.source ?? null, fromHour: b.fromHour, toHour: b.toHour, from: query.from, to: query.to };
-  const all = <T>(sql: string) => prepared(db, bySource(sql, query.source)).all(params) as T[];
-  const hourly = 'FROM overview_hourly WHERE {source} hour >= @fromHour AND hour < @toHour';
+  const all = <T>(sql: string, table?: TailTable) =>
+    prepared(db, bySource(sql, query.source)).all(table === undefined ? params : { ...params, tail: tail[table] }) as T[];
+  const hourly = inRange('overview_hourly', 'hour, type, label, device, events');
   const totals = all<{ accepted: number | null; duplicates: number | null }>(
-    'SELECT sum(accepted) AS accepted, sum(duplicates) AS duplicates FROM overview_received WHERE {source} hour >= @fromHour AND hour < @toHour',
+    `SELECT sum(accepted) AS accepted, sum(duplicates) AS duplicates ${inRange('overview_received', 'accepted, duplicates')}`,
+    'overview_received',
   )[0];
-  // One row per id and month; the range's days of each month are a bit mask over `days`.
+  // One row per id and month; the range's days of each month are a bit mask over `days`. The
+  // events past the fold's cursor are not in overview_people yet: their ids come from their own
+  // columns (no JSON), and UNION counts an id once whichever side it is on.
   const people = (kind: 'u' | 'a') =>
-    (prepared(db, bySource(`SELECT count(DISTINCT p.id) AS n FROM json_each(@months) AS m
-      JOIN overview_people AS p ON p.kind = @kind AND p.month = json_extract(m.value, '$.month')
-      WHERE {source} (p.days & json_extract(m.value, '$.mask')) != 0`, query.source).replaceAll('source = @source', 'p.source = @source'))
-      .get({ ...params, kind, months: JSON.stringify(b.months) }) as { n: number }).n;
+    (prepared(db, bySource(`SELECT count(*) AS n FROM (
+        SELECT p.id FROM json_each(@months) AS m
+        JOIN overview_people AS p ON p.kind = @kind AND p.month = json_extract(m.value, '$.month')
+        WHERE {source} (p.days & json_extract(m.value, '$.mask')) != 0
+      UNION
+        SELECT e.${kind === 'u' ? 'user_id' : 'anonymous_id'} FROM events AS e
+        WHERE e.rowid > (SELECT last_rowid FROM overview_cursor) AND {tail}
+          e.${kind === 'u' ? 'user_id' : 'anonymous_id'} != '' AND e.timestamp >= @fromDay AND e.timestamp < @toDay)`, query.source)
+      .replace('source = @source', 'p.source = @source').replace('{tail}', query.source === undefined ? '' : 'e.source = @source AND'))
+      .get({ ...params, kind, months: JSON.stringify(b.months), fromDay: b.fromDay, toDay: b.toDay }) as { n: number }).n;
   const rejected = prepared(
     db,
     `SELECT count(*) AS n FROM quarantine WHERE ${query.source === undefined ? '' : 'source = @source AND'} received_at >= @from AND received_at < @to`,
   ).get(params) as { n: number };
   return {
-    hours: all(`SELECT hour, sum(events) AS events ${hourly} GROUP BY hour HAVING sum(events) > 0 ORDER BY hour`),
-    top: all(`SELECT type, label, sum(events) AS events ${hourly} GROUP BY type, label HAVING sum(events) > 0 ORDER BY events DESC, type, label LIMIT 20`),
-    devices: all(`SELECT device, sum(events) AS events ${hourly} GROUP BY device HAVING sum(events) > 0 ORDER BY events DESC, device`),
+    hours: all(`SELECT hour, sum(events) AS events ${hourly} GROUP BY hour HAVING sum(events) > 0 ORDER BY hour`, 'overview_hourly'),
+    top: all(`SELECT type, label, sum(events) AS events ${hourly} GROUP BY type, label HAVING sum(events) > 0 ORDER BY events DESC, type, label LIMIT 20`, 'overview_hourly'),
+    devices: all(`SELECT device, sum(events) AS events ${hourly} GROUP BY device HAVING sum(events) > 0 ORDER BY events DESC, device`, 'overview_hourly'),
     campaigns: all(`SELECT utm_source AS utmSource, utm_medium AS utmMedium, utm_campaign AS utmCampaign, ad_platform AS adPlatform,
-      sum(events) AS events FROM overview_campaigns WHERE {source} hour >= @fromHour AND hour < @toHour
-      GROUP BY utm_source, utm_medium, utm_campaign, ad_platform ORDER BY events DESC, utmSource, utmMedium, utmCampaign, adPlatform LIMIT 20`),
-    consent: all(`SELECT category, sum(granted) AS granted, sum(denied) AS denied FROM overview_consent
-      WHERE {source} hour >= @fromHour AND hour < @toHour GROUP BY category ORDER BY category`),
+      sum(events) AS events ${inRange('overview_campaigns', 'utm_source, utm_medium, utm_campaign, ad_platform, events')}
+      GROUP BY utm_source, utm_medium, utm_campaign, ad_platform ORDER BY events DESC, utmSource, utmMedium, utmCampaign, adPlatform LIMIT 20`, 'overview_campaigns'),
+    consent: all(`SELECT category, sum(granted) AS granted, sum(denied) AS denied ${inRange('overview_consent', 'category, granted, denied')}
+      GROUP BY category ORDER BY category`, 'overview_consent'),
     users: people('u'),
     anonymousIds: people('a'),
     accepted: totals?.accepted ?? 0,

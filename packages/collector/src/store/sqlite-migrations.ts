@@ -200,4 +200,28 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    description: 'overview rollups counted from a rowid cursor (console)',
+    // The overview rollups leave the events' transaction (console/overview-fold-sqlite.ts):
+    // events with rowid <= last_rowid are counted in them, the overview reads the rest from
+    // events. Every event stored so far is counted already (migration 4 counted per write).
+    // SQLite gives a new row max(rowid) + 1, so deleting the newest events would hand their
+    // rowids out again, below the cursor: the trigger lowers the cursor to the last remaining
+    // rowid (every event up to it is counted). Its WHEN is one B-tree edge read per deleted row,
+    // false unless the newest row goes.
+    sql: `
+      CREATE TABLE overview_cursor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        last_rowid INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO overview_cursor (id, last_rowid) SELECT 1, coalesce(max(rowid), 0) FROM events;
+      CREATE TRIGGER overview_cursor_clamp AFTER DELETE ON events
+        WHEN OLD.rowid > (SELECT coalesce(max(rowid), 0) FROM events)
+      BEGIN
+        UPDATE overview_cursor SET last_rowid = (SELECT coalesce(max(rowid), 0) FROM events)
+          WHERE last_rowid > (SELECT coalesce(max(rowid), 0) FROM events);
+      END;
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import { SQLITE_DERIVED_WRITES, type DerivedWritesOptions, type SqliteDerivedWri
 import { quarantineDedupKey, quarantineSubjects } from './quarantine-subjects.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
 import { createSqliteOverviewErase } from '../console/overview-erase.js';
+import { createSqliteOverviewFold } from '../console/overview-fold-sqlite.js';
 import { createSqlitePeopleErase } from '../people/people-erase.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import type { EventQuery, EventRow, QuarantineRow, Store, StoredQuarantineRow, WriteBatch, WriteResult } from './store.js';
@@ -93,20 +94,32 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const derived = SQLITE_DERIVED_WRITES.map((factory) => factory(db, options.derived ?? {})).filter(
     (write): write is SqliteDerivedWrite => write !== undefined,
   );
+  // The overview rollups count stored events after the commits, from a rowid cursor (see the module).
+  const overviewFold = createSqliteOverviewFold(db, { enabled: options.derived?.overview !== false });
   const insertEvents = (events: readonly EventRow[], result: WriteResult) => {
     const inserted: EventRow[] = [];
     const duplicates: EventRow[] = [];
+    let firstRowid = 0;
+    let lastRowid = 0;
     for (const row of events) {
       // Positional parameters: binding by name costs a third more per row at high rates.
-      const { changes } = insertEvent.run(
+      const { changes, lastInsertRowid } = insertEvent.run(
         row.source, row.messageId, row.type, row.event, row.name, row.anonymousId, row.userId, row.previousId ?? null,
         row.timestamp, row.originalTimestamp, row.sentAt, row.receivedAt, row.raw, row.normalized ?? null,
       );
-      (changes === 1 ? result.inserted : result.duplicates).push(row.messageId);
-      if (derived.length > 0) (changes === 1 ? inserted : duplicates).push(row);
+      if (changes === 1) {
+        result.inserted.push(row.messageId);
+        inserted.push(row);
+        lastRowid = Number(lastInsertRowid);
+        if (firstRowid === 0) firstRowid = lastRowid;
+      } else {
+        result.duplicates.push(row.messageId);
+        duplicates.push(row);
+      }
     }
     // Same transaction as the events: derived tables never miss or double-count one.
     if (inserted.length > 0 || duplicates.length > 0) for (const write of derived) write(inserted, duplicates);
+    overviewFold.noteInserted(inserted, firstRowid, lastRowid);
   };
   const writeAll = db.transaction((batch: WriteBatch): WriteResult => {
     const result: WriteResult = { inserted: [], duplicates: [] };
@@ -131,13 +144,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     kind: 'sqlite',
     // IMMEDIATE takes the write lock at BEGIN, so a busy database waits (busy_timeout) instead
     // of failing when a deferred transaction tries to upgrade its read lock.
-    write: async (batch) => writeAll.immediate(batch),
+    write: async (batch) => {
+      const result = writeAll.immediate(batch);
+      overviewFold.afterCommit();
+      return result;
+    },
     ping: async () => {
       ping.get();
     },
     close: async () => {
       analytics.close();
-      if (db.open) db.close();
+      if (db.open) {
+        overviewFold.close();
+        db.close();
+      }
     },
     readQuarantine: async ({ afterId = 0, limit, source, code, ids }) =>
       selectQuarantine.all({
@@ -148,20 +168,32 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         ids: ids === undefined ? null : JSON.stringify(ids.map(Math.trunc)),
       }) as StoredQuarantineRow[],
     deleteQuarantine: async (ids) => deleteQuarantineRows(ids),
-    replay: async (batch) => replayAll.immediate(batch),
+    replay: async (batch) => {
+      const result = replayAll.immediate(batch);
+      overviewFold.afterCommit();
+      return result;
+    },
     erase: async (subject) => {
       if (!subject.userId && !subject.anonymousId) {
         throw new CollectorError('invalid_options', 'erase needs a userId or an anonymousId');
       }
+      // Events counted before they go: the overview's counts keep them, as they always did.
+      overviewFold.foldAll();
       const erased = await maintenance.erase(subject);
       // The person's links and rollup ids go last: an erasure interrupted before them is simply run again.
+      // Ids counted during the erasure are folded first, so none of them comes back later.
       db.transaction(() => {
+        overviewFold.foldAll();
         eraseLinks(subject);
         eraseOverview(subject);
       }).immediate();
       return erased;
     },
-    deleteOlderThan: (cutoffIso) => maintenance.deleteOlderThan(cutoffIso),
+    deleteOlderThan: (cutoffIso) => {
+      // Every stored event is counted before any can be deleted.
+      overviewFold.foldAll();
+      return maintenance.deleteOlderThan(cutoffIso);
+    },
     readEvents: async (query) => readEvents(query),
     stats: () => maintenance.stats(),
   };
