@@ -95,18 +95,23 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   );
   const insertEvents = (events: readonly EventRow[], result: WriteResult) => {
     const inserted: EventRow[] = [];
+    const rowids: number[] = [];
     const duplicates: EventRow[] = [];
     for (const row of events) {
       // Positional parameters: binding by name costs a third more per row at high rates.
-      const { changes } = insertEvent.run(
+      const { changes, lastInsertRowid } = insertEvent.run(
         row.source, row.messageId, row.type, row.event, row.name, row.anonymousId, row.userId, row.previousId ?? null,
         row.timestamp, row.originalTimestamp, row.sentAt, row.receivedAt, row.raw, row.normalized ?? null,
       );
       (changes === 1 ? result.inserted : result.duplicates).push(row.messageId);
-      if (derived.length > 0) (changes === 1 ? inserted : duplicates).push(row);
+      if (derived.length === 0) continue;
+      if (changes === 1) {
+        inserted.push(row);
+        rowids.push(Number(lastInsertRowid));
+      } else duplicates.push(row);
     }
     // Same transaction as the events: derived tables never miss or double-count one.
-    if (inserted.length > 0 || duplicates.length > 0) for (const write of derived) write(inserted, duplicates);
+    if (inserted.length > 0 || duplicates.length > 0) for (const write of derived) write(inserted, duplicates, rowids);
   };
   const writeAll = db.transaction((batch: WriteBatch): WriteResult => {
     const result: WriteResult = { inserted: [], duplicates: [] };
