@@ -50,8 +50,13 @@ export function restrict(range: DeliveryRange, keep: { above?: number; below?: n
   return toRange(rowids);
 }
 
+/** Whichever is smaller is walked: the set (a person's events) or the range (one write's). */
 function hasAnyIn(set: ReadonlySet<number>, low: number, high: number): boolean {
-  for (const value of set) if (value >= low && value <= high) return true;
+  if (set.size <= high - low + 1) {
+    for (const value of set) if (value >= low && value <= high) return true;
+    return false;
+  }
+  for (let rowid = low; rowid <= high; rowid++) if (set.has(rowid)) return true;
   return false;
 }
 
