@@ -122,7 +122,7 @@ const MESSAGE_ID = Buffer.from('"messageId":');
 async function startCountingReceiver() {
   let events = 0;
   const server = createServer((req, res) => {
-    /** The last bytes of the previous chunk: a marker may straddle two chunks. */
+    /** @type {Buffer} The last bytes of the previous chunk: a marker may straddle two chunks. */
     let tail = Buffer.alloc(0);
     req.on('data', (/** @type {Buffer} */ chunk) => {
       const bytes = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
