@@ -23,8 +23,9 @@ export interface DerivedWritesOptions {
  * a resend adds no derived row anywhere. `duplicates` are the rows of the same write that were
  * already stored (resends), for counts of them; a write with only duplicates calls with
  * `inserted` empty. Never add a row for a duplicate. `rowids[i]` is the events rowid SQLite gave
- * `inserted[i]`: ascending, and above every rowid committed before (one writer), so the
- * destinations' outbox keeps ranges of them instead of a row per event.
+ * `inserted[i]`: ascending, and above every rowid in the table at the time (one writer; a
+ * rowid freed by deleting the newest events can come back), so the destinations' outbox keeps
+ * ranges of them instead of a row per event.
  */
 export type SqliteDerivedWrite = (inserted: readonly EventRow[], duplicates: readonly EventRow[], rowids: readonly number[]) => void;
 
