@@ -14,11 +14,11 @@ export interface HttpSenderOptions {
   url: string;
   timeoutMs: number;
   /** The request's headers for one body (signature, auth, custom). */
-  headers: (body: string) => Record<string, string>;
-  /** Each item as JSON text. */
-  serialize: (item: OutboxItem) => string;
-  /** The request body around the items' JSON texts. */
-  envelope: (items: readonly string[]) => string;
+  headers: (body: Buffer) => Record<string, string>;
+  /** Each item as JSON, text or UTF-8 bytes. */
+  serialize: (item: OutboxItem) => string | Buffer;
+  /** The request body around the items' JSON (see {@link jsonBatch}). */
+  envelope: (items: readonly Buffer[]) => Buffer;
   now?: () => number;
 }
 
@@ -37,7 +37,7 @@ export function createHttpSender(options: HttpSenderOptions): Sender {
   // node:http rather than fetch: fetch refuses "bad ports" (6000, 6667 …) a receiver may use,
   // and costs more CPU per request. One keep-alive connection: batches go one at a time.
   const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
-  const post = async (texts: readonly string[]): Promise<SendResult> => {
+  const post = async (texts: readonly Buffer[]): Promise<SendResult> => {
     const body = options.envelope(texts);
     let answer: { status: number; retryAfter: string | null; excerpt: string };
     try {
@@ -55,13 +55,13 @@ export function createHttpSender(options: HttpSenderOptions): Sender {
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     };
   };
-  const exchange = (body: string) =>
+  const exchange = (body: Buffer) =>
     new Promise<{ status: number; retryAfter: string | null; excerpt: string }>((resolve, reject) => {
       const headers = {
         'content-type': 'application/json',
         'user-agent': 'cairn-collector',
         ...options.headers(body),
-        'content-length': String(Buffer.byteLength(body)),
+        'content-length': String(body.length),
       };
       const req = (secure ? httpsRequest : httpRequest)(url, { method: 'POST', agent, headers, signal: AbortSignal.timeout(options.timeoutMs) }, (res: IncomingMessage) => {
         // Read a bounded excerpt for lastError; the rest is drained so the connection is reused.
@@ -81,11 +81,13 @@ export function createHttpSender(options: HttpSenderOptions): Sender {
     });
   return {
     send: async (items) => {
-      let chunk: string[] = [];
+      let chunk: Buffer[] = [];
       let bytes = 0;
       for (const item of items) {
-        const text = options.serialize(item);
-        const size = Buffer.byteLength(text);
+        const shaped = options.serialize(item);
+        // Bytes all the way: the body is built, signed and written without a UTF-8 conversion.
+        const text = typeof shaped === 'string' ? Buffer.from(shaped) : shaped;
+        const size = text.length;
         if (chunk.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
           const result = await post(chunk);
           if (!result.ok) return result;
@@ -99,6 +101,24 @@ export function createHttpSender(options: HttpSenderOptions): Sender {
     },
     close: async () => agent.destroy(),
   };
+}
+
+const COMMA = Buffer.from(',');
+
+/**
+ * `head` + the items joined by commas + `tail`, as one buffer (a memory copy of each item).
+ *
+ * @example
+ * jsonBatch('{"batch":[', [Buffer.from('{"a":1}'), Buffer.from('{"b":2}')], ']}').toString() // '{"batch":[{"a":1},{"b":2}]}'
+ */
+export function jsonBatch(head: string, items: readonly Buffer[], tail: string): Buffer {
+  const parts: Buffer[] = [Buffer.from(head)];
+  items.forEach((item, index) => {
+    if (index > 0) parts.push(COMMA);
+    parts.push(item);
+  });
+  parts.push(Buffer.from(tail));
+  return Buffer.concat(parts);
 }
 
 function describeError(error: unknown, timeoutMs: number): string {

@@ -35,7 +35,8 @@ export function createNatsSender(config: DestinationConfig, timeoutMs: number): 
             const erase = item.kind === 'erase';
             const h = natsHeaders();
             h.set('Cairn-Type', erase ? 'delete' : 'event');
-            return js.publish(subject, encoder.encode(shapeEvent(item, config)), { msgID: item.messageId, headers: h, timeout: timeoutMs });
+            const shaped = shapeEvent(item, config);
+            return js.publish(subject, typeof shaped === 'string' ? encoder.encode(shaped) : shaped, { msgID: item.messageId, headers: h, timeout: timeoutMs });
           }),
         );
         return { ok: true };

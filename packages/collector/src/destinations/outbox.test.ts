@@ -76,7 +76,7 @@ function describeOutbox(label: string, open: () => Promise<{ store: Store; outbo
         ['event', 'm3'],
         ['erase', 'cairn-erase-1'],
       ]);
-      expect(JSON.parse(sent[0]?.body ?? '{}')).toMatchObject({ messageId: 'm2' });
+      expect(JSON.parse(String(sent[0]?.body ?? '{}'))).toMatchObject({ messageId: 'm2' });
       expect(sent[2]).toMatchObject({ userId: 'u1', body: null });
       expect(await drain(outbox, 'ads')).toEqual([]);
       expect((await outbox.counts(['all'], Date.now()))[0]).toMatchObject({ delivered: 3, pending: 0 });

@@ -8,8 +8,11 @@ export interface OutboxItem {
   source: string | null;
   /** The event's messageId, or the deletion message's own id. */
   messageId: string;
-  /** The stored event's JSON (normalized, else raw); null for a deletion message. */
-  body: string | null;
+  /**
+   * The stored event's JSON (normalized, else raw); null for a deletion message. The SQLite
+   * outbox gives the UTF-8 bytes as read (no string made: the HTTP senders sign and send bytes).
+   */
+  body: string | Buffer | null;
   userId: string | null;
   anonymousId: string | null;
   attempts: number;

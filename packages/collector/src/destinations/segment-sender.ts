@@ -1,5 +1,5 @@
 import type { DestinationConfig } from './destination-config.js';
-import { createHttpSender } from './http-sender.js';
+import { createHttpSender, jsonBatch } from './http-sender.js';
 import type { Sender } from './sender.js';
 import { shapeEvent } from './shape-event.js';
 import { lowerCaseKeys } from './webhook-sender.js';
@@ -20,7 +20,7 @@ export function createSegmentSender(config: DestinationConfig, timeoutMs: number
     timeoutMs,
     now,
     serialize: (item) => shapeEvent(item, config),
-    envelope: (texts) => `{"batch":[${texts.join(',')}],"sentAt":"${new Date(now()).toISOString()}"}`,
+    envelope: (texts) => jsonBatch('{"batch":[', texts, `],"sentAt":"${new Date(now()).toISOString()}"}`),
     headers: () => ({ ...lowerCaseKeys(config.headers), authorization }),
   });
 }

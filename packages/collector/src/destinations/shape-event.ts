@@ -22,12 +22,16 @@ export interface DeletionMessage {
  * @example
  * shapeEvent(item, { dropProperties: ['email'] }) // '{"type":"track",…,"properties":{"sku":"A1"}}'
  */
-export function shapeEvent(item: OutboxItem, config: Pick<DestinationConfig, 'dropProperties' | 'keepProperties' | 'dropTraits' | 'keepTraits'>): string {
+export function shapeEvent(
+  item: OutboxItem,
+  config: Pick<DestinationConfig, 'dropProperties' | 'keepProperties' | 'dropTraits' | 'keepTraits'>,
+): string | Buffer {
   if (item.kind === 'erase' || item.body === null) return serializeJson(deletionMessage(item));
-  // The common case passes the stored JSON through untouched (no parse, no re-serialization).
+  // The common case passes the stored JSON through untouched (no parse, no re-serialization,
+  // and bytes stay bytes).
   const filters = config.keepProperties ?? config.dropProperties ?? config.keepTraits ?? config.dropTraits;
   if (filters === undefined && item.body.includes(`"messageId":${JSON.stringify(item.messageId)}`)) return item.body;
-  const parsed: unknown = JSON.parse(item.body);
+  const parsed: unknown = JSON.parse(typeof item.body === 'string' ? item.body : item.body.toString('utf8'));
   const event = isPlainObject(parsed) ? parsed : {};
   // A server library may omit messageId; the collector derived the one stored.
   event.messageId = item.messageId;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { DestinationConfig } from './destination-config.js';
-import { createHttpSender } from './http-sender.js';
+import { createHttpSender, jsonBatch } from './http-sender.js';
 import type { Sender } from './sender.js';
 import { shapeEvent } from './shape-event.js';
 
@@ -16,8 +16,8 @@ export const TIMESTAMP_HEADER = 'cairn-timestamp';
  * @example
  * signWebhook('s3cret-s3cret-s3cret', '1765000000', '{"batch":[]}') // 'v1=5f2c…'
  */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+export function signWebhook(secret: string, timestamp: string, body: string | Uint8Array): string {
+  return `v1=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
 }
 
 /**
@@ -33,7 +33,7 @@ export function createWebhookSender(config: DestinationConfig, timeoutMs: number
     timeoutMs,
     now,
     serialize: (item) => shapeEvent(item, config),
-    envelope: (texts) => `{"destination":${JSON.stringify(config.name)},"sentAt":"${new Date(now()).toISOString()}","batch":[${texts.join(',')}]}`,
+    envelope: (texts) => jsonBatch(`{"destination":${JSON.stringify(config.name)},"sentAt":"${new Date(now()).toISOString()}","batch":[`, texts, ']}'),
     headers: (body) => {
       const headers = lowerCaseKeys(config.headers);
       if (config.secret !== undefined) {

@@ -22,9 +22,12 @@ export interface DerivedWritesOptions {
  * the write (and replay) transaction with the rows that write inserted: never a duplicate, so
  * a resend adds no derived row anywhere. `duplicates` are the rows of the same write that were
  * already stored (resends), for counts of them; a write with only duplicates calls with
- * `inserted` empty. Never add a row for a duplicate.
+ * `inserted` empty. Never add a row for a duplicate. `rowids[i]` is the events rowid SQLite gave
+ * `inserted[i]`: ascending, and above every rowid in the table at the time (one writer; a
+ * rowid freed by deleting the newest events can come back), so the destinations' outbox keeps
+ * ranges of them instead of a row per event.
  */
-export type SqliteDerivedWrite = (inserted: readonly EventRow[], duplicates: readonly EventRow[]) => void;
+export type SqliteDerivedWrite = (inserted: readonly EventRow[], duplicates: readonly EventRow[], rowids: readonly number[]) => void;
 
 /** Prepares one derived write on an open SQLite connection (its statements, once). */
 export type SqliteDerivedFactory = (db: Database.Database, options: DerivedWritesOptions) => SqliteDerivedWrite | undefined;

@@ -224,4 +224,49 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 8,
+    description: 'destination outbox as ranges of event rowids (one row per write transaction and destination)',
+    // Issue #16's ingest budget: one outbox row per event cost ingest a B-tree insert (and the
+    // forwarder a delete and an index probe back into events) per event. SQLite has one writer,
+    // so the rowids a write transaction gives its events are above every rowid before them: a
+    // destination's deliveries of one transaction are the rowid range [first_event, last_event]
+    // (only_events lists them when the destination skipped some in between). Still keys only.
+    // seq is the queue order: the row's own id, kept by the part split off a row (a batch
+    // dead-lettered in the middle of a range), so (seq, first_event) is the order of delivery.
+    // Rows of v6 become one-event ranges; those whose event is gone are dropped (never sent).
+    sql: `
+      CREATE TABLE deliveries_v8 (
+        id INTEGER PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        destination TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'event',
+        first_event INTEGER,
+        last_event INTEGER,
+        only_events TEXT,
+        source TEXT,
+        message_id TEXT,
+        user_id TEXT,
+        anonymous_id TEXT,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT
+      ) STRICT;
+      INSERT INTO deliveries_v8 (id, seq, destination, kind, first_event, last_event, source, message_id, user_id, anonymous_id,
+                                 state, attempts, created_at, next_attempt_at, last_error)
+        SELECT d.id, d.id, d.destination, 'event', e.rowid, e.rowid, NULL, NULL, NULL, NULL,
+               d.state, d.attempts, d.created_at, d.next_attempt_at, d.last_error
+        FROM deliveries d JOIN events e ON e.source = d.source AND e.message_id = d.message_id
+        WHERE d.kind = 'event';
+      INSERT INTO deliveries_v8 (id, seq, destination, kind, source, message_id, user_id, anonymous_id,
+                                 state, attempts, created_at, next_attempt_at, last_error)
+        SELECT id, id, destination, kind, source, message_id, user_id, anonymous_id, state, attempts, created_at, next_attempt_at, last_error
+        FROM deliveries WHERE kind <> 'event';
+      DROP TABLE deliveries;
+      ALTER TABLE deliveries_v8 RENAME TO deliveries;
+      CREATE INDEX deliveries_queue ON deliveries (destination, state, seq, first_event);
+    `,
+  },
 ];

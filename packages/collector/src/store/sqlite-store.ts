@@ -98,6 +98,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const overviewFold = createSqliteOverviewFold(db, { enabled: options.derived?.overview !== false });
   const insertEvents = (events: readonly EventRow[], result: WriteResult) => {
     const inserted: EventRow[] = [];
+    const rowids: number[] = [];
     const duplicates: EventRow[] = [];
     let firstRowid = 0;
     let lastRowid = 0;
@@ -111,6 +112,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         result.inserted.push(row.messageId);
         inserted.push(row);
         lastRowid = Number(lastInsertRowid);
+        rowids.push(lastRowid);
         if (firstRowid === 0) firstRowid = lastRowid;
       } else {
         result.duplicates.push(row.messageId);
@@ -118,7 +120,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }
     }
     // Same transaction as the events: derived tables never miss or double-count one.
-    if (inserted.length > 0 || duplicates.length > 0) for (const write of derived) write(inserted, duplicates);
+    if (inserted.length > 0 || duplicates.length > 0) for (const write of derived) write(inserted, duplicates, rowids);
     overviewFold.noteInserted(inserted, firstRowid, lastRowid);
   };
   const writeAll = db.transaction((batch: WriteBatch): WriteResult => {
