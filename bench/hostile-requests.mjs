@@ -70,6 +70,34 @@ export function hostileBodies(writeKey) {
   return bodies;
 }
 
+/**
+ * JSON objects and arrays in a hostile body: its `{` and `[` (none of the bodies has them
+ * inside strings).
+ *
+ * @param {Buffer} body
+ */
+function countOpenings(body) {
+  let count = 0;
+  for (const byte of body) if (byte === 0x7b || byte === 0x5b) count++;
+  return count;
+}
+
+/** Bytes of peak RSS a request may add per JSON object or array it holds (see memoryBound). */
+export const OBJECT_BYTES = 100;
+
+/**
+ * The most peak RSS one request within the limits may add: 10 × its size (at least 256 KiB:
+ * RSS moves by a few MB on its own), plus OBJECT_BYTES for each JSON object or array in it.
+ * JSON.parse builds each `{}` as a heap object of its own (~40–60 B in V8, plus its array
+ * slot), so a body of small objects costs more than 10 × its bytes whatever the collector
+ * does; the request limit bounds them (MAX_REQUEST_OBJECTS), and so this bound.
+ *
+ * @param {{ bytes: number, objects: number }} body
+ * @example
+ * memoryBound({ bytes: 147_121, objects: 49_003 }) // 2,621,440 + 4,900,300
+ */
+export const memoryBound = ({ bytes, objects }) => 10 * Math.max(bytes, 256 * 1024) + OBJECT_BYTES * objects;
+
 /** @param {number} pid */
 export function readRssBytes(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -88,8 +116,9 @@ export function resetPeakRss(pid) {
 
 /**
  * @typedef {object} HostileRun
- * @property {{ name: string, bytes: number, growth: number[] }[]} memory Per body: its inflated
- *   size and, for each time it was sent alone, how far peak RSS rose above the RSS before it.
+ * @property {{ name: string, bytes: number, objects: number, growth: number[] }[]} memory Per body:
+ *   its inflated size, its JSON objects and arrays, and, for each time it was sent alone, how
+ *   far peak RSS rose above the RSS before it.
  * @property {number[]} probesMs Each /healthz round trip while bodies were sent `concurrency` at a time.
  * @property {number[]} idleProbesMs /healthz round trips of the idle collector just before (the machine's own noise).
  * @property {string[]} failures Answers that were not the expected status.
@@ -125,7 +154,13 @@ export async function runHostileLoad({ url, pid, writeKey, rounds = 3, warmupRou
   let requests = 0;
 
   /** @type {HostileRun['memory']} */
-  const memory = bodies.map((hostile) => ({ name: hostile.name, bytes: hostile.headers['content-encoding'] ? MAX_REQUEST_BYTES : hostile.body.length, growth: [] }));
+  const memory = bodies.map((hostile) => ({
+    name: hostile.name,
+    bytes: hostile.headers['content-encoding'] ? MAX_REQUEST_BYTES : hostile.body.length,
+    // The gzip bomb inflates to zeros: no JSON objects or arrays beyond its envelope's.
+    objects: hostile.headers['content-encoding'] ? 2 : countOpenings(hostile.body),
+    growth: [],
+  }));
   for (round = 1; round <= samples; round++) {
     for (const [i, hostile] of bodies.entries()) {
       await pause(50);
