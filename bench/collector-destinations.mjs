@@ -15,7 +15,7 @@ const WRITE_KEY = 'bench-key';
 const SECONDS = Number(process.env.CAIRN_BENCH_SECONDS ?? 4);
 const CONNECTIONS = Number(process.env.CAIRN_BENCH_CONNECTIONS ?? 16);
 /** Rounds of OFF and ON each, alternating; more rounds average out other jobs on a shared box. */
-const ROUNDS = Number(process.env.CAIRN_BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.CAIRN_BENCH_ROUNDS ?? 5);
 /** Override of the destination's batchSize (default: the collector's). */
 const BATCH_SIZE = process.env.CAIRN_BENCH_BATCH_SIZE ? Number(process.env.CAIRN_BENCH_BATCH_SIZE) : undefined;
 const TARGETS = { deliveredRatio: 0.8, maxIngestCostPercent: 15 };

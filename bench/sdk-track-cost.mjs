@@ -18,7 +18,7 @@ const CALLS = 2000;
 /** Timed loops per figure; the median is reported (a warm-up comes first and is not counted). */
 const ROUNDS = 7;
 /** Rounds of the per-event measures (each is a whole send, so fewer). */
-const EVENT_ROUNDS = 5;
+const EVENT_ROUNDS = 9;
 /** Events tracked one per task, as a visitor's clicks are, for the spread-out figure. */
 const SPACED_EVENTS = 400;
 const SPACING_MS = 5;
