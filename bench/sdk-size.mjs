@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -11,14 +13,27 @@ export const SDK_GZIP_BUDGET_BYTES = 5_632;
 
 
 /**
- * Gzip level 9 size of a file, in bytes; undefined when it does not exist.
+ * Gzip level 9 size of a file, in bytes; undefined when it does not exist. The larger of two
+ * measures: Node's zlib (no name in the header) and the `gzip -9` command, as a reviewer would
+ * run it (its own deflate, and the file name in the header: ~16 B more for cairn.js). Where the
+ * command is missing, zlib's figure plus the name the header would carry.
  *
  * @param {string | URL} file
  * @returns {Promise<number | undefined>}
  */
 export async function gzipSize(file) {
   const source = await readFile(file).catch(() => undefined);
-  return source && gzipSync(source, { level: 9 }).length;
+  if (source === undefined) return undefined;
+  const path = file instanceof URL ? fileURLToPath(file) : file;
+  const zlib = gzipSync(source, { level: 9 }).length;
+  /** @type {number} */
+  let cli;
+  try {
+    cli = execFileSync('gzip', ['-9', '-c', path], { maxBuffer: 1 << 24 }).length;
+  } catch {
+    cli = zlib + basename(path).length + 1;
+  }
+  return Math.max(zlib, cli);
 }
 
 // CAIRN_BENCH_SDK=path measures another build (e.g. an older one, for a before/after).
@@ -26,7 +41,8 @@ const bundle = process.env.CAIRN_BENCH_SDK || fileURLToPath(new URL('../packages
 
 /**
  * Size of the script-tag build: what every visitor of a site downloads. Gzip at level 9, as
- * the budget is stated (CDNs and servers mostly use 6 or brotli; 9 is the stable reference).
+ * the budget is stated (CDNs and servers mostly use 6 or brotli; 9 is the stable reference),
+ * by the stricter of zlib and the `gzip -9` command (gzipSize).
  *
  * @type {import('./bench-module.mjs').BenchModule}
  */
@@ -38,7 +54,7 @@ export const sdkSize = {
     if (source === undefined) {
       return { ok: false, figures: [], notes: [`${bundle} is missing: run npm run build -w @cairn/browser`] };
     }
-    const gzip = gzipSync(source, { level: 9 }).length;
+    const gzip = /** @type {number} */ (await gzipSize(bundle));
     // The opt-in e-commerce add-on: reported, outside the budget.
     const addOn = await readFile(new URL('../packages/browser/dist/cairn-commerce.js', import.meta.url)).catch(() => undefined);
     return {
@@ -46,6 +62,7 @@ export const sdkSize = {
       figures: [
         { name: 'raw (minified)', value: source.length, unit: 'B' },
         { name: 'gzip -9', value: gzip, unit: 'B', budget: SDK_GZIP_BUDGET_BYTES },
+        { name: '… zlib level 9 (no name)', value: gzipSync(source, { level: 9 }).length, unit: 'B' },
         ...(addOn ? [{ name: 'commerce add-on', value: gzipSync(addOn, { level: 9 }).length, unit: 'B' }] : []),
       ],
       notes: [`${Math.round((gzip / SDK_GZIP_BUDGET_BYTES) * 100)}% of the ${SDK_GZIP_BUDGET_BYTES}-byte gzip budget`],

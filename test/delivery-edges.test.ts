@@ -115,4 +115,34 @@ describe('durability at the edges', () => {
     await rig.waitForRows(2000, 30_000);
     expect(rig.stored(), rig.diagnose()).toMatchObject({ rows: 2000, distinct: 2000 });
   });
+
+  // The queue's records and the page-exit stash hold the events themselves: what one build of
+  // cairn.js wrote, the next must read, whatever its minifier named things internally.
+  it('events an earlier build queued (a record in IndexedDB, a stash in localStorage, as {id, json}) are delivered', async () => {
+    const rig = await rigs.start();
+    const tab = await rig.openTab();
+    await tab.page.evaluate(async () => {
+      // ULIDs of now (the queue drops events older than queueTtl by their id's time).
+      let time = '';
+      for (let ms = Date.now(), n = 0; n < 10; n++, ms = Math.floor(ms / 32)) time = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'[ms % 32] + time;
+      const id = (n: number) => time + String(n).padStart(16, '0');
+      const event = (label: string, id: string) => ({
+        id,
+        json: JSON.stringify({ type: 'track', event: 'Delivery Test', messageId: id, anonymousId: 'earlier-build', timestamp: new Date().toISOString(), properties: { label } }),
+      });
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('cairn');
+        open.onupgradeneeded = () => open.result.createObjectStore('events');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const put = db.transaction('events', 'readwrite').objectStore('events').put([event('earlier-0', id(0)), event('earlier-1', id(1))], id(0));
+      await new Promise((resolve) => (put.onsuccess = resolve));
+      db.close();
+      localStorage.setItem('cairn:stash:' + id(2), JSON.stringify([event('earlier-2', id(2))]));
+    });
+    await tab.page.goto(`${rig.site.url}/exit.html`);
+    await rig.waitForRows(3, 20_000);
+    expect(rig.stored(), rig.diagnose()).toEqual({ rows: 3, distinct: 3, labels: labels('earlier', 3) });
+  });
 });

@@ -49,10 +49,13 @@ export default defineConfig([
           // Terser skips names it knows from the DOM (bytes, queue, lock, storage, send, capture,
           // release, …) unless told otherwise; none of these is used on a DOM or builtin object here.
           // retryAfter: the TransportResponse field (the script tag only ever uses fetchTransport).
-          // json: QueuedEvent's and CapturedEvent's (never stored under that name: records are packed).
+          // Never `json` or `id`: queue records and the page-exit stash hold the events themselves,
+          // and a mangled name may change from one build to the next, which would make the
+          // events an earlier version queued unreadable. (`bytes` may be mangled: a size not
+          // found is measured again.)
           builtins: true,
           regex:
-            /^(queue|transport|clock|ids|lock|storage|onPageExit|onOnline|online|enqueue|bytes|setUserId|auto|purge|allows|stamp|categoryOf|keeps|sync|snapshot|listen|release|capture|reload|send|report|identity|limits|retryAfter|json|resets|held|exit)$/,
+            /^(queue|transport|clock|ids|lock|storage|onPageExit|onOnline|online|enqueue|bytes|setUserId|auto|purge|allows|stamp|categoryOf|keeps|sync|snapshot|listen|release|capture|reload|send|report|identity|limits|retryAfter|resets|held|exit|payload|taken)$/,
         },
       },
       format: { comments: false },

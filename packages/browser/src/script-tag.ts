@@ -1,5 +1,4 @@
 // Entry of dist/cairn.js, the script-tag build: the only file touching `window`.
-import { gpcSignal } from './consent/gpc.js';
 import { createTracker } from './create-tracker.js';
 import type { StubEntry, Tracker, TrackerOptions } from './core/types.js';
 
@@ -19,7 +18,8 @@ if (!stub || Array.isArray(stub)) {
   const tracker = createTracker({
     ...data,
     eventCategories: data.eventCategories && JSON.parse(data.eventCategories),
-    consentSignals: data.consentSignals != null && (/gpc/.test(data.consentSignals) ? [gpcSignal] : []),
+    // No attribute: the default ([gpcSignal]); one that leaves gpc out: none.
+    consentSignals: !/gpc/.test(data.consentSignals ?? 'gpc') && [],
   } as unknown as TrackerOptions);
   // Calls made before load, in order, each stamped with its own call time. The stub's methods
   // call `cairn.push`, which is the tracker's from now on: late calls still land.

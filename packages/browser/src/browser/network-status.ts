@@ -1,3 +1,4 @@
+import { SCRIPT_TAG } from '../core/build-flags.js';
 import { inBrowser } from './in-browser.js';
 
 /**
@@ -7,7 +8,8 @@ import { inBrowser } from './in-browser.js';
  * @example
  * if (!isOnline()) waitForOnline();
  */
-export const isOnline = (): boolean => !inBrowser() || navigator.onLine !== false;
+// In the script tag, navigator.onLine is always a boolean; elsewhere it may be missing.
+export const isOnline = (): boolean => (SCRIPT_TAG ? navigator.onLine : !inBrowser() || navigator.onLine !== false);
 
 /**
  * Calls `callback` each time the device comes back online, so sending resumes at once rather

@@ -16,21 +16,21 @@ export function byteLength(text: string): number {
 
 /**
  * Builds a `POST /v1/batch` body from pre-serialized events, oldest first, as many as fit in
- * `budget` bytes of UTF-8 (always at least one): `count` says how many went in, `bytes` the
+ * `budget` bytes of UTF-8 (always at least one): `taken` says how many went in, `bytes` the
  * body's UTF-8 size. Each event is measured once (`bytes` is set on the event and kept). The
  * body stays a string: fetch() encodes it natively (and labels it `text/plain;charset=UTF-8`),
  * faster than TextEncoder on the main thread and no encoder code in cairn.js.
  *
  * @example
  * buildBatchBody([{ id: '01H…', json: '{"type":"track",…}', bytes: 0 }], 60_000, 'KEY', Date.now())
- * // { body: '{"batch":[{"type":"track",…}],"sentAt":"…","writeKey":"KEY"}', bytes: 87, count: 1 }
+ * // { payload: '{"batch":[{"type":"track",…}],"sentAt":"…","writeKey":"KEY"}', bytes: 87, taken: 1 }
  */
 export function buildBatchBody(
   events: QueuedEvent[],
   budget: number,
   writeKey: string,
   now: number,
-): { body: string; bytes: number; count: number } {
+): { payload: string; bytes: number; taken: number } {
   const tail = '],' + JSON.stringify({ sentAt: new Date(now).toISOString(), writeKey }).slice(1);
   let body = '{"batch":[';
   let bytes = 10 + byteLength(tail);
@@ -43,5 +43,5 @@ export function buildBatchBody(
     bytes += size;
     body += (count++ ? ',' : '') + event.json;
   }
-  return { body: body + tail, bytes, count };
+  return { payload: body + tail, bytes, taken: count };
 }

@@ -46,4 +46,10 @@ describe('countOverLimits', () => {
     const events = [at(now - 8 * DAY, 1), at(now - 7 * DAY - 1, 2), at(now - 7 * DAY, 3), at(now - 1, 4)];
     expect(countOverLimits(events, limits, now)).toBe(2);
   });
+
+  it('applies only queueTtl when asked (ttlOnly): a burst not yet tried is not capped', () => {
+    const events = [at(now - 8 * DAY, 1), ...Array.from({ length: 11 }, (_, n) => at(now - 1, n + 2))];
+    expect(countOverLimits(events, { ...limits, maxQueueEvents: 3, maxQueueBytes: 1 }, now, true)).toBe(1);
+    expect(countOverLimits(events, { ...limits, maxQueueEvents: 3 }, now)).toBe(9);
+  });
 });

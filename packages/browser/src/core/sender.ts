@@ -36,10 +36,13 @@ const ENVELOPE = 1024;
 
 const ok = (status: number) => status > 199 && status < 300;
 
-/** The newest of `events` (oldest first) whose sizes, and a comma each, fit in `budget` bytes. */
-function newest(events: QueuedEvent[], size: (event: QueuedEvent) => number, budget = KEEPALIVE_BUDGET_BYTES - ENVELOPE) {
+/**
+ * The newest of `events` (oldest first) whose sizes, and a comma each, fit in a keepalive body
+ * beside `inflight` bytes already on their way.
+ */
+function newest(events: QueuedEvent[], size: (event: QueuedEvent) => number, inflight = 0) {
   let keep = events.length;
-  for (let bytes = 0; keep && (bytes += size(events[keep - 1]!) + 1) <= budget; ) keep--;
+  for (let bytes = inflight; keep && (bytes += size(events[keep - 1]!) + 1) <= KEEPALIVE_BUDGET_BYTES - ENVELOPE; ) keep--;
   return events.slice(keep);
 }
 /**
@@ -211,7 +214,7 @@ export function createSender(
       try {
         // The caps bound a backlog the collector did not take (a send failed since the last
         // success), not a burst this tab has not sent yet; queueTtl always applies.
-        const over = countOverLimits(events, attempt ? options : { ...options, maxQueueEvents: 1 / 0, maxQueueBytes: 1 / 0 }, clock.now());
+        const over = countOverLimits(events, options, clock.now(), !attempt);
         // A loss is never silent: every event that will never be delivered is reported.
         if (over) report(VERBOSE ? over + ' events dropped: queue over maxQueueEvents, maxQueueBytes or queueTtl' : '', 'events_dropped', 0, (done = events.splice(0, over)).length);
         for (;;) {
@@ -226,14 +229,14 @@ export function createSender(
           const batch = body(events.slice(0, batchEvents), BATCH_BUDGET);
           let response: TransportResponse = { status: 0 };
           try {
-            response = await transport(url, batch.body, false, options.timeout);
+            response = await transport(url, batch.payload, false, options.timeout);
           } catch {
             // Network error or timeout: status 0, retried.
           }
           const { status } = response;
-          if (status == 413 && batch.count > 1) {
+          if (status == 413 && batch.taken > 1) {
             // The collector's limit is below ours: halve the batches.
-            batchEvents = batch.count >> 1;
+            batchEvents = batch.taken >> 1;
             continue;
           }
           if (!ok(status)) {
@@ -241,7 +244,7 @@ export function createSender(
             if (!online()) return idle;
             // Anything but an acknowledgement keeps the events: a 401 during a key rotation or
             // a 404 from a wrong endpoint must not empty the queue. Backoff caps the retries.
-            report(VERBOSE ? `HTTP ${status || 'network error or timeout'} from ${url}: ${batch.count} events kept, retried` : '', 'send_failed', status, batch.count);
+            report(VERBOSE ? `HTTP ${status || 'network error or timeout'} from ${url}: ${batch.taken} events kept, retried` : '', 'send_failed', status, batch.taken);
             const delay = Math.max(
               parseRetryAfter(response.retryAfter, clock.now()),
               backoffDelay(attempt++, (!SCRIPT_TAG && deps.random) || Math.random, options.retryDelay),
@@ -250,7 +253,7 @@ export function createSender(
             return delay;
           }
           attempt = 0;
-          done = done.concat(events.splice(0, batch.count));
+          done.push(...events.splice(0, batch.taken));
           // Rejected events sit in the collector's quarantine with their reason: done on our side.
           // The message is the collector's list: [{messageId, index, code, message}, …].
           // The list stops at MAX_REJECTED_LISTED entries; `rejectedCount` then says how many.
@@ -319,18 +322,18 @@ export function createSender(
     const events = newest(
       recent.filter((event) => event.id > flying),
       (event) => (event.bytes ||= byteLength(event.json)),
-      KEEPALIVE_BUDGET_BYTES - ENVELOPE - inflight,
+      inflight,
     );
     if (!events[0]) return;
     const batch = body(events, KEEPALIVE_BUDGET_BYTES - inflight);
-    const sent = events.slice(0, batch.count);
+    const sent = events.slice(0, batch.taken);
     const last = (flying = sent[sent.length - 1]!.id);
     const size = batch.bytes;
     inflight += size;
     // Events stay queued until acknowledged, and the exit marker moves back unless they were:
     // a later exit (a tab switch, then the real exit) sends them again. If a normal send repeats
     // one, the collector's dedup on messageId absorbs the copy.
-    transport(url, batch.body, true)
+    transport(url, batch.payload, true)
       .then((response): unknown => ok(response.status) && drop(sent))
       .catch(() => {})
       .then(() => {
@@ -343,7 +346,7 @@ export function createSender(
   }
 
   // Events an earlier page stashed on its way out go to the queue, before the first drain.
-  for (const key of storage.keys?.() || []) {
+  for (const key of SCRIPT_TAG ? storage.keys!() : storage.keys?.() || []) {
     if (key.startsWith(STASH_PREFIX)) {
       try {
         save(JSON.parse(storage.get(key)!), key);
