@@ -104,33 +104,46 @@ async function addUnfoldedTail(path, end) {
 }
 
 /**
+ * Times each case after a warm-up run (statements prepared, pages cached, as a console that is
+ * in use): the median of REPEATS runs, against its budget.
+ * @param {[string, () => Promise<unknown>, number][]} cases name, run, budget in ms
+ */
+async function timeCases(cases) {
+  /** @type {Figure[]} */
+  const figures = [];
+  let ok = true;
+  for (const [name, run, budget] of cases) {
+    await run();
+    const times = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const started = performance.now();
+      await run();
+      times.push(performance.now() - started);
+    }
+    const value = Math.round(median(times) * 10) / 10;
+    figures.push({ name, value, unit: 'ms (median of 5)', budget });
+    ok &&= value <= budget;
+  }
+  return { figures, ok };
+}
+
+/**
  * Times the overview for 1 and 30 days, all sources and one.
  * @param {any} reads
  * @param {number} end
  * @param {string} label
  */
 async function timeOverviews(reads, end, label) {
-  /** @type {Figure[]} */
-  const figures = [];
-  let ok = true;
   const to = new Date(end + 1000).toISOString();
+  /** @type {[string, () => Promise<unknown>, number][]} */
+  const cases = [];
   for (const days of [1, 30]) {
     const from = new Date(end - days * 86_400_000).toISOString();
     for (const source of [undefined, 'web']) {
-      const run = () => reads.overview({ from, to, ...(source ? { source } : {}) });
-      await run();
-      const times = [];
-      for (let i = 0; i < REPEATS; i++) {
-        const started = performance.now();
-        await run();
-        times.push(performance.now() - started);
-      }
-      const value = Math.round(median(times) * 10) / 10;
-      figures.push({ name: `${label} overview ${days}d${source ? ` ${source}` : ''}`, value, unit: 'ms (median of 5)', budget: OVERVIEW_BUDGET_MS });
-      ok &&= value <= OVERVIEW_BUDGET_MS;
+      cases.push([`${label} overview ${days}d${source ? ` ${source}` : ''}`, () => reads.overview({ from, to, ...(source ? { source } : {}) }), OVERVIEW_BUDGET_MS]);
     }
   }
-  return { figures, ok };
+  return timeCases(cases);
 }
 
 /**
@@ -141,9 +154,6 @@ async function timeOverviews(reads, end, label) {
  * @param {string} label
  */
 async function timeReads(reads, end, label) {
-  /** @type {Figure[]} */
-  const figures = [];
-  let ok = true;
   const day = 86_400_000;
   const to = new Date(end + 1000).toISOString();
   /** @type {[string, () => Promise<unknown>, number][]} */
@@ -156,19 +166,7 @@ async function timeReads(reads, end, label) {
   cases.push([`${label} first page`, () => reads.listEvents({ filters: {}, limit: 50 }), FIRST_PAGE_BUDGET_MS]);
   cases.push([`${label} first page web`, () => reads.listEvents({ filters: { source: 'web' }, limit: 50 }), FIRST_PAGE_BUDGET_MS]);
   cases.push([`${label} page by event`, () => reads.listEvents({ filters: { event: 'Product Added' }, limit: 50 }), FIRST_PAGE_BUDGET_MS]);
-  for (const [name, run, budget] of cases) {
-    await run(); // warm: statements prepared, pages cached, as a console that is in use
-    const times = [];
-    for (let i = 0; i < REPEATS; i++) {
-      const started = performance.now();
-      await run();
-      times.push(performance.now() - started);
-    }
-    const value = Math.round(median(times) * 10) / 10;
-    figures.push({ name, value, unit: 'ms (median of 5)', budget });
-    ok &&= value <= budget;
-  }
-  return { figures, ok };
+  return timeCases(cases);
 }
 
 /**
