@@ -1,6 +1,11 @@
+import { ApiError } from '../api.js';
+import { barChart } from '../charts.js';
 import { dataTable, formatCount, formatDuration, formatRate, h } from '../dom.js';
+import { createSuggestions } from './builder-suggestions.js';
+import { faultList, type Fault } from './definition-faults.js';
+import { createFunnelBuilder } from './funnel-builder.js';
+import { BREAKDOWNS, funnelDefinition, stepLabel } from './funnel-model.js';
 import type { ConsolePage } from './page.js';
-import { faultList, showFailure } from './definition-faults.js';
 
 interface Step {
   event: string;
@@ -12,16 +17,16 @@ interface Step {
 interface Answer {
   steps: Step[];
   breakdown?: { value: string | null; steps: Step[] }[];
-  warnings: { path: string; message: string }[];
+  warnings: Fault[];
 }
+/** Bars per step in the chart: the largest breakdown groups (every group has its table). */
+const CHART_GROUPS = 6;
 
-const BREAKDOWNS = ['context.device.type', 'context.campaign.source'];
-
-const stepTable = (caption: string, steps: Step[], attrs = {}) =>
+const stepTable = (caption: string, steps: Step[], labels: string[], attrs = {}) =>
   dataTable(
     caption,
     [
-      { label: 'Step', value: (s) => s.event },
+      { label: 'Step', value: (s) => labels[steps.indexOf(s)] ?? s.event },
       { label: 'People', value: (s) => formatCount(s.people), numeric: true },
       { label: 'Conversion', value: (s) => formatRate(s.conversion), numeric: true },
       { label: 'From first', value: (s) => formatRate(s.conversionFromFirst), numeric: true },
@@ -31,42 +36,68 @@ const stepTable = (caption: string, steps: Step[], attrs = {}) =>
     attrs,
   );
 
-/** Funnels: ordered steps within a window → people, conversion and median time per step. */
+/** Funnels: steps built as rows (event + filters) within a window → people, conversion and median time per step, per breakdown group. */
 export const funnelsPage: ConsolePage = {
   id: 'funnels',
   title: 'Funnels',
   mount(root, context) {
-    const steps = h('textarea', { name: 'steps', rows: 5, class: 'code', 'aria-label': 'Steps, one event name per line' });
-    steps.value = 'Product Viewed\nProduct Added\nOrder Completed';
-    const within = h('input', { name: 'within', value: 'P7D', 'aria-label': 'Conversion window (ISO 8601 duration)', size: 8 });
-    const by = h('select', { name: 'by', 'aria-label': 'Breakdown' }, h('option', { value: '' }, 'no breakdown'), ...BREAKDOWNS.map((path) => h('option', { value: path }, path)));
-    const result = h('div', { 'data-testid': 'funnel-result' });
+    const suggestions = createSuggestions(context.api);
+    const builder = createFunnelBuilder(suggestions);
+    const result = h('div', { 'data-testid': 'funnel-result', 'aria-live': 'polite' });
 
+    const showFaults = (faults: Fault[]) => {
+      const listed = builder.showMessages(faults, 'fault');
+      const beside = faults.length - listed.length;
+      result.replaceChildren(
+        h('p', { class: 'faults-summary', 'data-testid': 'faults-summary' }, `The funnel has ${faults.length} fault${faults.length === 1 ? '' : 's'}${beside > 0 ? `: ${beside === faults.length ? 'each' : `${beside}`} shown beside its field` : ''}.`),
+        ...(listed.length > 0 ? [faultList(listed, 'faults')] : []),
+      );
+      root.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    };
     const run = async () => {
-      const events = steps.value.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-      const body = { steps: events.map((event) => ({ event })), within: within.value.trim(), ...(by.value ? { by: by.value } : {}) };
+      builder.clearMessages();
+      const model = builder.model();
+      const { definition, faults } = funnelDefinition(model);
+      if (faults.length > 0) return showFaults(faults);
+      const labels = model.steps.map(stepLabel);
+      const by = typeof definition.by === 'string' ? definition.by : undefined;
+      const byLabel = BREAKDOWNS.find(([value]) => value === by)?.[1] ?? by;
       result.replaceChildren(h('p', { class: 'hint' }, 'Counting…'));
       try {
-        const answer = await context.api.post<Answer>('/funnels/preview', body);
-        result.replaceChildren(
-          ...(answer.warnings.length > 0 ? [faultList(answer.warnings, 'warnings')] : []),
-          stepTable('Everyone', answer.steps, { 'data-testid': 'funnel-steps' }),
-          ...(answer.breakdown ?? []).map((group) => stepTable(`${by.value} = ${group.value ?? '(none)'}`, group.steps, { 'data-breakdown': group.value ?? '' })),
+        const answer = await context.api.post<Answer>('/funnels/preview', definition);
+        builder.showMessages(answer.warnings, 'warning');
+        const groups = answer.breakdown ?? [];
+        result.replaceChildren(...(answer.warnings.length > 0 ? [faultList(answer.warnings, 'warnings')] : []));
+        const charted = groups.slice(0, CHART_GROUPS);
+        barChart(
+          result,
+          'funnel',
+          groups.length > 0 ? `People per step by ${byLabel}` : 'People per step',
+          labels,
+          charted.length > 0 ? charted.map((group) => ({ label: group.value ?? '(none)', values: group.steps.map((s) => s.people) })) : [{ label: 'People', values: answer.steps.map((s) => s.people) }],
+        );
+        result.append(
+          stepTable('Everyone', answer.steps, labels, { 'data-testid': 'funnel-steps' }),
+          ...groups.map((group) => stepTable(`${byLabel} = ${group.value ?? '(none)'}`, group.steps, labels, { 'data-breakdown': group.value ?? '' })),
         );
       } catch (error) {
+        const apiFaults = error instanceof ApiError && Array.isArray(error.details.faults) ? (error.details.faults as Fault[]) : [];
         result.replaceChildren();
-        showFailure(result, error, context.notify);
+        if (apiFaults.length > 0) showFaults(apiFaults);
+        else context.notify((error as Error).message, 'error');
       }
     };
 
     root.append(
+      suggestions.events,
+      suggestions.paths,
       h('div', { class: 'toolbar' }, h('h1', {}, 'Funnels')),
-      h('p', { class: 'hint' }, 'A person counts at a step when they did it after the previous step and within the window of their first step (first steps from the last 7 days).'),
+      h('p', { class: 'hint' }, 'A person counts at a step when they did it after the previous step and within the conversion window of their first step (first steps from the last 7 days). A step may filter on its event (where …).'),
       h(
         'form',
-        { class: 'builder', 'data-testid': 'funnel-builder', onsubmit: (e) => (e.preventDefault(), void run()) },
-        h('label', {}, 'Steps (one event name per line)', steps),
-        h('div', { class: 'actions' }, h('label', {}, 'Within ', within), h('label', {}, 'Breakdown ', by), h('button', { type: 'submit' }, 'Show')),
+        { class: 'builder', 'data-testid': 'funnel-builder', 'aria-label': 'Funnel builder', onsubmit: (e) => (e.preventDefault(), void run()) },
+        builder.element,
+        h('div', { class: 'actions submit' }, h('button', { type: 'submit' }, 'Show')),
       ),
       result,
     );

@@ -1,19 +1,20 @@
-import { dataTable, formatCount, h } from '../dom.js';
-import { faultList, showFailure, type Fault } from './definition-faults.js';
+import { ApiError } from '../api.js';
+import { dataTable, h } from '../dom.js';
+import { builderField } from './builder-field.js';
+import { createSuggestions } from './builder-suggestions.js';
+import { faultList, type Fault } from './definition-faults.js';
 import type { ConsolePage } from './page.js';
+import { createSegmentBuilder } from './segment-builder.js';
+import { emptySegment, segmentDefinition, segmentFromDefinition, type SegmentModel } from './segment-model.js';
+import { segmentPeople, type SegmentAnswer } from './segment-people.js';
 
-interface Person {
-  userId: string | null;
-  anonymousIds: string[];
-  firstSeen: string;
-  lastSeen: string;
-}
 interface Saved {
   name: string;
+  definition: unknown;
   updatedAt: string;
 }
 
-/** The builder's starting point: carts abandoned by someone who signed in on a phone. */
+/** The example behind "Start from the example": carts abandoned by someone who signed in on a phone. */
 export const EXAMPLE_SEGMENT = {
   all: [
     { did: 'Product Added', thenNot: 'Order Completed', within: 'P7D', after: 'PT1H' },
@@ -21,18 +22,67 @@ export const EXAMPLE_SEGMENT = {
   ],
 };
 
-/** Segments: a definition → its people (preview), saved segments and their exports. */
+/**
+ * Segments: the builder (condition rows) and its JSON, kept in step both ways while the JSON
+ * fits the builder (else the JSON counts and the builder is off); preview (count, warnings,
+ * people), save by name, saved segments (load back, CSV / NDJSON export).
+ */
 export const segmentsPage: ConsolePage = {
   id: 'segments',
   title: 'Segments',
   mount(root, context) {
-    const definition = h('textarea', { name: 'definition', rows: 12, spellcheck: false, class: 'code', 'aria-label': 'Segment definition (JSON)' });
-    definition.value = JSON.stringify(EXAMPLE_SEGMENT, null, 2);
-    const name = h('input', { name: 'name', placeholder: 'abandoned-cart-mobile', 'aria-label': 'Segment name' });
-    const result = h('div', { 'data-testid': 'segment-result' });
+    const suggestions = createSuggestions(context.api);
+    const definition = h('textarea', { name: 'definition', rows: 12, spellcheck: false, class: 'code' });
+    const definitionField = h('label', {}, 'Segment definition (JSON)', definition);
+    const jsonStatus = h('p', { class: 'hint', 'data-testid': 'json-status', 'aria-live': 'polite' });
+    const result = h('div', { 'data-testid': 'segment-result', 'aria-live': 'polite' });
     const saved = h('div', { 'data-testid': 'saved-segments' });
+    const name = builderField('Segment name', h('input', { name: 'name', placeholder: 'abandoned-cart-mobile', size: 24 }));
+    /** 'builder' while the JSON is the builder's; 'json' while it does not fit (or is not JSON). */
+    let authority: 'builder' | 'json' = 'builder';
 
-    const parse = (): unknown => {
+    const fromBuilder = (model: SegmentModel) => {
+      definition.value = JSON.stringify(segmentDefinition(model).definition, null, 2);
+      authority = 'builder';
+      builder.setEnabled(true);
+      jsonStatus.textContent = 'The JSON follows the builder; edit either one.';
+    };
+    const builder = createSegmentBuilder(suggestions, fromBuilder);
+    const fromJson = () => {
+      let json: unknown;
+      try {
+        json = JSON.parse(definition.value) as unknown;
+      } catch (error) {
+        return useJson(`This is not JSON yet (${(error as Error).message}).`);
+      }
+      const model = segmentFromDefinition(json);
+      if (typeof model === 'string') return useJson(`This JSON does not fit the builder (${model}).`);
+      builder.set(model);
+      builder.setEnabled(true);
+      authority = 'builder';
+      jsonStatus.textContent = 'The builder shows this JSON; edit either one.';
+    };
+    const useJson = (why: string) => {
+      authority = 'json';
+      builder.setEnabled(false);
+      jsonStatus.textContent = `${why} Preview and Save use the JSON as written; the builder is off until the JSON fits it again.`;
+    };
+    definition.addEventListener('input', fromJson);
+    const load = (json: unknown) => {
+      definition.value = JSON.stringify(json, null, 2);
+      fromJson();
+    };
+
+    /** The definition to send, or undefined after showing why there is none. */
+    const current = (): unknown => {
+      builder.clearMessages();
+      result.replaceChildren();
+      if (authority === 'builder') {
+        const { definition: json, faults } = segmentDefinition(builder.model());
+        if (faults.length === 0) return json;
+        showFaults(faults);
+        return undefined;
+      }
       try {
         return JSON.parse(definition.value) as unknown;
       } catch (error) {
@@ -40,61 +90,81 @@ export const segmentsPage: ConsolePage = {
         return undefined;
       }
     };
+    const showFaults = (faults: Fault[]) => {
+      const listed = authority === 'builder' ? builder.showMessages(faults, 'fault') : faults;
+      const beside = faults.length - listed.length;
+      result.replaceChildren(
+        h('p', { class: 'faults-summary', 'data-testid': 'faults-summary' }, `The definition has ${faults.length} fault${faults.length === 1 ? '' : 's'}${beside > 0 ? `: ${beside === faults.length ? 'each' : `${beside}`} shown beside its field` : ''}.`),
+        ...(listed.length > 0 ? [faultList(listed, 'faults')] : []),
+      );
+      root.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    };
+    const failed = (error: unknown) => {
+      const faults = error instanceof ApiError && Array.isArray(error.details.faults) ? (error.details.faults as Fault[]) : [];
+      if (faults.length > 0) showFaults(faults);
+      else context.notify((error as Error).message, 'error');
+    };
     const preview = async () => {
-      const body = parse();
+      const body = current();
       if (body === undefined) return;
       result.replaceChildren(h('p', { class: 'hint' }, 'Counting…'));
       try {
-        const answer = await context.api.post<{ count: number; people: Person[]; warnings: Fault[] }>('/segments/preview', body);
-        result.replaceChildren(
-          h('p', { 'data-testid': 'segment-count' }, h('strong', {}, formatCount(answer.count)), answer.count === 1 ? ' person' : ' people', answer.count > answer.people.length ? ` (the latest ${answer.people.length} shown)` : ''),
-          ...(answer.warnings.length > 0 ? [faultList(answer.warnings, 'warnings')] : []),
-          dataTable(
-            'People in the segment, latest seen first',
-            [
-              { label: 'userId', value: (p) => p.userId ?? '(anonymous)' },
-              { label: 'anonymousIds', value: (p) => p.anonymousIds.join(', ') },
-              { label: 'First seen', value: (p) => new Date(p.firstSeen).toLocaleString() },
-              { label: 'Last seen', value: (p) => new Date(p.lastSeen).toLocaleString() },
-            ],
-            answer.people,
-            { 'data-testid': 'segment-people' },
-            'Nobody matches this definition now',
-          ),
-        );
+        const answer = await context.api.post<SegmentAnswer>('/segments/preview', body);
+        // Warnings go beside the event names they are about and, being few, in the list too.
+        if (authority === 'builder') builder.showMessages(answer.warnings, 'warning');
+        result.replaceChildren(...segmentPeople(answer), ...(answer.warnings.length > 0 ? [faultList(answer.warnings, 'warnings')] : []));
       } catch (error) {
         result.replaceChildren();
-        showFailure(result, error, context.notify);
+        failed(error);
       }
     };
     const save = async () => {
-      const body = parse();
+      const segmentName = name.control.value.trim();
+      name.clear();
+      if (segmentName === '') return name.show('Give the segment a name first', 'fault'), name.control.focus();
+      const body = current();
       if (body === undefined) return;
-      if (name.value.trim() === '') return context.notify('Give the segment a name first', 'error');
       try {
-        await context.api.put(`/segments/${encodeURIComponent(name.value.trim())}`, body);
-        context.notify(`Saved segment ${name.value.trim()}`);
+        await context.api.put(`/segments/${encodeURIComponent(segmentName)}`, body);
+        context.notify(`Saved segment ${segmentName}`);
         await list();
       } catch (error) {
-        showFailure(result, error, context.notify);
+        if (error instanceof ApiError && error.code === 'invalid_query') name.show(error.message, 'fault');
+        else failed(error);
+      }
+    };
+    const open = async (segment: Saved) => {
+      try {
+        const stored = await context.api.get<Saved>(`/segments/${encodeURIComponent(segment.name)}`);
+        load(stored.definition);
+        name.control.value = stored.name;
+        result.replaceChildren();
+        context.notify(`Loaded segment ${stored.name}${authority === 'json' ? ' (as JSON: it does not fit the builder)' : ''}`);
+        root.querySelector<HTMLElement>(authority === 'builder' ? '[data-focus="r0.kind"]' : 'textarea[name="definition"]')?.focus();
+      } catch (error) {
+        context.notify((error as Error).message, 'error');
       }
     };
     const list = async () => {
       try {
         const { segments } = await context.api.get<{ segments: Saved[] }>('/segments');
         const exportLink = (segment: Saved, format: 'csv' | 'ndjson') =>
-          h('a', { href: context.api.url(`/segments/${encodeURIComponent(segment.name)}/people`, { format }), download: '', 'data-format': format }, format.toUpperCase());
+          h('a', { href: context.api.url(`/segments/${encodeURIComponent(segment.name)}/people`, { format }), download: '', 'data-format': format, 'aria-label': `Export ${segment.name} as ${format.toUpperCase()}` }, format.toUpperCase());
         saved.replaceChildren(
           dataTable(
             'Saved segments',
             [
               { label: 'Name', value: (s) => s.name },
               { label: 'Updated', value: (s) => new Date(s.updatedAt).toLocaleString() },
-              { label: 'Export', value: (s) => h('span', { class: 'actions' }, exportLink(s, 'csv'), exportLink(s, 'ndjson')) },
+              {
+                label: 'Actions',
+                value: (s) =>
+                  h('span', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'aria-label': `Load ${s.name}`, onclick: () => void open(s) }, 'Load'), exportLink(s, 'csv'), exportLink(s, 'ndjson')),
+              },
             ],
             segments,
-            {},
-            'No saved segment yet: preview a definition, name it and save it',
+            { 'data-testid': 'saved-segment-rows' },
+            'No saved segment yet: build a definition, preview it, name it and save it',
           ),
         );
       } catch (error) {
@@ -103,17 +173,27 @@ export const segmentsPage: ConsolePage = {
     };
 
     root.append(
+      suggestions.events,
+      suggestions.paths,
       h('div', { class: 'toolbar' }, h('h1', {}, 'Segments')),
-      h('p', { class: 'hint' }, 'A definition (JSON, see the README, "People, segments and funnels"): who did what, within which window. Preview counts the people now; a saved segment is re-evaluated at every export.'),
+      h('p', { class: 'hint' }, 'Who did what, within which window: add conditions, preview the people, save the segment by name. A saved segment is re-evaluated at every export.'),
       h(
         'form',
-        { class: 'builder', 'data-testid': 'segment-builder', onsubmit: (e) => (e.preventDefault(), void preview()) },
-        definition,
-        h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Preview'), name, h('button', { type: 'button', class: 'secondary', onclick: () => void save() }, 'Save')),
+        { class: 'builder', 'data-testid': 'segment-builder', 'aria-label': 'Segment builder', onsubmit: (e) => (e.preventDefault(), void preview()) },
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'button', class: 'secondary', onclick: () => (load(EXAMPLE_SEGMENT), context.notify('The example: carts abandoned by people who signed in on a phone')) }, 'Start from the example'),
+          h('button', { type: 'button', class: 'secondary', onclick: () => (builder.set(emptySegment()), fromBuilder(builder.model()), (name.control.value = ''), result.replaceChildren()) }, 'Clear'),
+        ),
+        builder.element,
+        h('details', { class: 'json-view', 'data-testid': 'json-view' }, h('summary', {}, 'JSON (advanced)'), definitionField, jsonStatus),
+        h('div', { class: 'actions submit' }, h('button', { type: 'submit' }, 'Preview'), name.element, h('button', { type: 'button', class: 'secondary', onclick: () => void save() }, 'Save')),
       ),
       result,
       saved,
     );
+    fromBuilder(builder.model());
     void list();
     return () => undefined;
   },
