@@ -51,6 +51,8 @@ for (let first = 0; first < 3000; first += 100) {
   await send(batch, first % 500 === 0 ? 'app-key' : KEY);
 }
 await send([demoEvent(1, now - 1000), demoEvent(2, now - 2000)], 'app-key'); // resends: duplicates
+// Traits for the people table of the segments page.
+await send(Array.from({ length: 60 }, (_, n) => ({ type: 'identify', messageId: `identify-${n}`, userId: `user-${n}`, timestamp: new Date(now - 3_600_000).toISOString(), traits: { plan: ['free', 'pro', 'team'][n % 3], email: `user-${n}@example.com` } })));
 await send([
   { type: 'track', event: 'Wishlist Shared', messageId: 'q-1', anonymousId: 'anon-3', timestamp: new Date(now - 60_000).toISOString(), properties: { product_id: 'sku-4' } },
   { type: 'track', event: 'Wishlist Shared', messageId: 'q-2', anonymousId: 'anon-9', timestamp: new Date(now - 50_000).toISOString() },
@@ -84,6 +86,35 @@ try {
   await page.click('nav a[data-page="overview"]');
   await page.waitForSelector('figure[data-chart="quality"] canvas');
   await page.screenshot({ path: new URL('overview.png', out).pathname, fullPage: true });
+
+  // Segments: the abandoned-cart-on-a-phone example in the builder, previewed and saved
+  // (the builder and the first people: the page, not all 40 rows).
+  await page.setViewportSize({ width: 1280, height: 1400 });
+  await page.click('nav a[data-page="segments"]');
+  await page.getByRole('button', { name: 'Start from the example' }).click();
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByTestId('segment-count').waitFor();
+  await page.getByLabel('Segment name').fill('abandoned-cart-mobile');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('button', { name: 'Load abandoned-cart-mobile' }).waitFor();
+  await page.screenshot({ path: new URL('segments.png', out).pathname });
+
+  // Funnels: three steps, the second filtered on price, broken down by device type.
+  await page.click('nav a[data-page="funnels"]');
+  const step = (/** @type {number} */ n) => page.getByRole('group', { name: `Step ${n}`, exact: true });
+  await step(1).getByLabel('Event', { exact: true }).fill('Product Viewed');
+  await step(2).getByLabel('Event', { exact: true }).fill('Product Added');
+  await page.getByRole('button', { name: 'Add step' }).click();
+  await step(3).getByLabel('Event', { exact: true }).fill('Order Completed');
+  await step(2).getByRole('button', { name: 'Add a filter (where …)' }).click();
+  const filter = step(2).getByRole('group', { name: 'Filter 1', exact: true });
+  await filter.getByLabel('Path', { exact: true }).fill('properties.price');
+  await filter.getByLabel('Operator', { exact: true }).selectOption({ label: '≥' });
+  await filter.getByLabel('Value', { exact: true }).fill('20');
+  await page.getByLabel('Breakdown', { exact: true }).selectOption({ label: 'device type' });
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.locator('figure[data-chart="funnel"]').waitFor();
+  await page.screenshot({ path: new URL('funnels.png', out).pathname, fullPage: true });
   console.log(`screenshots written to ${out.pathname}`);
 } finally {
   await browser.close();

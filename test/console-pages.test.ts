@@ -71,8 +71,10 @@ describe('the segments, funnels and destinations pages in Chromium, against the 
     expect(await collector.send(SEED)).toMatchObject({ accepted: SEED.length, rejected: [] });
     const { page, problems } = await openSignedIn(collector);
 
-    // Segments: the example definition is prefilled; preview finds Alice only (Bob ordered).
+    // Segments: "Start from the example" fills the builder and its JSON; preview finds Alice only (Bob ordered).
     await page.click('nav a[data-page="segments"]');
+    await page.getByRole('button', { name: 'Start from the example' }).click();
+    await page.getByText('JSON (advanced)').click();
     const definition = page.locator('textarea[name="definition"]');
     expect(JSON.parse(await definition.inputValue())).toMatchObject({ all: [{ did: 'Product Added', thenNot: 'Order Completed' }, { did: 'Signed In' }] });
     await page.click('[data-testid="segment-builder"] button[type="submit"]');
@@ -81,7 +83,7 @@ describe('the segments, funnels and destinations pages in Chromium, against the 
     const people = await cells(page, '[data-testid="segment-people"]');
     expect(people.map((row) => row.slice(0, 2))).toEqual([['alice', 'anon-alice']]);
 
-    // A malformed definition: every fault listed by its path, nothing counted.
+    // A malformed definition typed as JSON (it does not fit the builder): every fault listed by its path, nothing counted.
     await definition.fill('{"all":[{"did":"Product Added","within":"seven days"},{"trait":"plan"}]}');
     await page.click('[data-testid="segment-builder"] button[type="submit"]');
     await page.waitForSelector('[data-testid="faults"]');
@@ -93,6 +95,7 @@ describe('the segments, funnels and destinations pages in Chromium, against the 
     // Save the example under a name; it is listed with exports that the session may download.
     await page.click('nav a[data-page="live"]');
     await page.click('nav a[data-page="segments"]');
+    await page.getByRole('button', { name: 'Start from the example' }).click();
     await page.fill('input[name="name"]', 'abandoned-on-phone');
     await page.click('button:has-text("Save")');
     await page.waitForSelector('[data-testid="notice"]:has-text("Saved segment abandoned-on-phone")');
@@ -112,8 +115,9 @@ describe('the segments, funnels and destinations pages in Chromium, against the 
 
     // Funnels: Product Added → Order Completed: 2 people, then 1 (50 %), 10 minutes for Bob.
     await page.click('nav a[data-page="funnels"]');
-    await page.fill('textarea[name="steps"]', 'Product Added\nOrder Completed');
-    await page.fill('input[name="within"]', 'P7D');
+    await page.getByRole('group', { name: 'Step 1', exact: true }).getByLabel('Event', { exact: true }).fill('Product Added');
+    await page.getByRole('group', { name: 'Step 2', exact: true }).getByLabel('Event', { exact: true }).fill('Order Completed');
+    await page.getByLabel('Conversion window', { exact: true }).fill('7');
     await page.click('[data-testid="funnel-builder"] button[type="submit"]');
     await page.waitForSelector('[data-testid="funnel-steps"]');
     expect(await cells(page, '[data-testid="funnel-steps"]')).toEqual([
@@ -125,10 +129,11 @@ describe('the segments, funnels and destinations pages in Chromium, against the 
     await page.click('[data-testid="funnel-builder"] button[type="submit"]');
     await page.waitForSelector('[data-testid="funnel-result"] table[data-breakdown="mobile"]');
     expect((await cells(page, 'table[data-breakdown="mobile"]')).map((row) => row[1])).toEqual(['2', '1']);
-    // A window that is no duration: the fault is named by its path.
-    await page.fill('input[name="within"]', 'a week');
+    // A breakdown path the API refuses: its fault beside the path field.
+    await page.getByLabel('Breakdown', { exact: true }).selectOption({ label: 'a path…' });
+    await page.getByLabel('Breakdown path').fill('raw.device');
     await page.click('[data-testid="funnel-builder"] button[type="submit"]');
-    await page.waitForSelector('[data-testid="funnel-result"] [data-testid="faults"] li[data-path="within"]');
+    await page.waitForSelector('[data-testid="funnel-builder"] [aria-invalid="true"][name="byPath"]');
     expect(await page.locator('[data-testid="funnel-steps"]').count()).toBe(0);
 
     // Destinations: the receiver refuses with 400, so the events become dead letters.

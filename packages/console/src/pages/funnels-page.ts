@@ -1,8 +1,8 @@
 import { ApiError } from '../api.js';
-import { barChart } from '../charts.js';
 import { dataTable, formatCount, formatDuration, formatRate, h } from '../dom.js';
 import { createSuggestions } from './builder-suggestions.js';
 import { faultList, type Fault } from './definition-faults.js';
+import { funnelChart } from './funnel-chart.js';
 import { createFunnelBuilder } from './funnel-builder.js';
 import { BREAKDOWNS, funnelDefinition, stepLabel } from './funnel-model.js';
 import type { ConsolePage } from './page.js';
@@ -67,14 +67,14 @@ export const funnelsPage: ConsolePage = {
         const answer = await context.api.post<Answer>('/funnels/preview', definition);
         builder.showMessages(answer.warnings, 'warning');
         const groups = answer.breakdown ?? [];
-        result.replaceChildren(...(answer.warnings.length > 0 ? [faultList(answer.warnings, 'warnings')] : []));
         const charted = groups.slice(0, CHART_GROUPS);
-        barChart(
-          result,
-          'funnel',
-          groups.length > 0 ? `People per step by ${byLabel}` : 'People per step',
-          labels,
-          charted.length > 0 ? charted.map((group) => ({ label: group.value ?? '(none)', values: group.steps.map((s) => s.people) })) : [{ label: 'People', values: answer.steps.map((s) => s.people) }],
+        result.replaceChildren(
+          ...(answer.warnings.length > 0 ? [faultList(answer.warnings, 'warnings')] : []),
+          funnelChart(
+            groups.length > 0 ? `People per step by ${byLabel}${groups.length > CHART_GROUPS ? ` (the ${CHART_GROUPS} largest groups)` : ''}` : 'People per step',
+            labels,
+            charted.length > 0 ? charted.map((group) => ({ label: group.value ?? '(none)', values: group.steps.map((s) => s.people) })) : [{ label: 'People', values: answer.steps.map((s) => s.people) }],
+          ),
         );
         result.append(
           stepTable('Everyone', answer.steps, labels, { 'data-testid': 'funnel-steps' }),

@@ -76,7 +76,6 @@ export const segmentsPage: ConsolePage = {
     /** The definition to send, or undefined after showing why there is none. */
     const current = (): unknown => {
       builder.clearMessages();
-      result.replaceChildren();
       if (authority === 'builder') {
         const { definition: json, faults } = segmentDefinition(builder.model());
         if (faults.length === 0) return json;
