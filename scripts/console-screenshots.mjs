@@ -51,8 +51,6 @@ for (let first = 0; first < 3000; first += 100) {
   await send(batch, first % 500 === 0 ? 'app-key' : KEY);
 }
 await send([demoEvent(1, now - 1000), demoEvent(2, now - 2000)], 'app-key'); // resends: duplicates
-// Traits for the people table of the segments page.
-await send(Array.from({ length: 60 }, (_, n) => ({ type: 'identify', messageId: `identify-${n}`, userId: `user-${n}`, timestamp: new Date(now - 3_600_000).toISOString(), traits: { plan: ['free', 'pro', 'team'][n % 3], email: `user-${n}@example.com` } })));
 await send([
   { type: 'track', event: 'Wishlist Shared', messageId: 'q-1', anonymousId: 'anon-3', timestamp: new Date(now - 60_000).toISOString(), properties: { product_id: 'sku-4' } },
   { type: 'track', event: 'Wishlist Shared', messageId: 'q-2', anonymousId: 'anon-9', timestamp: new Date(now - 50_000).toISOString() },
@@ -90,6 +88,8 @@ try {
   // Segments: the abandoned-cart-on-a-phone example in the builder, previewed and saved
   // (the builder and the first people: the page, not all 40 rows).
   await page.setViewportSize({ width: 1280, height: 1400 });
+  // Traits for the people table (sent now, so that the live and overview shots above are as before).
+  await send(Array.from({ length: 60 }, (_, n) => ({ type: 'identify', messageId: `identify-${n}`, userId: `user-${n}`, timestamp: new Date(now - 3_600_000).toISOString(), traits: { plan: ['free', 'pro', 'team'][n % 3], email: `user-${n}@example.com` } })));
   await page.click('nav a[data-page="segments"]');
   await page.getByRole('button', { name: 'Start from the example' }).click();
   await page.getByRole('button', { name: 'Preview' }).click();

@@ -85,6 +85,11 @@ describe('the segment and funnel builders in Chromium, against the collector CLI
     expect(await collector.send(PEOPLE)).toMatchObject({ accepted: PEOPLE.length, rejected: [] });
     const { page, problems } = await open(collector, 'Segments');
 
+    // The event inputs suggest the names the store has seen.
+    await expect
+      .poll(() => page.getByTestId('event-names').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)))
+      .toEqual(['Order Completed', 'Product Added', 'Signed In']);
+
     // Condition 1: Product Added, then not Order Completed within 1 hour, in the last 7 days.
     const first = page.getByRole('group', { name: 'Condition 1', exact: true });
     await first.getByLabel('Condition', { exact: true }).selectOption({ label: 'did an event, then not another' });
@@ -171,6 +176,12 @@ describe('the segment and funnel builders in Chromium, against the collector CLI
     // Back the other way: the builder rewrites the JSON.
     await second.getByLabel('Value', { exact: true }).fill('team');
     expect(JSON.parse(await json.inputValue()).any[1]).toEqual({ trait: 'plan', equals: 'team' });
+
+    // Values are typed sensibly: 42 is a number unless the person says it is text.
+    await second.getByLabel('Value', { exact: true }).fill('42');
+    expect(JSON.parse(await json.inputValue()).any[1]).toEqual({ trait: 'plan', equals: 42 });
+    await second.getByLabel('Value type').selectOption({ label: 'text' });
+    expect(JSON.parse(await json.inputValue()).any[1]).toEqual({ trait: 'plan', equals: '42' });
 
     // A group inside a group does not fit: the builder is off and the JSON counts.
     await json.fill('{"all":[{"any":[{"did":"Signed In"},{"did":"Order Completed"}]}]}');

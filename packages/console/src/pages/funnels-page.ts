@@ -43,7 +43,8 @@ export const funnelsPage: ConsolePage = {
   mount(root, context) {
     const suggestions = createSuggestions(context.api);
     const builder = createFunnelBuilder(suggestions);
-    const result = h('div', { 'data-testid': 'funnel-result', 'aria-live': 'polite' });
+    const result = h('div', { 'data-testid': 'funnel-result' });
+    const status = h('p', { class: 'visually-hidden', role: 'status' });
 
     const showFaults = (faults: Fault[]) => {
       const listed = builder.showMessages(faults, 'fault');
@@ -52,6 +53,7 @@ export const funnelsPage: ConsolePage = {
         h('p', { class: 'faults-summary', 'data-testid': 'faults-summary' }, `The funnel has ${faults.length} fault${faults.length === 1 ? '' : 's'}${beside > 0 ? `: ${beside === faults.length ? 'each' : `${beside}`} shown beside its field` : ''}.`),
         ...(listed.length > 0 ? [faultList(listed, 'faults')] : []),
       );
+      status.textContent = `The funnel has ${faults.length} fault${faults.length === 1 ? '' : 's'}`;
       root.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     };
     const run = async () => {
@@ -66,6 +68,7 @@ export const funnelsPage: ConsolePage = {
       try {
         const answer = await context.api.post<Answer>('/funnels/preview', definition);
         builder.showMessages(answer.warnings, 'warning');
+        status.textContent = answer.steps.map((s, i) => `${labels[i] ?? s.event}: ${s.people}`).join('; ');
         const groups = answer.breakdown ?? [];
         const charted = groups.slice(0, CHART_GROUPS);
         result.replaceChildren(
@@ -99,6 +102,7 @@ export const funnelsPage: ConsolePage = {
         builder.element,
         h('div', { class: 'actions submit' }, h('button', { type: 'submit' }, 'Show')),
       ),
+      status,
       result,
     );
     return () => undefined;

@@ -1,6 +1,6 @@
 import { ApiError } from '../api.js';
 import { dataTable, h } from '../dom.js';
-import { builderField } from './builder-field.js';
+import { builderField, uniqueId } from './builder-field.js';
 import { createSuggestions } from './builder-suggestions.js';
 import { faultList, type Fault } from './definition-faults.js';
 import type { ConsolePage } from './page.js';
@@ -32,10 +32,12 @@ export const segmentsPage: ConsolePage = {
   title: 'Segments',
   mount(root, context) {
     const suggestions = createSuggestions(context.api);
-    const definition = h('textarea', { name: 'definition', rows: 12, spellcheck: false, class: 'code' });
-    const definitionField = h('label', {}, 'Segment definition (JSON)', definition);
+    const definition = h('textarea', { name: 'definition', id: uniqueId('definition'), rows: 12, spellcheck: false, class: 'code' });
     const jsonStatus = h('p', { class: 'hint', 'data-testid': 'json-status', 'aria-live': 'polite' });
-    const result = h('div', { 'data-testid': 'segment-result', 'aria-live': 'polite' });
+    const jsonView = h('details', { class: 'json-view', 'data-testid': 'json-view' }, h('summary', {}, 'JSON (advanced)'), h('label', { for: definition.id }, 'Segment definition (JSON)'), definition, jsonStatus);
+    const result = h('div', { 'data-testid': 'segment-result' });
+    // What a screen reader hears after Preview (the table itself is too long to announce).
+    const status = h('p', { class: 'visually-hidden', role: 'status' });
     const saved = h('div', { 'data-testid': 'saved-segments' });
     const name = builderField('Segment name', h('input', { name: 'name', placeholder: 'abandoned-cart-mobile', size: 24 }));
     /** 'builder' while the JSON is the builder's; 'json' while it does not fit (or is not JSON). */
@@ -64,6 +66,7 @@ export const segmentsPage: ConsolePage = {
     };
     const useJson = (why: string) => {
       authority = 'json';
+      jsonView.open = true;
       builder.setEnabled(false);
       jsonStatus.textContent = `${why} Preview and Save use the JSON as written; the builder is off until the JSON fits it again.`;
     };
@@ -96,6 +99,7 @@ export const segmentsPage: ConsolePage = {
         h('p', { class: 'faults-summary', 'data-testid': 'faults-summary' }, `The definition has ${faults.length} fault${faults.length === 1 ? '' : 's'}${beside > 0 ? `: ${beside === faults.length ? 'each' : `${beside}`} shown beside its field` : ''}.`),
         ...(listed.length > 0 ? [faultList(listed, 'faults')] : []),
       );
+      status.textContent = `The definition has ${faults.length} fault${faults.length === 1 ? '' : 's'}`;
       root.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     };
     const failed = (error: unknown) => {
@@ -112,6 +116,7 @@ export const segmentsPage: ConsolePage = {
         // Warnings go beside the event names they are about and, being few, in the list too.
         if (authority === 'builder') builder.showMessages(answer.warnings, 'warning');
         result.replaceChildren(...segmentPeople(answer), ...(answer.warnings.length > 0 ? [faultList(answer.warnings, 'warnings')] : []));
+        status.textContent = `${answer.count} ${answer.count === 1 ? 'person' : 'people'}${answer.warnings.length > 0 ? `, ${answer.warnings.length} warning${answer.warnings.length === 1 ? '' : 's'}` : ''}`;
       } catch (error) {
         result.replaceChildren();
         failed(error);
@@ -186,9 +191,10 @@ export const segmentsPage: ConsolePage = {
           h('button', { type: 'button', class: 'secondary', onclick: () => (builder.set(emptySegment()), fromBuilder(builder.model()), (name.control.value = ''), result.replaceChildren()) }, 'Clear'),
         ),
         builder.element,
-        h('details', { class: 'json-view', 'data-testid': 'json-view' }, h('summary', {}, 'JSON (advanced)'), definitionField, jsonStatus),
+        jsonView,
         h('div', { class: 'actions submit' }, h('button', { type: 'submit' }, 'Preview'), name.element, h('button', { type: 'button', class: 'secondary', onclick: () => void save() }, 'Save')),
       ),
+      status,
       result,
       saved,
     );
