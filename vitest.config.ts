@@ -29,6 +29,15 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The console's pure parts (the builders' models); its pages are tested in Chromium (test/console-*.test.ts).
+          name: 'console',
+          include: ['packages/console/src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'collector',
           include: ['packages/collector/src/**/*.test.ts'],
           environment: 'node',

@@ -73,6 +73,13 @@ async function open(collector: ConsoleCollector, pageId: string): Promise<{ page
 }
 
 const rows = (table: Locator) => table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+/** Controls of the page without a label (a `<label>` for them, or aria-label): there should be none. */
+const unlabelled = (page: Page) =>
+  page.locator('main').evaluate((main) =>
+    Array.from(main.querySelectorAll<HTMLInputElement>('input, select, textarea'))
+      .filter((control) => control.type !== 'hidden' && (control.labels?.length ?? 0) === 0 && !control.getAttribute('aria-label'))
+      .map((control) => control.outerHTML),
+  );
 /** The text beside a field, as a screen reader reads it: its aria-describedby. */
 const describedBy = async (field: Locator) => {
   const id = await field.getAttribute('aria-describedby');
@@ -156,6 +163,7 @@ describe('the segment and funnel builders in Chromium, against the collector CLI
     expect(csv[0]).toBe('user_id,anonymous_ids,first_seen,last_seen,traits');
     expect(csv.slice(1, 3).map((line) => line.split(',')[0]).sort()).toEqual(['alice', 'erin']);
     expect(csv.find((line) => line.startsWith('erin,'))).toContain('"{""plan"":""free""}"');
+    expect(await unlabelled(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
 
@@ -270,6 +278,8 @@ describe('the segment and funnel builders in Chromium, against the collector CLI
     await expect.poll(() => window.getAttribute('aria-invalid')).toBe('true');
     expect(await describedBy(window)).toBe('must be a whole number above 0');
     expect(await everyone.count()).toBe(0);
+    await page.getByLabel('Breakdown', { exact: true }).selectOption({ label: 'a path…' });
+    expect(await unlabelled(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
 });

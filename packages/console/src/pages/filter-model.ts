@@ -77,7 +77,7 @@ export function testJson(test: ValueTestModel, path: string, faults: Fault[]): u
 /** The type that shows a JSON value back as typed: `auto` when it would read the same. */
 function typeOf(values: readonly unknown[]): ValueType | undefined {
   if (!values.every((v) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) return undefined;
-  if (values.every((v) => typed(String(v), 'auto') === v && (typeof v !== 'string' || v === v.trim()))) return 'auto';
+  if (values.every((v) => typed(String(v), 'auto') === v && (typeof v !== 'string' || (v !== '' && v === v.trim())))) return 'auto';
   const kinds = new Set(values.map((v) => typeof v));
   if (kinds.size !== 1) return undefined;
   return kinds.has('string') ? 'text' : kinds.has('number') ? 'number' : 'boolean';
