@@ -12,9 +12,21 @@ export function faultList(faults: readonly Fault[], kind: 'faults' | 'warnings')
   return h('ul', { class: kind, 'data-testid': kind }, ...faults.map((f) => h('li', { 'data-path': f.path }, h('code', {}, f.path), `: ${f.message}`)));
 }
 
-/** Shows an API failure: its faults by path when the definition had some, else the message. */
-export function showFailure(target: HTMLElement, error: unknown, notify: (message: string, kind?: 'info' | 'error') => void): void {
-  const faults = error instanceof ApiError && Array.isArray(error.details.faults) ? (error.details.faults as Fault[]) : [];
-  if (faults.length > 0) target.replaceChildren(h('p', {}, 'The definition has faults:'), faultList(faults, 'faults'));
-  else notify((error as Error).message, 'error');
+/** The faults of a 400 `invalid_definition` answer (none for any other failure). */
+export function apiFaults(error: unknown): Fault[] {
+  return error instanceof ApiError && Array.isArray(error.details.faults) ? (error.details.faults as Fault[]) : [];
+}
+
+/**
+ * Shows a definition's faults: `place` puts each it can beside its field and returns the rest,
+ * which are listed in `target` under a summary; the first marked field in `scope` gets the
+ * focus. Returns the summary (for a status line).
+ */
+export function showFaults(target: HTMLElement, scope: HTMLElement, faults: readonly Fault[], place: (faults: readonly Fault[]) => Fault[], noun: string): string {
+  const listed = place(faults);
+  const beside = faults.length - listed.length;
+  const summary = `The ${noun} has ${faults.length} fault${faults.length === 1 ? '' : 's'}${beside > 0 ? `: ${beside === faults.length ? 'each' : `${beside}`} shown beside its field` : ''}.`;
+  target.replaceChildren(h('p', { class: 'faults-summary', 'data-testid': 'faults-summary' }, summary), ...(listed.length > 0 ? [faultList(listed, 'faults')] : []));
+  scope.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  return summary;
 }

@@ -1,7 +1,6 @@
-import { ApiError } from '../api.js';
 import { dataTable, formatCount, formatDuration, formatRate, h } from '../dom.js';
 import { createSuggestions } from './builder-suggestions.js';
-import { faultList, type Fault } from './definition-faults.js';
+import { apiFaults, faultList, showFaults, type Fault } from './definition-faults.js';
 import { funnelChart } from './funnel-chart.js';
 import { createFunnelBuilder } from './funnel-builder.js';
 import { BREAKDOWNS, funnelDefinition, stepLabel } from './funnel-model.js';
@@ -46,21 +45,14 @@ export const funnelsPage: ConsolePage = {
     const result = h('div', { 'data-testid': 'funnel-result' });
     const status = h('p', { class: 'visually-hidden', role: 'status' });
 
-    const showFaults = (faults: Fault[]) => {
-      const listed = builder.showMessages(faults, 'fault');
-      const beside = faults.length - listed.length;
-      result.replaceChildren(
-        h('p', { class: 'faults-summary', 'data-testid': 'faults-summary' }, `The funnel has ${faults.length} fault${faults.length === 1 ? '' : 's'}${beside > 0 ? `: ${beside === faults.length ? 'each' : `${beside}`} shown beside its field` : ''}.`),
-        ...(listed.length > 0 ? [faultList(listed, 'faults')] : []),
-      );
-      status.textContent = `The funnel has ${faults.length} fault${faults.length === 1 ? '' : 's'}`;
-      root.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    const faults = (list: readonly Fault[]) => {
+      status.textContent = showFaults(result, root, list, (all) => builder.showMessages(all, 'fault'), 'funnel');
     };
     const run = async () => {
       builder.clearMessages();
       const model = builder.model();
-      const { definition, faults } = funnelDefinition(model);
-      if (faults.length > 0) return showFaults(faults);
+      const { definition, faults: errors } = funnelDefinition(model);
+      if (errors.length > 0) return faults(errors);
       const labels = model.steps.map(stepLabel);
       const by = typeof definition.by === 'string' ? definition.by : undefined;
       const byLabel = BREAKDOWNS.find(([value]) => value === by)?.[1] ?? by;
@@ -84,9 +76,9 @@ export const funnelsPage: ConsolePage = {
           ...groups.map((group) => stepTable(`${byLabel} = ${group.value ?? '(none)'}`, group.steps, labels, { 'data-breakdown': group.value ?? '' })),
         );
       } catch (error) {
-        const apiFaults = error instanceof ApiError && Array.isArray(error.details.faults) ? (error.details.faults as Fault[]) : [];
+        const list = apiFaults(error);
         result.replaceChildren();
-        if (apiFaults.length > 0) showFaults(apiFaults);
+        if (list.length > 0) faults(list);
         else context.notify((error as Error).message, 'error');
       }
     };

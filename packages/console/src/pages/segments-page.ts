@@ -2,7 +2,7 @@ import { ApiError } from '../api.js';
 import { dataTable, h } from '../dom.js';
 import { builderField, uniqueId } from './builder-field.js';
 import { createSuggestions } from './builder-suggestions.js';
-import { faultList, type Fault } from './definition-faults.js';
+import { apiFaults, faultList, showFaults, type Fault } from './definition-faults.js';
 import type { ConsolePage } from './page.js';
 import { createSegmentBuilder } from './segment-builder.js';
 import { emptySegment, segmentDefinition, segmentFromDefinition, type SegmentModel } from './segment-model.js';
@@ -80,9 +80,9 @@ export const segmentsPage: ConsolePage = {
     const current = (): unknown => {
       builder.clearMessages();
       if (authority === 'builder') {
-        const { definition: json, faults } = segmentDefinition(builder.model());
-        if (faults.length === 0) return json;
-        showFaults(faults);
+        const { definition: json, faults: errors } = segmentDefinition(builder.model());
+        if (errors.length === 0) return json;
+        faults(errors);
         return undefined;
       }
       try {
@@ -92,19 +92,12 @@ export const segmentsPage: ConsolePage = {
         return undefined;
       }
     };
-    const showFaults = (faults: Fault[]) => {
-      const listed = authority === 'builder' ? builder.showMessages(faults, 'fault') : faults;
-      const beside = faults.length - listed.length;
-      result.replaceChildren(
-        h('p', { class: 'faults-summary', 'data-testid': 'faults-summary' }, `The definition has ${faults.length} fault${faults.length === 1 ? '' : 's'}${beside > 0 ? `: ${beside === faults.length ? 'each' : `${beside}`} shown beside its field` : ''}.`),
-        ...(listed.length > 0 ? [faultList(listed, 'faults')] : []),
-      );
-      status.textContent = `The definition has ${faults.length} fault${faults.length === 1 ? '' : 's'}`;
-      root.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    const faults = (list: readonly Fault[]) => {
+      status.textContent = showFaults(result, root, list, (all) => (authority === 'builder' ? builder.showMessages(all, 'fault') : [...all]), 'definition');
     };
     const failed = (error: unknown) => {
-      const faults = error instanceof ApiError && Array.isArray(error.details.faults) ? (error.details.faults as Fault[]) : [];
-      if (faults.length > 0) showFaults(faults);
+      const list = apiFaults(error);
+      if (list.length > 0) faults(list);
       else context.notify((error as Error).message, 'error');
     };
     const preview = async () => {
