@@ -9,6 +9,8 @@ export const COMMON_PATHS = [
   'context.campaign.source',
   'context.campaign.medium',
   'context.campaign.name',
+  'context.campaign.gclid',
+  'context.campaign.fbclid',
   'context.page.path',
   'context.consent.categoryPreferences.analytics',
   'context.consent.categoryPreferences.marketing',

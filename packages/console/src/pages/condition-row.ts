@@ -13,7 +13,7 @@ const KINDS: readonly (readonly [RowKind, string])[] = [
 const WHEN: readonly (readonly [WindowModel['mode'], string])[] = [
   ['last', 'in the last'],
   ['between', 'between dates'],
-  ['any', 'any time'],
+  ['any', 'any time (last 90 days)'],
 ];
 
 /** A number and a unit: two labelled fields (`In the last`, `In the last (unit)`). */
@@ -45,7 +45,7 @@ export function conditionRow(row: RowModel, index: number, suggestions: Suggesti
   const not = h('input', { type: 'checkbox', name: 'not', checked: row.not, 'data-focus': `${focus}.not` });
   not.addEventListener('change', () => ((row.not = not.checked), edit.changed()));
   const fields: Record<string, BuilderField> = {};
-  const parts: HTMLElement[] = [];
+  const parts: (HTMLElement | null)[] = [];
   let filters: ReturnType<typeof filterRows> | undefined;
 
   if (row.kind === 'trait') {
@@ -79,14 +79,19 @@ export function conditionRow(row: RowModel, index: number, suggestions: Suggesti
       windowLine.push(fields.from.element, fields.to.element);
     }
     filters = filterRows(row.where, focus, suggestions.paths, edit);
-    parts.push(h('div', { class: 'fields' }, ...line), h('div', { class: 'fields' }, ...windowLine), filters.element);
+    parts.push(
+      h('div', { class: 'fields' }, ...line),
+      h('div', { class: 'fields' }, ...windowLine),
+      row.kind === 'thenNot' ? h('p', { class: 'hint row-hint' }, 'Filters (where …) apply to the first event.') : null,
+      filters.element,
+    );
   }
   const message = h('p', { class: 'field-message row-message', 'data-testid': 'row-message' });
   const element = h(
     'fieldset',
     { class: 'condition', 'data-testid': 'condition' },
     h('legend', {}, `Condition ${index + 1}`),
-    h('div', { class: 'fields' }, kind.element, h('div', { class: 'field' }, h('label', { class: 'check' }, not, h('span', {}, row.kind === 'did' ? 'NOT (did not)' : 'NOT (exclude who matches)')))),
+    h('div', { class: 'fields' }, kind.element, h('div', { class: 'field' }, h('label', { class: 'check' }, not, h('span', {}, row.kind === 'did' ? 'NOT (did not)' : 'NOT (exclude the people who match)')))),
     ...parts,
     message,
     h('button', { type: 'button', class: 'secondary', 'data-focus': `${focus}.remove`, onclick: remove }, 'Remove condition'),
