@@ -200,6 +200,36 @@ describe('the segment and funnel builders in Chromium, against the collector CLI
     await page.getByTestId('segment-count').filter({ hasText: '0 people' }).waitFor();
   });
 
+  it('works from the keyboard alone: Tab through the fields, Enter on buttons, Enter to preview', async () => {
+    const collector = await rigs.hold(startConsoleCollector({ mode: 'allow' }));
+    expect(await collector.send(PEOPLE)).toMatchObject({ accepted: PEOPLE.length });
+    const { page } = await open(collector, 'Segments');
+    /** What the focused control is called: its label, else its text. */
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement | null;
+        return (el?.labels?.[0]?.textContent ?? el?.textContent ?? '').trim();
+      });
+    const tabTo = async (...names: string[]) => {
+      for (const name of names) {
+        await page.keyboard.press('Tab');
+        expect(await focused()).toBe(name);
+      }
+    };
+    await page.getByLabel('Match people who meet').focus();
+    await tabTo('Condition', 'NOT (did not)', 'Event');
+    await page.keyboard.type('Signed In');
+    await tabTo('At least (times)', 'When', 'In the last', 'In the last (unit)', 'Add a filter (where …)');
+    await page.keyboard.press('Enter');
+    expect(await focused()).toBe('Path');
+    await page.keyboard.type('context.device.type');
+    await tabTo('Operator', 'Value');
+    await page.keyboard.type('mobile');
+    await page.keyboard.press('Enter');
+    // Signed in on a phone in the last 7 days: Alice, Erin, Bob and Dave (Carol used a laptop).
+    await page.getByTestId('segment-count').filter({ hasText: '4 people' }).waitFor();
+  });
+
   it('shows a bad date next to the date field, and an unknown event name next to the event', async () => {
     const collector = await rigs.hold(startConsoleCollector({ mode: 'allow' }));
     expect(await collector.send(PEOPLE)).toMatchObject({ accepted: PEOPLE.length });
