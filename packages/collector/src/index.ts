@@ -36,7 +36,7 @@ export { createSqliteOutbox } from './destinations/sqlite-outbox.js';
 export { createPostgresOutbox } from './destinations/postgres-outbox.js';
 export { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './destinations/webhook-sender.js';
 export type { DeletionMessage } from './destinations/shape-event.js';
-export type { AnalyticsStore, StoredSegment, CartEventQuery, CartEventRow } from './analytics/analytics-store.js';
+export type { AnalyticsStore, StoredSegment, CartScanQuery, CartEventRow } from './analytics/analytics-store.js';
 export { parseSegmentDefinition, type Condition, type DefinitionFault, type Filter, type ValueTest } from './segments/segment-definition.js';
 export type { SegmentQuery, SegmentResult, SegmentPerson } from './segments/segment-result.js';
 export { parseFunnelDefinition, type Funnel } from './funnels/funnel-definition.js';

@@ -1,5 +1,6 @@
 import type { FunnelQuery, FunnelResult } from '../funnels/funnel-result.js';
 import type { SegmentQuery, SegmentResult } from '../segments/segment-result.js';
+import type { AbandonedCart } from '../carts/detect-abandoned-carts.js';
 
 /** A stored segment: its name and the definition as it was PUT (validated). */
 export interface StoredSegment {
@@ -9,12 +10,20 @@ export interface StoredSegment {
   updatedAt: string;
 }
 
-/** Which cart events the abandoned-cart rule reads: names, [from, to) on the event time, at most `limit`. */
-export interface CartEventQuery {
+/**
+ * One run of the abandoned-cart rule: every event named `events` with a time in [from, to) is
+ * replayed, oldest first, through the cart rule (createCartDetector) at `now` with `idleMs`.
+ * The store streams them (a SQLite statement iterator; a PostgreSQL cursor `chunkRows` rows at
+ * a time), so memory holds the open carts, never the events, whatever their number.
+ */
+export interface CartScanQuery {
   events: string[];
   from: string;
   to: string;
-  limit: number;
+  now: number;
+  idleMs: number;
+  /** Rows per fetch from PostgreSQL's cursor (default 5,000); SQLite reads one row at a time. */
+  chunkRows?: number;
 }
 
 /** One cart event as the abandoned-cart rule reads it (its properties are read, not stored). */
@@ -43,7 +52,8 @@ export interface AnalyticsStore {
   getSegment(name: string): Promise<StoredSegment | null>;
   listSegments(): Promise<StoredSegment[]>;
   deleteSegment(name: string): Promise<boolean>;
-  readCartEvents(query: CartEventQuery): Promise<CartEventRow[]>;
+  /** The carts the abandoned-cart rule reports now, read from every cart event in the range. */
+  findAbandonedCarts(query: CartScanQuery): Promise<AbandonedCart[]>;
   /** Every anonymousId linked to a userId (identify, signedIn, alias): the rest of that person. */
   linkedAnonymousIds(userId: string): Promise<string[]>;
 }
