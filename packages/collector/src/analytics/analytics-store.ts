@@ -1,5 +1,5 @@
 import type { FunnelQuery, FunnelResult } from '../funnels/funnel-result.js';
-import type { SegmentQuery, SegmentResult } from '../segments/segment-result.js';
+import type { SegmentPerson, SegmentQuery, SegmentResult } from '../segments/segment-result.js';
 import type { AbandonedCart } from '../carts/detect-abandoned-carts.js';
 
 /** A stored segment: its name and the definition as it was PUT (validated). */
@@ -46,6 +46,13 @@ export interface CartEventRow {
  */
 export interface AnalyticsStore {
   querySegment(query: SegmentQuery): Promise<SegmentResult>;
+  /**
+   * The person ids of a segment's members, latest seen first (the order of querySegment): an
+   * export reads them once, then their details page by page (readPeople).
+   */
+  segmentMembers(query: Omit<SegmentQuery, 'limit' | 'offset'>): Promise<string[]>;
+  /** These people (person ids, at most EXPORT_PAGE_SIZE), in the order given; ids no longer stored are left out. */
+  readPeople(personIds: string[]): Promise<SegmentPerson[]>;
   queryFunnel(query: FunnelQuery): Promise<FunnelResult>;
   /** Creates or replaces a segment; `created` is false when it replaced one. */
   putSegment(segment: { name: string; definition: unknown; now: string }): Promise<{ created: boolean }>;

@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import { queryPostgresFunnel } from '../funnels/postgres-funnel-query.js';
 import { querySegmentPostgres } from '../segments/postgres-segment-query.js';
+import { readPeoplePostgres, segmentMembersPostgres } from '../segments/postgres-segment-export.js';
 import { findAbandonedCartsPostgres } from '../carts/postgres-cart-scan.js';
 import type { AnalyticsStore, StoredSegment } from './analytics-store.js';
 import { userPerson } from '../people/plan-people-writes.js';
@@ -22,6 +23,8 @@ export function createPostgresAnalytics(sql: postgres.Sql): AnalyticsStore {
   });
   return {
     querySegment: (query) => querySegmentPostgres(sql, query),
+    segmentMembers: (query) => segmentMembersPostgres(sql, query),
+    readPeople: (personIds) => readPeoplePostgres(sql, personIds),
     queryFunnel: (query) => queryPostgresFunnel(sql, query),
     putSegment: async ({ name, definition, now }) => {
       const [row] = await sql<{ created: boolean }[]>`

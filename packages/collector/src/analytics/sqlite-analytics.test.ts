@@ -5,6 +5,7 @@ import { afterAll } from 'vitest';
 import { createSqliteStore } from '../store/sqlite-store.js';
 import { describeAnalyticsContract } from '../testing/analytics-contract.js';
 import { describeCartRuleContract } from '../testing/cart-rule-contract.js';
+import { describeSegmentExportContract } from '../testing/segment-export-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cairn-analytics-'));
 let n = 0;
@@ -12,3 +13,4 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeAnalyticsContract('SQLite', async () => createSqliteStore({ path: join(dir, `db-${++n}.sqlite`), synchronous: 'normal' }));
 describeCartRuleContract('SQLite', async () => createSqliteStore({ path: join(dir, `db-${++n}.sqlite`), synchronous: 'normal' }));
+describeSegmentExportContract('SQLite', async () => createSqliteStore({ path: join(dir, `db-${++n}.sqlite`), synchronous: 'normal' }));

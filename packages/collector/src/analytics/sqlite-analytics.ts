@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { querySqliteFunnel } from '../funnels/sqlite-funnel-query.js';
 import { querySegmentSqlite } from '../segments/sqlite-segment-query.js';
 import { userPerson } from '../people/plan-people-writes.js';
+import { readPeopleSqlite, segmentMembersSqlite } from '../segments/sqlite-segment-export.js';
 import { findAbandonedCartsSqlite } from '../carts/sqlite-cart-scan.js';
 import type { AnalyticsStore, StoredSegment } from './analytics-store.js';
 
@@ -41,6 +42,8 @@ export function createSqliteAnalytics(db: Database.Database, path: string): Anal
 
   return {
     querySegment: async (query) => querySegmentSqlite(read(), query),
+    segmentMembers: async (query) => segmentMembersSqlite(read(), query),
+    readPeople: async (personIds) => readPeopleSqlite(read(), personIds),
     queryFunnel: async (query) => querySqliteFunnel(read(), query),
     putSegment: async ({ name, definition, now }) => {
       return put.immediate({ name, definition: JSON.stringify(definition), now });
