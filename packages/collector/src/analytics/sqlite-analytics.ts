@@ -10,8 +10,8 @@ import type { AnalyticsStore, StoredSegment } from './analytics-store.js';
  * The SQLite store's analytics methods. Segment, funnel and cart reads run on a second,
  * read-only connection to the same file (WAL: they never block ingest commits, nor see a
  * half-written batch); an in-memory database has no second connection and reads on `db`.
- * They run on whichever thread owns the store (the store's worker, when there is one); the
- * query functions are pure (connection, query) so a dedicated read worker can take them.
+ * Here they run on whichever thread owns the store; the Node entry moves them to the read
+ * worker (withSqliteReadAnalytics), where the same pure (connection, query) functions run.
  *
  * @example
  * const analytics = createSqliteAnalytics(db, './cairn.db');
