@@ -44,6 +44,8 @@ export type { FunnelQuery, FunnelResult, FunnelStep } from './funnels/funnel-res
 export { querySegmentSqlite } from './segments/sqlite-segment-query.js';
 export { querySqliteFunnel } from './funnels/sqlite-funnel-query.js';
 export { startCartAbandonment, type CartAbandonment, type CartAbandonmentOptions } from './carts/cart-abandonment-rule.js';
+export { createCartDetector, type AbandonedCart } from './carts/detect-abandoned-carts.js';
+export { createSqliteReadAnalytics, withSqliteReadAnalytics, type ReadOnlyAnalytics } from './analytics/sqlite-read-analytics.js';
 export type { ConsoleReads, EventSummary, EventFilters, OverviewParts, OverviewQuery, StoredEvent } from './console/console-reads.js';
 export { createSqliteConsoleReads } from './console/sqlite-console-reads.js';
 export { createPostgresConsoleReads } from './console/postgres-console-reads.js';
