@@ -109,7 +109,8 @@ describe('the segments, funnels and destinations pages in Chromium, against the 
     expect(csv).toMatchObject({ status: 200, type: expect.stringContaining('text/csv') });
     expect(csv.body.split('\r\n').slice(0, 2)).toEqual([
       'user_id,anonymous_ids,first_seen,last_seen,traits',
-      expect.stringMatching(/^alice,anon-alice,/),
+      // anonymous_ids is a JSON array, quoted as one CSV cell (docs/admin-api.md).
+      expect.stringMatching(/^alice,"\[""anon-alice""\]",/),
     ]);
     expect(await page.locator('[data-testid="saved-segments"] a[data-format="ndjson"]').count()).toBe(1);
 

@@ -36,7 +36,7 @@ export { createSqliteOutbox } from './destinations/sqlite-outbox.js';
 export { createPostgresOutbox } from './destinations/postgres-outbox.js';
 export { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './destinations/webhook-sender.js';
 export type { DeletionMessage } from './destinations/shape-event.js';
-export type { AnalyticsStore, StoredSegment, CartEventQuery, CartEventRow } from './analytics/analytics-store.js';
+export type { AnalyticsStore, StoredSegment, CartScanQuery, CartEventRow } from './analytics/analytics-store.js';
 export { parseSegmentDefinition, type Condition, type DefinitionFault, type Filter, type ValueTest } from './segments/segment-definition.js';
 export type { SegmentQuery, SegmentResult, SegmentPerson } from './segments/segment-result.js';
 export { parseFunnelDefinition, type Funnel } from './funnels/funnel-definition.js';
@@ -44,6 +44,8 @@ export type { FunnelQuery, FunnelResult, FunnelStep } from './funnels/funnel-res
 export { querySegmentSqlite } from './segments/sqlite-segment-query.js';
 export { querySqliteFunnel } from './funnels/sqlite-funnel-query.js';
 export { startCartAbandonment, type CartAbandonment, type CartAbandonmentOptions } from './carts/cart-abandonment-rule.js';
+export { createCartDetector, type AbandonedCart } from './carts/detect-abandoned-carts.js';
+export { createSqliteReadAnalytics, withSqliteReadAnalytics, type ReadOnlyAnalytics } from './analytics/sqlite-read-analytics.js';
 export type { ConsoleReads, EventSummary, EventFilters, OverviewParts, OverviewQuery, StoredEvent } from './console/console-reads.js';
 export { createSqliteConsoleReads } from './console/sqlite-console-reads.js';
 export { createPostgresConsoleReads } from './console/postgres-console-reads.js';

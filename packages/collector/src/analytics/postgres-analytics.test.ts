@@ -3,6 +3,7 @@ import { createPostgresStore } from '../store/postgres-store.js';
 import { createTestSchema, POSTGRES_SKIP_NOTE, TEST_DATABASE_URL, type TestSchema } from '../store/postgres-test-schema.js';
 import { describeAnalyticsContract } from '../testing/analytics-contract.js';
 import { describeCartRuleContract } from '../testing/cart-rule-contract.js';
+import { describeSegmentExportContract } from '../testing/segment-export-contract.js';
 
 const schemas: TestSchema[] = [];
 afterAll(async () => {
@@ -18,6 +19,7 @@ const openEmpty = async () => {
 if (TEST_DATABASE_URL) {
   describeAnalyticsContract('PostgreSQL', openEmpty);
   describeCartRuleContract('PostgreSQL', openEmpty);
+  describeSegmentExportContract('PostgreSQL', openEmpty);
 } else {
   describe('PostgreSQL: people, segments and funnels', () => it.skip(`needs a database${POSTGRES_SKIP_NOTE}`, () => {}));
 }

@@ -1,7 +1,9 @@
 import type postgres from 'postgres';
 import { queryPostgresFunnel } from '../funnels/postgres-funnel-query.js';
-import { querySegmentPostgres, readOnly } from '../segments/postgres-segment-query.js';
-import type { AnalyticsStore, CartEventRow, StoredSegment } from './analytics-store.js';
+import { querySegmentPostgres } from '../segments/postgres-segment-query.js';
+import { readPeoplePostgres, segmentMembersPostgres } from '../segments/postgres-segment-export.js';
+import { findAbandonedCartsPostgres } from '../carts/postgres-cart-scan.js';
+import type { AnalyticsStore, StoredSegment } from './analytics-store.js';
 import { userPerson } from '../people/plan-people-writes.js';
 
 /**
@@ -21,6 +23,8 @@ export function createPostgresAnalytics(sql: postgres.Sql): AnalyticsStore {
   });
   return {
     querySegment: (query) => querySegmentPostgres(sql, query),
+    segmentMembers: (query) => segmentMembersPostgres(sql, query),
+    readPeople: (personIds) => readPeoplePostgres(sql, personIds),
     queryFunnel: (query) => queryPostgresFunnel(sql, query),
     putSegment: async ({ name, definition, now }) => {
       const [row] = await sql<{ created: boolean }[]>`
@@ -39,21 +43,6 @@ export function createPostgresAnalytics(sql: postgres.Sql): AnalyticsStore {
       (await sql<{ anonymous_id: string }[]>`SELECT anonymous_id FROM person_ids WHERE person_id = ${userPerson(userId)} ORDER BY anonymous_id`).map(
         (row) => row.anonymous_id,
       ),
-    readCartEvents: (query) =>
-      readOnly(sql, async (tx) => {
-        const rows = await tx<(Omit<CartEventRow, 'timestamp' | 'properties'> & { timestamp: Date; properties: unknown })[]>`
-          SELECT e.source, e.message_id AS "messageId", e.event,
-            coalesce('u:' || e.user_id, i.person_id, 'a:' || e.anonymous_id) AS person,
-            e.user_id AS "userId", e.anonymous_id AS "anonymousId", e.timestamp,
-            cairn_doc(e.raw, e.normalized) -> 'properties' AS properties
-          FROM events e LEFT JOIN person_ids i ON e.user_id IS NULL AND i.anonymous_id = e.anonymous_id
-          WHERE e.event = ANY(${query.events}::text[]) AND e.timestamp >= ${query.from}::timestamptz AND e.timestamp < ${query.to}::timestamptz
-          ORDER BY e.timestamp, e.message_id LIMIT ${query.limit}`;
-        return rows.map((row) => ({
-          ...row,
-          timestamp: row.timestamp.toISOString(),
-          properties: row.properties !== null && typeof row.properties === 'object' && !Array.isArray(row.properties) ? (row.properties as Record<string, unknown>) : null,
-        }));
-      }),
+    findAbandonedCarts: (query) => findAbandonedCartsPostgres(sql, query),
   };
 }

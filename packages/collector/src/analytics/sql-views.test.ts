@@ -1,4 +1,4 @@
-// The queries of docs/sql.md, run as written against both stores on the seeded history.
+// The queries of docs/sql.md and of the README, run as written against both stores on the seeded history.
 import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +11,24 @@ import { createSqliteStore } from '../store/sqlite-store.js';
 import { historyBatches } from '../testing/people-history.js';
 
 const DOC = readFileSync(new URL('../../../../docs/sql.md', import.meta.url), 'utf8');
+const README = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
 
 /** The query named `name` for `dialect` in docs/sql.md. */
 function query(name: string, dialect: 'sqlite' | 'postgres'): string {
   const match = new RegExp(`<!-- query: ${name} ${dialect} -->\\s*\`\`\`sql\\n([\\s\\S]*?)\`\`\``).exec(DOC);
   if (!match?.[1]) throw new Error(`docs/sql.md has no query ${name} for ${dialect}`);
   return match[1];
+}
+
+/**
+ * Every ```sql block of the README with the name its `<!-- query: name sqlite -->` marker gives;
+ * a block without a marker is an error, so no SQL in the README goes untested.
+ */
+function readmeQueries(): [name: string, sql: string][] {
+  return [...README.matchAll(/(?:<!-- query: ([\w-]+) sqlite -->\s*)?```sql\n([\s\S]*?)```/g)].map((match) => {
+    if (match[1] === undefined) throw new Error(`a README sql block has no <!-- query: name sqlite --> marker: ${match[2]?.slice(0, 60)}`);
+    return [match[1], match[2] as string];
+  });
 }
 
 /** Rows with numbers as numbers (PostgreSQL returns bigint and numeric as text) and times dropped. */
@@ -51,6 +63,10 @@ describe('docs/sql.md on SQLite', { timeout: 60_000 }, () => {
     await store.close();
     const db = new Database(path, { readonly: true });
     for (const [name, rows] of Object.entries(EXPECTED)) expect([name, plain(db.prepare(query(name, 'sqlite')).all() as Record<string, unknown>[])]).toEqual([name, rows]);
+    // The README's questions as SQL (issue #15): the same answers.
+    const readme = readmeQueries();
+    expect(readme.map(([name]) => name)).toEqual(['abandoned-on-phone', 'campaign-orders', 'email-list']);
+    for (const [name, sql] of readme) expect([name, plain(db.prepare(sql).all() as Record<string, unknown>[])]).toEqual([name, EXPECTED[name as keyof typeof EXPECTED]]);
     db.close();
   });
 });

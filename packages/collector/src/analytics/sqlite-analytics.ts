@@ -2,14 +2,16 @@ import Database from 'better-sqlite3';
 import { querySqliteFunnel } from '../funnels/sqlite-funnel-query.js';
 import { querySegmentSqlite } from '../segments/sqlite-segment-query.js';
 import { userPerson } from '../people/plan-people-writes.js';
-import type { AnalyticsStore, CartEventRow, StoredSegment } from './analytics-store.js';
+import { readPeopleSqlite, segmentMembersSqlite } from '../segments/sqlite-segment-export.js';
+import { findAbandonedCartsSqlite } from '../carts/sqlite-cart-scan.js';
+import type { AnalyticsStore, StoredSegment } from './analytics-store.js';
 
 /**
  * The SQLite store's analytics methods. Segment, funnel and cart reads run on a second,
  * read-only connection to the same file (WAL: they never block ingest commits, nor see a
  * half-written batch); an in-memory database has no second connection and reads on `db`.
- * They run on whichever thread owns the store (the store's worker, when there is one); the
- * query functions are pure (connection, query) so a dedicated read worker can take them.
+ * Here they run on whichever thread owns the store; the Node entry moves them to the read
+ * worker (withSqliteReadAnalytics), where the same pure (connection, query) functions run.
  *
  * @example
  * const analytics = createSqliteAnalytics(db, './cairn.db');
@@ -40,6 +42,8 @@ export function createSqliteAnalytics(db: Database.Database, path: string): Anal
 
   return {
     querySegment: async (query) => querySegmentSqlite(read(), query),
+    segmentMembers: async (query) => segmentMembersSqlite(read(), query),
+    readPeople: async (personIds) => readPeopleSqlite(read(), personIds),
     queryFunnel: async (query) => querySqliteFunnel(read(), query),
     putSegment: async ({ name, definition, now }) => {
       return put.immediate({ name, definition: JSON.stringify(definition), now });
@@ -48,32 +52,9 @@ export function createSqliteAnalytics(db: Database.Database, path: string): Anal
     listSegments: async () => (selectAll.all() as never[]).map((row) => parse(row) as StoredSegment),
     deleteSegment: async (name) => remove.run(name).changes === 1,
     linkedAnonymousIds: async (userId) => linked.all(userPerson(userId)) as string[],
-    readCartEvents: async (query) => {
-      const rows = read()
-        .prepare(
-          `SELECT e.source, e.message_id AS messageId, e.event,
-             coalesce('u:' || e.user_id, i.person_id, 'a:' || e.anonymous_id) AS person,
-             e.user_id AS userId, e.anonymous_id AS anonymousId, e.timestamp,
-             json_extract(coalesce(e.normalized, e.raw), '$.properties') AS properties
-           FROM events e LEFT JOIN person_ids i ON e.user_id IS NULL AND i.anonymous_id = e.anonymous_id
-           WHERE e.event IN (SELECT value FROM json_each(?)) AND e.timestamp >= ? AND e.timestamp < ?
-           ORDER BY e.timestamp, e.message_id LIMIT ?`,
-        )
-        .all(JSON.stringify(query.events), query.from, query.to, query.limit) as (Omit<CartEventRow, 'properties'> & { properties: unknown })[];
-      return rows.map((row) => ({ ...row, properties: parseObject(row.properties) }));
-    },
+    findAbandonedCarts: async (query) => findAbandonedCartsSqlite(read(), query),
     close: () => {
       if (reader?.open) reader.close();
     },
   };
-}
-
-function parseObject(text: unknown): Record<string, unknown> | null {
-  if (typeof text !== 'string') return null;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }

@@ -1,7 +1,7 @@
 import { CART_ABANDONED_EVENT } from '@cairn/protocol';
 import { describeError, type Logger } from '../logger.js';
 import type { EventRow, Store } from '../store/store.js';
-import { CART_EVENTS, detectAbandonedCarts, type AbandonedCart } from './detect-abandoned-carts.js';
+import { CART_EVENTS, type AbandonedCart } from './detect-abandoned-carts.js';
 
 /** The SDK's default `cartIdle` (packages/browser/src/commerce/cart-watch.ts CART_IDLE): 30 minutes. */
 export const DEFAULT_CART_IDLE_MS = 1_800_000;
@@ -11,8 +11,6 @@ export const DEFAULT_CART_CHECK_INTERVAL_MS = 60_000;
 const DEFAULT_LOOKBACK_MS = 7 * 86_400_000;
 /** Events stamped a little ahead of this clock (client clocks, another instance's) still count. */
 const FUTURE_SLACK_MS = 86_400_000;
-/** Cart events read per run at most (a bound on one run's memory and time). */
-const MAX_ROWS = 200_000;
 
 export interface CartAbandonmentOptions {
   store: Store;
@@ -23,6 +21,8 @@ export interface CartAbandonmentOptions {
   intervalMs?: number;
   /** How far back carts are looked for; default 7 days. */
   lookbackMs?: number;
+  /** Rows per fetch where the store reads in chunks (PostgreSQL's cursor); every row is read whatever this is. */
+  chunkRows?: number;
   now?: () => number;
 }
 
@@ -34,8 +34,9 @@ export interface CartAbandonment {
 
 /**
  * The collector-side abandoned-cart rule, for visitors who never come back (the SDK reports an
- * abandoned cart only on the visitor's next page): every `intervalMs` it reads the recent cart
- * events, finds carts with products, no checkout or order, untouched for `idleMs` and not yet
+ * abandoned cart only on the visitor's next page): every `intervalMs` it streams every cart
+ * event of the lookback through the cart rule (store.findAbandonedCarts: memory holds the open
+ * carts, never the events), finds carts with products, no checkout or order, untouched for `idleMs` and not yet
  * reported, and stores one "Cart Abandoned" per cart `{cart_id, products, value, currency,
  * minutes_idle, detected_by: "collector"}`. Its messageId is the cart's
  * cartAbandonedMessageId, the one the SDK's report of the same cart is stored under, so the
@@ -54,12 +55,18 @@ export function startCartAbandonment(options: CartAbandonmentOptions): CartAband
   const runOnce = () =>
     (running ??= (async () => {
       try {
-        const readCartEvents = options.store.readCartEvents;
-        if (readCartEvents === undefined) return { reported: 0, duplicates: 0 };
+        if (options.store.findAbandonedCarts === undefined) return { reported: 0, duplicates: 0 };
         const at = now();
-        const rows = await readCartEvents({ events: CART_EVENTS, from: new Date(at - lookbackMs).toISOString(), to: new Date(at + FUTURE_SLACK_MS).toISOString(), limit: MAX_ROWS });
-        if (rows.length === MAX_ROWS) options.logger.warn('cart abandonment: read limit reached', { rows: MAX_ROWS, lookbackMs });
-        const due = detectAbandonedCarts(rows, { now: at, idleMs });
+        // Every cart event of the lookback is streamed through the rule (no row limit: a limit
+        // on the oldest-first read silently dropped the newest carts under load).
+        const due = await options.store.findAbandonedCarts({
+          events: CART_EVENTS,
+          from: new Date(at - lookbackMs).toISOString(),
+          to: new Date(at + FUTURE_SLACK_MS).toISOString(),
+          now: at,
+          idleMs,
+          ...(options.chunkRows === undefined ? {} : { chunkRows: options.chunkRows }),
+        });
         if (due.length === 0) return { reported: 0, duplicates: 0 };
         const receivedAt = new Date(at).toISOString();
         const result = await options.store.write({ events: due.map((cart) => toEventRow(cart, receivedAt)), quarantined: [] });

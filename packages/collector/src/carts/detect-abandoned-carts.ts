@@ -36,24 +36,40 @@ interface Cart {
  * cart-watch.ts) and returns the carts to report now: products in it, no checkout started, no
  * order, untouched for `idleMs`, and no "Cart Abandoned" seen for it yet.
  *
+ * @example
+ * detectAbandonedCarts(rows, { now: Date.now(), idleMs: 1_800_000 })
+ */
+export function detectAbandonedCarts(rows: readonly CartEventRow[], options: { now: number; idleMs: number }): AbandonedCart[] {
+  const detector = createCartDetector(options);
+  for (const row of rows) detector.add(row);
+  return detector.due();
+}
+
+/**
+ * The cart rule as a fold over the events, fed one at a time in time order, so a store can
+ * stream any number of events through it: it holds the open carts, never the events.
+ *
  * A cart is its `cart_id` (the commerce add-on puts its cart's id on every cart event); an
  * event without one belongs to its person's open cart, and a "Product Added" without one and
  * without an open cart opens a cart named after the person and that event's messageId. Either
  * way the id is stable from run to run, so the messageId (cartAbandonedMessageId) is too.
  *
  * @example
- * detectAbandonedCarts(await store.readCartEvents(query), { now: Date.now(), idleMs: 1_800_000 })
+ * const detector = createCartDetector({ now: Date.now(), idleMs: 1_800_000 });
+ * for (const row of db.prepare(sql).iterate()) detector.add(row);
+ * detector.due();
  */
-export function detectAbandonedCarts(rows: readonly CartEventRow[], options: { now: number; idleMs: number }): AbandonedCart[] {
+export function createCartDetector(options: { now: number; idleMs: number }): { add(row: CartEventRow): void; due(): AbandonedCart[] } {
   const carts = new Map<string, Cart>();
   const open = new Map<string, Cart>();
-  for (const row of rows) {
+
+  function add(row: CartEventRow): void {
     const properties = row.properties ?? {};
     const given = idText(properties.cart_id);
     const owner = `${row.source}\u0000${row.person}`;
     let cart = given === undefined ? open.get(owner) : carts.get(`${row.source}\u0000${given}`);
     if (cart === undefined) {
-      if (row.event !== 'Product Added') continue;
+      if (row.event !== 'Product Added') return;
       const id = given ?? `${row.person}:${row.messageId}`;
       cart = { source: row.source, id, lines: new Map(), currency: undefined, at: 0, checkout: false, reported: false, userId: null, anonymousId: null };
       carts.set(`${row.source}\u0000${id}`, cart);
@@ -96,25 +112,29 @@ export function detectAbandonedCarts(rows: readonly CartEventRow[], options: { n
     if (open.get(owner) === cart) open.delete(owner);
   }
 
-  const due: AbandonedCart[] = [];
-  for (const cart of carts.values()) {
-    if (cart.lines.size === 0 || cart.checkout || cart.reported || cart.at + options.idleMs > options.now) continue;
-    const products = [...cart.lines.values()];
-    const value = products.reduce((sum, line) => sum + (Number(line.price) || 0) * line.quantity, 0);
-    due.push({
-      source: cart.source,
-      messageId: cartAbandonedMessageId(cart.id),
-      cartId: cart.id,
-      userId: cart.userId,
-      anonymousId: cart.anonymousId,
-      timestamp: new Date(cart.at + options.idleMs).toISOString(),
-      products,
-      value: Math.round(value * 100) / 100,
-      currency: cart.currency,
-      minutesIdle: Math.round((options.now - cart.at) / 60_000),
-    });
+  function due(): AbandonedCart[] {
+    const found: AbandonedCart[] = [];
+    for (const cart of carts.values()) {
+      if (cart.lines.size === 0 || cart.checkout || cart.reported || cart.at + options.idleMs > options.now) continue;
+      const products = [...cart.lines.values()];
+      const value = products.reduce((sum, line) => sum + (Number(line.price) || 0) * line.quantity, 0);
+      found.push({
+        source: cart.source,
+        messageId: cartAbandonedMessageId(cart.id),
+        cartId: cart.id,
+        userId: cart.userId,
+        anonymousId: cart.anonymousId,
+        timestamp: new Date(cart.at + options.idleMs).toISOString(),
+        products,
+        value: Math.round(value * 100) / 100,
+        currency: cart.currency,
+        minutesIdle: Math.round((options.now - cart.at) / 60_000),
+      });
+    }
+    return found;
   }
-  return due;
+
+  return { add, due };
 }
 
 function idText(value: unknown): string | undefined {

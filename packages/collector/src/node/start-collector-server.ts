@@ -21,6 +21,8 @@ import { loadTrackingPlanHolder, reloadPlanOnSignal } from './load-tracking-plan
 import { openStore } from './open-store.js';
 import { loadConsoleAssets } from './load-console-assets.js';
 import { openConsoleReads } from './open-console-reads.js';
+import { openSqliteReads } from './open-sqlite-reads.js';
+import { withSqliteReadAnalytics } from '../analytics/sqlite-read-analytics.js';
 import { readIncomingBody } from './read-incoming-body.js';
 import { startMetricsServer, type MetricsServer } from './serve-metrics.js';
 import { createProcessMetrics } from './process-metrics.js';
@@ -60,7 +62,14 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
   if (setup.destinations.length > 0 && setup.databaseUrl === undefined && setup.dbPath === ':memory:') {
     throw new CollectorError('invalid_config', 'destinations need a database file (--db PATH) or PostgreSQL: their forwarders read an in-memory database they cannot open');
   }
-  const inner = await openInnerStore(setup, (error) => fatal(error));
+  const opened = await openInnerStore(setup, (error) => fatal(error));
+  // SQLite: segments, exports, funnels and the cart rule read on the read worker (a 30-day
+  // funnel takes seconds: on the request thread or the writer it would stall ingest).
+  const sqliteReads = await openSqliteReads(setup).catch(async (error: unknown) => {
+    await opened.close();
+    throw error;
+  });
+  const inner = sqliteReads ? withSqliteReadAnalytics(opened, sqliteReads) : opened;
   const store = createGroupCommitStore(inner, {
     maxQueuedEvents: setup.maxQueuedEvents,
     metrics: counters,
@@ -90,7 +99,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
             }),
         });
   // The console exists only behind an admin token; its reads open after the store migrated.
-  const consoleReads = setup.adminToken ? await openConsoleReads(setup) : undefined;
+  const consoleReads = setup.adminToken ? await openConsoleReads(setup, sqliteReads) : undefined;
   const consoleAssets = consoleReads ? await loadConsoleAssets() : undefined;
   if (consoleReads && !consoleAssets) logger.warn('console files missing: /console answers 503 until the collector is built (npm run build)', {});
   const app = createCollector({
@@ -129,6 +138,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     processMetrics.stop();
     await destinations?.stop();
     await consoleReads?.close();
+    await sqliteReads?.close();
     await store.close();
     throw error;
   }
@@ -162,6 +172,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
         // Forwarders first: a batch in flight is settled while the outbox is still open.
         await destinations?.stop();
         await consoleReads?.close();
+        await sqliteReads?.close();
         await store.close();
       })()),
   };

@@ -8,6 +8,7 @@ import { readRequestBody } from '../http/read-body.js';
 import { parseSegmentDefinition, type Condition, type DefinitionFault } from '../segments/segment-definition.js';
 import type { SegmentPerson } from '../segments/segment-result.js';
 import type { Store } from '../store/store.js';
+import { EXPORT_PAGE_SIZE, SEGMENT_CSV_HEADER, segmentNdjsonLine } from '../segments/segment-export.js';
 import { csvCell } from './admin-export-format.js';
 
 /** A definition is a few conditions; anything bigger is not one. */
@@ -55,11 +56,12 @@ export function createAdminSegmentRoutes(store: Store, now: () => number): Hono 
     const format = c.req.query('format') ?? 'json';
     if (format === 'json') return c.json(await analytics().querySegment({ condition, now: now(), ...page(c.req.query()) }));
     if (format !== 'csv' && format !== 'ndjson') throw httpError(400, ERROR_CODES.invalidQuery, 'format must be json, csv or ndjson');
-    const { people } = await analytics().querySegment({ condition, now: now(), limit: 0 });
-    const body = format === 'csv' ? toCsv(people) : people.map((person) => `${JSON.stringify(person)}\n`).join('');
-    return c.body(body, 200, {
-      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-      'content-disposition': `attachment; filename="segment-${segment.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.${format}"`,
+    const members = await analytics().segmentMembers({ condition, now: now() });
+    return new Response(exportStream(analytics(), members, format), {
+      headers: {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        'content-disposition': `attachment; filename="segment-${segment.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.${format}"`,
+      },
     });
   });
   return routes;
@@ -71,12 +73,42 @@ export function createAdminSegmentRoutes(store: Store, now: () => number): Hono 
   }
 }
 
-/** The people of a segment as CSV: user_id, anonymous_ids (space-separated), first_seen, last_seen, traits (JSON). */
-export function toCsv(people: readonly SegmentPerson[]): string {
-  const lines = people.map((person) =>
-    [person.userId, person.anonymousIds.join(' '), person.firstSeen, person.lastSeen, JSON.stringify(person.traits)].map(csvCell).join(','),
+/**
+ * An export as a stream: the members' details are read EXPORT_PAGE_SIZE people at a time, as
+ * the client takes the bytes, so a 100,000-person export holds one page (and the list of ids),
+ * never the whole file. A read that fails mid-way ends the stream with an error (the client
+ * sees a cut-off download, not a complete-looking file).
+ */
+function exportStream(analytics: AnalyticsStore, members: readonly string[], format: 'csv' | 'ndjson'): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let next = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (format === 'csv') controller.enqueue(encoder.encode(SEGMENT_CSV_HEADER));
+      },
+      async pull(controller) {
+        if (next >= members.length) return controller.close();
+        const people = await analytics.readPeople(members.slice(next, next + EXPORT_PAGE_SIZE));
+        next += EXPORT_PAGE_SIZE;
+        controller.enqueue(encoder.encode(people.map(format === 'csv' ? segmentCsvLine : segmentNdjsonLine).join('')));
+      },
+    },
+    { highWaterMark: 1 },
   );
-  return `user_id,anonymous_ids,first_seen,last_seen,traits\r\n${lines.map((line) => `${line}\r\n`).join('')}`;
+}
+
+/**
+ * One person as a CSV record (RFC 4180): user_id, anonymous_ids as a JSON array (an id may hold
+ * any character, so a separator could not be told apart from one), first_seen, last_seen,
+ * traits as JSON. Cells starting with =, +, -, @, tab or CR get a leading ' (csvCell); only
+ * user_id can (the JSON cells start with [ or {): the NDJSON export is the lossless one.
+ *
+ * @example
+ * segmentCsvLine(person) // 'alice,"[""anon-1""]",2026-…,2026-…,"{""plan"":""pro""}"\r\n'
+ */
+export function segmentCsvLine(person: SegmentPerson): string {
+  return `${[person.userId, JSON.stringify(person.anonymousIds), person.firstSeen, person.lastSeen, JSON.stringify(person.traits)].map(csvCell).join(',')}\r\n`;
 }
 
 /** The store's analytics methods, or 404 when this store has none. */

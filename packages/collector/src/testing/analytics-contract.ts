@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollector } from '../collector.js';
 import type { Store } from '../store/store.js';
 import { createRecordingLogger } from './collector-fixture.js';
+import { parseCsv } from './parse-csv.js';
 import { HISTORY_NOW, historyBatches } from './people-history.js';
 
 const TOKEN = 'admin-secret';
@@ -110,11 +111,11 @@ export function describeAnalyticsContract(name: string, openEmpty: () => Promise
       expect(json.count).toBe(2);
       const csv = await call('GET', '/admin/api/segments/abandoned-on-phone/people?format=csv');
       expect(csv.headers.get('content-type')).toContain('text/csv');
-      const rows = csv.text.trim().split('\r\n').map((line) => line.split(','));
+      const rows = parseCsv(csv.text);
       expect(rows[0]).toEqual(['user_id', 'anonymous_ids', 'first_seen', 'last_seen', 'traits']);
       expect(rows.slice(1).map((row) => [row[0], row[1], row[2]]).sort()).toEqual([
-        ['alice', 'anon-alice', at(3 * DAY + 5 * MINUTE)],
-        ['carol', 'anon-carol', at(DAY)],
+        ['alice', '["anon-alice"]', at(3 * DAY + 5 * MINUTE)],
+        ['carol', '["anon-carol"]', at(DAY)],
       ]);
       const ndjson = await call('GET', '/admin/api/segments/abandoned-on-phone/people?format=ndjson');
       expect(ndjson.text.trim().split('\n').map((line) => (JSON.parse(line) as { userId: string }).userId).sort()).toEqual(['alice', 'carol']);

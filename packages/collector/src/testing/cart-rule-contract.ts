@@ -5,6 +5,7 @@ import { createCollector } from '../collector.js';
 import type { Store } from '../store/store.js';
 import { createRecordingLogger } from './collector-fixture.js';
 import { HISTORY_NOW, historyBatches } from './people-history.js';
+import { row } from './store-rows.js';
 
 /**
  * The collector's abandoned-cart rule over the seeded history, for any store: which carts it
@@ -69,6 +70,37 @@ export function describeCartRuleContract(name: string, openEmpty: () => Promise<
       expect(await sdk.json()).toMatchObject({ accepted: 1, duplicates: 0 });
       expect(await rule.runOnce()).toEqual({ reported: 0, duplicates: 0 });
       expect((await store.readEvents({ limit: 500 })).filter((event) => event.event === 'Cart Abandoned').map((event) => event.userId ?? event.anonymousId).sort()).toEqual(['alice', 'anon-dave', 'erin', 'frank']);
+    });
+  });
+  describe(`${name}: the abandoned-cart rule past one chunk of events`, { timeout: 60_000 }, () => {
+    it('reports every idle cart however many cart events there are (the newest ones too)', async () => {
+      const store = await openEmpty();
+      try {
+        for (const events of historyBatches()) await store.write({ events, quarantined: [] });
+        // 40 more idle carts, the newest cart events of the week (1 to 40 hours ago), each
+        // after an older cart that was ordered: 80 rows, many times the chunk size below.
+        const bulk = Array.from({ length: 40 }, (_, i) => {
+          const at = (hours: number) => new Date(HISTORY_NOW - hours * 3_600_000).toISOString();
+          const event = (id: string, event: string, time: string, properties: Record<string, unknown>) =>
+            row(id, { event, anonymousId: `anon-bulk-${i}`, timestamp: time, originalTimestamp: time, raw: JSON.stringify({ type: 'track', event, messageId: id, properties }) });
+          return [
+            event(`bulk-old-${i}`, 'Product Added', at(100 + i), { cart_id: `c-old-${i}`, product_id: 'p1', price: 5 }),
+            event(`bulk-order-${i}`, 'Order Completed', at(99 + i), { cart_id: `c-old-${i}` }),
+            event(`bulk-new-${i}`, 'Product Added', at(1 + i), { cart_id: `c-bulk-${i}`, product_id: 'p2', price: 7 }),
+          ];
+        }).flat();
+        await store.write({ events: bulk, quarantined: [] });
+        const { logger } = createRecordingLogger();
+        const rule = startCartAbandonment({ store, logger, idleMs: 30 * 60_000, intervalMs: 3_600_000, chunkRows: 7, now: () => HISTORY_NOW });
+        rule.stop();
+        // alice, dave and erin of the history, and the 40 newest carts.
+        expect(await rule.runOnce()).toEqual({ reported: 43, duplicates: 0 });
+        const reported = (await store.readEvents({ limit: 1000 })).filter((event) => event.event === 'Cart Abandoned').map((event) => event.messageId);
+        for (let i = 0; i < 40; i++) expect(reported).toContain(cartAbandonedMessageId(`c-bulk-${i}`));
+        expect(await rule.runOnce()).toEqual({ reported: 0, duplicates: 0 });
+      } finally {
+        await store.close();
+      }
     });
   });
 }
