@@ -101,15 +101,16 @@ describe('Segment analytics-next against the collector', () => {
     expect(proxy.attempts).toEqual([]);
   });
 
-  it('migration: the official snippet with cairn.js (data-global="analytics") instead of Segment’s library', async () => {
+  it('migration: the official snippet with cairn.js and cairn-segment.js (both async) instead of Segment’s library', async () => {
     const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-migration-');
     // The snippet as Segment's npm package renders it, its analytics.load(…) line left out, and
-    // the cairn.js tag (the static server fills in the collector and the write key).
+    // the cairn.js and cairn-segment.js tags (the static server fills in the collector and the write key).
     const stub = snippet.max({ apiKey: WRITE_KEY, load: false, page: true });
     await writeFile(
       join(root, 'index.html'),
       `<!doctype html><html><head><title>Migrated</title><script>${stub}</script>
-<script async src="/cairn.js" data-write-key="KEY" data-endpoint="ENDPOINT" data-global="analytics"></script></head>
+<script async src="/cairn.js" data-write-key="KEY" data-endpoint="ENDPOINT"></script>
+<script async src="/cairn-segment.js"></script></head>
 <body><script>
   analytics.track('Signed Up', { plan: 'pro' });
   analytics.identify('user-9', { email: 'user-9@example.com' });
@@ -117,7 +118,7 @@ describe('Segment analytics-next against the collector', () => {
     );
     const { page } = await confinedVisitor(rig, proxy);
     await page.goto(`${rig.site.url}/`);
-    await page.waitForFunction(() => typeof (window as any).analytics.flush === 'function');
+    await page.waitForFunction(() => (window as any).analytics.initialized === true);
     await page.evaluate(() => (window as any).analytics.track('After Load'));
     const rows = await waitFor('four events', () => rig.db.events(), (found) => found.length >= 4, rig.diagnose);
     await new Promise((resolve) => setTimeout(resolve, 1000));

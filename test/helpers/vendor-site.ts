@@ -18,6 +18,9 @@ export const RUDDERSTACK_ESM = `${REPO_ROOT}node_modules/@rudderstack/analytics-
  */
 export const SEGMENT_CDN_PATH = '/vendor/segment';
 
+/** Cairn's Segment add-on, as `npm run build -w @cairn/browser` writes it (served at `/cairn-segment.js`). */
+export const SEGMENT_ADD_ON = `${REPO_ROOT}packages/browser/dist/cairn-segment.js`;
+
 /** One request a page made to the collector. */
 export interface OutgoingRequest {
   method: string;
@@ -28,8 +31,8 @@ export interface OutgoingRequest {
 
 /**
  * Copies the vendor libraries into the site's root, served like any other file of the site:
- * Segment's build under {@link SEGMENT_CDN_PATH}, RudderStack's at `/vendor/rudderstack.mjs`;
- * and `/plain.html`, a page without tracking to navigate to.
+ * Segment's build under {@link SEGMENT_CDN_PATH}, RudderStack's at `/vendor/rudderstack.mjs`,
+ * Cairn's Segment add-on at `/cairn-segment.js`; and `/plain.html`, a page without tracking to navigate to.
  *
  * @example
  * await installVendorFiles(root);
@@ -41,6 +44,7 @@ export async function installVendorFiles(root: string): Promise<void> {
     if (name.endsWith('.js')) await copyFile(join(SEGMENT_UMD_DIR, name), join(bundles, name));
   }
   await copyFile(RUDDERSTACK_ESM, join(root, 'vendor', 'rudderstack.mjs'));
+  await copyFile(SEGMENT_ADD_ON, join(root, 'cairn-segment.js'));
   await writeFile(join(root, 'plain.html'), '<!doctype html><title>Plain</title><p>No tracking here.</p>');
 }
 

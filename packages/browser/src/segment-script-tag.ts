@@ -8,9 +8,9 @@
 // `data-global` on this tag names another global than `analytics`.
 import { onTracker } from './browser/on-tracker.js';
 import { adoptSegmentIds } from './segment/segment-ids.js';
-import { createSegmentFacade } from './segment/segment-facade.js';
+import { createSegmentFacade, lazily, type Settled } from './segment/segment-facade.js';
 
-type Queue = unknown[][] & Record<string, any>;
+type Queue = Record<string, any>;
 
 const global = window as unknown as Record<string, Queue | undefined>;
 const name = (document.currentScript as HTMLScriptElement | null)?.dataset.global || 'analytics';
@@ -28,6 +28,30 @@ if (target.initialized) {
   let told = 0;
   const load = () => told++ || warn('analytics.load() does nothing with Cairn: remove the call (it would load Segment’s library)');
   Object.defineProperty(target, 'load', { configurable: true, get: () => load, set() {} });
+
+  // Before load, the snippet's stubs return its queue; Segment's library's calls return a
+  // Promise. Those that record an event are wrapped to return one too, settled as the call's own
+  // once it is replayed (below): `await analytics.track(…)` works before load. Stubs the snippet
+  // makes after this tag ran come through its `factory`, wrapped as they are made.
+  let installed: (value?: unknown) => void;
+  const install = new Promise((resolve) => (installed = resolve));
+  const wrap = (method: string, stub: (...args: unknown[]) => unknown) =>
+    /^(track|page|identify|group|alias|screen)$/.test(method)
+      ? function (this: unknown, ...args: unknown[]) {
+          const at = target.length;
+          const result = stub.apply(this, args);
+          const entry = target[at] as (unknown[] & { settled?: Settled }) | undefined;
+          // After load the snippet's stub proxies to the facade, whose answer is the call's.
+          return target.initialized || !entry ? result : lazily(() => install.then(() => entry.settled));
+        }
+      : stub;
+  for (const method of target.methods || []) if (typeof target[method] == 'function') target[method] = wrap(method, target[method]);
+  let factory: (method: string) => (...args: unknown[]) => unknown;
+  Object.defineProperty(target, 'factory', {
+    configurable: true,
+    get: () => factory && ((method: string) => wrap(method, factory(method))),
+    set: (value) => (factory = value),
+  });
 
   onTracker((tracker) => {
     if (target.initialized) return;
@@ -48,6 +72,7 @@ if (target.initialized) {
     // The snippet's queue, in order, less the buffered-page-context object ({__t: 'bpc'}) recent
     // snippets append: Cairn reads the page itself. The snippet records no call time: these
     // events carry the time of this replay.
-    for (const entry of queued) target.push(entry);
+    for (const entry of queued) (entry as { settled?: unknown }).settled = target.push(entry);
+    installed();
   });
 }

@@ -7,13 +7,27 @@ export interface SegmentContext {
   event: { type: string; anonymousId: string; userId?: string } & Properties;
 }
 
-/** Segment's thenable: its calls return a Promise of the Context. */
-export type Settled = PromiseLike<SegmentContext> & {
-  catch(onRejected?: (error: unknown) => unknown): Promise<unknown>;
-  finally(onFinally?: () => void): Promise<SegmentContext>;
-};
+/** What Segment's calls return: a Promise of the Context. */
+export type Settled = ReturnType<typeof lazily<SegmentContext>>;
 
 type Args = unknown[];
+
+/**
+ * Segment's Promise, started only when something waits on it (`then`, `catch`, `finally`,
+ * `await`): `start` runs once, on the first of these.
+ *
+ * @example
+ * return lazily(() => tracker.flush().then(() => context));
+ */
+export function lazily<T>(start: () => Promise<T>): PromiseLike<T> & Pick<Promise<T>, 'catch' | 'finally'> {
+  let started: Promise<T> | undefined;
+  const run = () => (started ||= start());
+  return {
+    then: (onFulfilled, onRejected) => run().then(onFulfilled, onRejected),
+    catch: (onRejected) => run().catch(onRejected),
+    finally: (onFinally) => run().finally(onFinally),
+  };
+}
 
 /**
  * Segment's methods Cairn has no equivalent for (the snippet stubs them; newer snippets may add
@@ -61,19 +75,15 @@ export function createSegmentFacade(
 
   const settle = (type: string, fields: Properties, callback?: (context: SegmentContext) => unknown): Settled => {
     const context: SegmentContext = { event: { type, ...fields, ...tracker.user() } };
-    let settled: Promise<SegmentContext> | undefined;
-    const start = () =>
-      (settled ||= Promise.race([tracker.flush(), new Promise((resolve) => setTimeout(resolve, timeout))])
+    const settled = lazily(() =>
+      Promise.race([tracker.flush(), new Promise((resolve) => setTimeout(resolve, timeout))])
         .then(() => callback?.(context))
         // As Segment does: a throwing callback is logged, the call still resolves.
         .catch((error) => console.error(error))
-        .then(() => context));
-    if (callback) start();
-    return {
-      then: (onFulfilled, onRejected) => start().then(onFulfilled, onRejected),
-      catch: (onRejected) => start().catch(onRejected),
-      finally: (onFinally) => start().finally(onFinally),
-    };
+        .then(() => context),
+    );
+    if (callback) settled.then();
+    return settled;
   };
 
   const unsupported = (method: string, index: number) => (...args: Args) => {
