@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from './helpers/events-db.js';
 import { useSiteRigs } from './helpers/site-rig.js';
-import { SEGMENT_CDN_PATH, confinedVisitor, eventsSent, expectStoredOnce, expectVisit, leavePage, rawOf, startVendorRig } from './helpers/vendor-site.js';
+import { SEGMENT_CDN_PATH, confinedVisitor, eventsSent, expectStoredOnce, expectVisit, leavePage, rawOf, startSlowRelay, startVendorRig } from './helpers/vendor-site.js';
 
 const WRITE_KEY = 'segment-dropin-e2e';
 const VISITS = 5;
@@ -99,6 +99,32 @@ describe('Segment analytics-next against the collector', () => {
     expect(rows.map((row) => row.event ?? row.type).sort()).toEqual(['Checkout Left', 'Signed Up', 'identify', 'page']);
     expect(posts).toEqual(['/v1/b']);
     expect(proxy.attempts).toEqual([]);
+  });
+
+  it('default delivery: events stored while their answers were on the way are resent from the next tracked page, answered as duplicates, stored once', async () => {
+    const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-resend-');
+    // The collector's answers reach the page 1.5 s late: the visitor leaves in between.
+    const relay = await startSlowRelay(rig.collector.url, 1500);
+    rigs.after(relay.close);
+    await writeFile(join(root, 'index.html'), sitePage(relay.url));
+    const { page, recorder } = await confinedVisitor(rig, proxy);
+    await page.goto(`${rig.site.url}/?visit=first`);
+    await page.waitForFunction(() => (window as any).analytics?.initialized === true);
+    await page.evaluate(() => {
+      (window as any).analytics.track('Plan Viewed', { plan: 'pro' });
+      (window as any).analytics.track('Plan Chosen', { plan: 'pro' });
+    });
+    const first = await waitFor('the first page’s five events', () => rig.db.events(), (rows) => rows.length >= 5, rig.diagnose);
+    const firstIds = new Set(first.map((row) => row.message_id));
+    const exchangesBefore = recorder.batches.length;
+    // A second tracked page on the same origin: Segment's library saved its in-flight events on
+    // pagehide and starts this page by sending them again.
+    await page.goto(`${rig.site.url}/?visit=second`);
+    await waitFor('the second page’s three events', () => rig.db.events(), (rows) => rows.length >= 8, rig.diagnose);
+    const resends = () => recorder.batches.slice(exchangesBefore).filter((b) => firstIds.has((b.body as { messageId?: string } | null)?.messageId ?? ''));
+    await expect.poll(() => resends().filter((b) => b.status !== undefined).length, { timeout: 15_000 }).toBe(5);
+    await expectStoredOnce(rig, proxy, 8);
+    expect(resends().map((b) => JSON.parse(b.response!)), recorder.report()).toEqual(resends().map(() => ({ accepted: 0, duplicates: 1, rejected: [] })));
   });
 
   it('migration: the official snippet with cairn.js and cairn-segment.js (both async) instead of Segment’s library', async () => {

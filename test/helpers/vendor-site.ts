@@ -88,6 +88,56 @@ export async function startRefusingProxy(): Promise<RefusingProxy> {
   };
 }
 
+/** A relay in front of the collector whose answers to POSTs arrive late (see {@link startSlowRelay}). */
+export interface SlowRelay {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A relay to the real collector that forwards each request at once, and holds the collector's
+ * answer to a POST for `delayMs` before passing it on: the collector has stored the events
+ * while the page still waits for its answer, the state a page is in when a visitor leaves
+ * during a send (the duplicate path: the library keeps those events and resends them).
+ *
+ * @example
+ * const relay = await startSlowRelay(rig.collector.url, 1500);
+ */
+export async function startSlowRelay(target: string, delayMs: number): Promise<SlowRelay> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([name, value]) => typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)),
+    ) as Record<string, string>;
+    try {
+      const answer = await fetch(new URL(req.url ?? '/', target), {
+        method: req.method,
+        headers,
+        body: req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' ? undefined : Buffer.concat(chunks),
+      });
+      const body = Buffer.from(await answer.arrayBuffer());
+      if (req.method === 'POST') await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const out: Record<string, string> = {};
+      answer.headers.forEach((value, name) => {
+        if (!['content-encoding', 'content-length', 'connection', 'keep-alive', 'transfer-encoding'].includes(name)) out[name] = value;
+      });
+      res.writeHead(answer.status, out).end(body);
+    } catch {
+      res.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 /**
  * A visitor whose browser goes through `proxy` (see {@link startRefusingProxy}), with the
  * requests its pages make to the collector recorded.
