@@ -1,7 +1,7 @@
 // Issue #13: Segment's own browser library (@segment/analytics-next, loaded by Segment's
 // official snippet) in real Chromium, pointed at the real collector CLI the way a Segment proxy
 // is set up (the Segment.io integration's apiHost), stores its events unchanged.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -16,19 +16,25 @@ const snippet = require('@segment/snippet') as { max(options: Record<string, unk
 
 const rigs = useSiteRigs(WRITE_KEY);
 
+/** Segment's settings for the source, as its CDN would serve them: the Segment.io integration pointed at the collector. */
+function segmentSettings(collectorUrl: string, deliveryStrategy?: object) {
+  const apiHost = `${new URL(collectorUrl).host}/v1`;
+  return { integrations: { 'Segment.io': { apiKey: WRITE_KEY, apiHost, protocol: 'http', ...(deliveryStrategy ? { deliveryStrategy } : {}) } } };
+}
+
 /**
  * A page with Segment's official snippet (as its npm package renders it) queueing a page view,
  * a track and an identify, then analytics.js from npm (its standalone build, served by the site,
  * which `analytics._cdn` names as the place of its lazy chunks)
  * loaded the way Segment's CDN loader does (`AnalyticsBrowser.load`, which replays the snippet's
- * queue), with what a Segment proxy user passes: local settings instead of Segment's CDN, and
- * the collector as the Segment.io integration's API host.
+ * queue), with what a Segment proxy user passes: local settings instead of Segment's CDN (in
+ * the page, or with `settingsFile` a static file at `_cdn`/v1/projects/KEY/settings), and the
+ * collector as the Segment.io integration's API host.
  */
-function sitePage(collectorUrl: string, deliveryStrategy?: object): string {
+function sitePage(collectorUrl: string, deliveryStrategy?: object, settingsFile = false): string {
   const stub = snippet.max({ apiKey: WRITE_KEY, load: false, page: true });
   const apiHost = `${new URL(collectorUrl).host}/v1`;
-  const segmentIo = { apiKey: WRITE_KEY, apiHost, protocol: 'http', ...(deliveryStrategy ? { deliveryStrategy } : {}) };
-  const settings = { writeKey: WRITE_KEY, cdnSettings: { integrations: { 'Segment.io': segmentIo } } };
+  const settings = settingsFile ? { writeKey: WRITE_KEY } : { writeKey: WRITE_KEY, cdnSettings: segmentSettings(collectorUrl, deliveryStrategy) };
   const options = { integrations: { 'Segment.io': { apiHost, protocol: 'http' } } };
   return `<!doctype html><html><head><title>Segment drop-in</title><script>${stub}</script></head>
 <body><h1>Pricing</h1><script>
@@ -82,6 +88,18 @@ describe('Segment analytics-next against the collector', () => {
         expect(event.writeKey).toBeUndefined();
       }
     }
+  });
+
+  it('settings served as a static file under the site’s own _cdn instead of cdnSettings', async () => {
+    const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-settings-');
+    const settingsDir = join(root, SEGMENT_CDN_PATH, 'v1', 'projects', WRITE_KEY);
+    await mkdir(settingsDir, { recursive: true });
+    await writeFile(join(settingsDir, 'settings'), JSON.stringify(segmentSettings(rig.collector.url)));
+    await writeFile(join(root, 'index.html'), sitePage(rig.collector.url, undefined, true));
+    const { page } = await confinedVisitor(rig, proxy);
+    await page.goto(`${rig.site.url}/?visit=settings`);
+    await waitFor('the page’s three events', () => rig.db.events(), (rows) => rows.length >= 3, rig.diagnose);
+    await expectStoredOnce(rig, proxy, 3);
   });
 
   it('page exit: the batching strategy’s keepalive send on pagehide is stored', async () => {
