@@ -57,11 +57,11 @@ export const sdkSize = {
     const gzip = /** @type {number} */ (await gzipSize(bundle));
     // The opt-in add-ons (e-commerce, Segment's API): reported, outside the budget, by the same measure.
     const addOns = [
-      ['commerce add-on', 'cairn-commerce.js'],
-      ['segment add-on', 'cairn-segment.js'],
+      { name: 'commerce add-on', file: 'cairn-commerce.js' },
+      { name: 'segment add-on', file: 'cairn-segment.js' },
     ];
     const addOnFigures = [];
-    for (const [name, file] of addOns) {
+    for (const { name, file } of addOns) {
       const size = await gzipSize(new URL(`../packages/browser/dist/${file}`, import.meta.url));
       if (size !== undefined) addOnFigures.push({ name, value: size, unit: 'B' });
     }
