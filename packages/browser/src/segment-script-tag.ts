@@ -1,10 +1,11 @@
 // Entry of dist/cairn-segment.js, the script-tag add-on for sites instrumented through
 // Segment's snippet: it gives `window.analytics` Segment's API on the Cairn tracker (see
-// segment/segment-facade.ts), kept out of cairn.js's byte budget. The snippet stays, less its
-// analytics.load("KEY") line; the two tags load in any order:
+// segment/segment-facade.ts), kept out of cairn.js's byte budget. As a plain tag before the
+// snippet, the snippet stays as it is (its analytics.load line disarmed):
+//   <script src="/cairn-segment.js"></script>
 //   <script>/* Segment's snippet */</script>
-//   <script async src="/cairn-segment.js"></script>
 //   <script async src="/cairn.js" data-write-key="KEY" data-endpoint="…"></script>
+// or async after a snippet without its analytics.load line; the two tags load in any order.
 // `data-global` on this tag names another global than `analytics`.
 import { onTracker } from './browser/on-tracker.js';
 import { adoptSegmentIds } from './segment/segment-ids.js';
@@ -57,7 +58,8 @@ if (target.initialized) {
     if (target.initialized) return;
     // Only while identifiers may be stored, and before the replay below records the first event.
     if (tracker.getConsent().analytics) adoptSegmentIds();
-    const queued = target.splice(0);
+    // The snippet's queue is an array; a global some other script left is taken as it is.
+    const queued: unknown[][] = Array.isArray(target) ? target.splice(0) : [];
     // The snippet's object is kept (a reference taken before load still works) and given the
     // tracker's methods, then Segment's over them. `initialized` makes a stub reference saved
     // before load call window.analytics[method] (the snippet's stubs do), and `initialize`
