@@ -14,18 +14,20 @@ export default defineConfig([
     // `composite` is for `tsc -b` type-checking only; tsup's dts pass rejects it.
     dts: { compilerOptions: { composite: false } },
     // Both configs build in parallel into dist/: this one must not wipe the script-tag builds.
-    clean: ['!cairn.js', '!cairn-commerce.js', '!cairn-consent.js', '!cairn-spa.js'],
+    clean: ['!cairn.js', '!cairn-commerce.js', '!cairn-consent.js', '!cairn-spa.js', '!cairn-segment.js'],
     target: 'es2020',
     define,
   },
   {
     // cairn.js, and the opt-in add-ons outside cairn.js's budget: cairn-commerce.js (e-commerce),
-    // cairn-consent.js (TCF and Consent Mode signals), cairn-spa.js (single-page app page views).
+    // cairn-consent.js (TCF and Consent Mode signals), cairn-spa.js (single-page app page views),
+    // cairn-segment.js (Segment's analytics.js API on window.analytics, for Segment's snippet).
     entry: {
       cairn: 'src/script-tag.ts',
       'cairn-commerce': 'src/commerce-script-tag.ts',
       'cairn-consent': 'src/consent-script-tag.ts',
       'cairn-spa': 'src/spa-script-tag.ts',
+      'cairn-segment': 'src/segment-script-tag.ts',
     },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),

@@ -18,6 +18,9 @@ export const RUDDERSTACK_ESM = `${REPO_ROOT}node_modules/@rudderstack/analytics-
  */
 export const SEGMENT_CDN_PATH = '/vendor/segment';
 
+/** Cairn's Segment add-on, as `npm run build -w @cairn/browser` writes it (served at `/cairn-segment.js`). */
+export const SEGMENT_ADD_ON = `${REPO_ROOT}packages/browser/dist/cairn-segment.js`;
+
 /** One request a page made to the collector. */
 export interface OutgoingRequest {
   method: string;
@@ -28,8 +31,8 @@ export interface OutgoingRequest {
 
 /**
  * Copies the vendor libraries into the site's root, served like any other file of the site:
- * Segment's build under {@link SEGMENT_CDN_PATH}, RudderStack's at `/vendor/rudderstack.mjs`;
- * and `/plain.html`, a page without tracking to navigate to.
+ * Segment's build under {@link SEGMENT_CDN_PATH}, RudderStack's at `/vendor/rudderstack.mjs`,
+ * Cairn's Segment add-on at `/cairn-segment.js`; and `/plain.html`, a page without tracking to navigate to.
  *
  * @example
  * await installVendorFiles(root);
@@ -41,6 +44,7 @@ export async function installVendorFiles(root: string): Promise<void> {
     if (name.endsWith('.js')) await copyFile(join(SEGMENT_UMD_DIR, name), join(bundles, name));
   }
   await copyFile(RUDDERSTACK_ESM, join(root, 'vendor', 'rudderstack.mjs'));
+  await copyFile(SEGMENT_ADD_ON, join(root, 'cairn-segment.js'));
   await writeFile(join(root, 'plain.html'), '<!doctype html><title>Plain</title><p>No tracking here.</p>');
 }
 
@@ -76,6 +80,56 @@ export async function startRefusingProxy(): Promise<RefusingProxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     attempts,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A relay in front of the collector whose answers to POSTs arrive late (see {@link startSlowRelay}). */
+export interface SlowRelay {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A relay to the real collector that forwards each request at once, and holds the collector's
+ * answer to a POST for `delayMs` before passing it on: the collector has stored the events
+ * while the page still waits for its answer, the state a page is in when a visitor leaves
+ * during a send (the duplicate path: the library keeps those events and resends them).
+ *
+ * @example
+ * const relay = await startSlowRelay(rig.collector.url, 1500);
+ */
+export async function startSlowRelay(target: string, delayMs: number): Promise<SlowRelay> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([name, value]) => typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)),
+    ) as Record<string, string>;
+    try {
+      const answer = await fetch(new URL(req.url ?? '/', target), {
+        method: req.method,
+        headers,
+        body: req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' ? undefined : Buffer.concat(chunks),
+      });
+      const body = Buffer.from(await answer.arrayBuffer());
+      if (req.method === 'POST') await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const out: Record<string, string> = {};
+      answer.headers.forEach((value, name) => {
+        if (!['content-encoding', 'content-length', 'connection', 'keep-alive', 'transfer-encoding'].includes(name)) out[name] = value;
+      });
+      res.writeHead(answer.status, out).end(body);
+    } catch {
+      res.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

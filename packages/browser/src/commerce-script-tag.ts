@@ -7,6 +7,7 @@
 // and stubbed helper calls replayed before it reach onError as unknown methods.
 import { COMMERCE_EVENTS, helperName } from './commerce/commerce-events.js';
 import { withCommerce } from './commerce/with-commerce.js';
+import { onTracker } from './browser/on-tracker.js';
 import type { StubEntry, Tracker } from './core/types.js';
 
 type Cairn = (StubEntry[] | Tracker) & Record<string, unknown>;
@@ -26,24 +27,14 @@ const upgrade = (tracker: Cairn) => {
   }
 };
 
-let current = global.cairn;
-if (current && !Array.isArray(current)) upgrade(current);
-else {
-  // cairn.js has not run yet. Helpers called meanwhile queue as the stub's calls do (cairn.js
-  // replays them in order with their call times), and the tracker is upgraded the moment
-  // cairn.js installs it as window.cairn, before that replay, so the cart watch sees it.
-  const stub = (current ||= [] as unknown as Cairn) as StubEntry[] & Record<string, unknown>;
+// Before cairn.js runs, helpers called meanwhile queue as the stub's calls do (cairn.js replays
+// them in order with their call times), and the tracker is upgraded the moment cairn.js installs
+// it as window.cairn, before that replay, so the cart watch sees it. After, it is upgraded now.
+const stub = (global.cairn ||= [] as unknown as Cairn) as StubEntry[] & Record<string, unknown>;
+if (Array.isArray(stub)) {
   for (const event of COMMERCE_EVENTS.split(',')) {
     const name = helperName(event);
     stub[name] ||= (...args: unknown[]) => (global.cairn as { push(entry: StubEntry): void }).push([name, Date.now(), ...args]);
   }
-  Object.defineProperty(window, 'cairn', {
-    configurable: true,
-    enumerable: true,
-    get: () => current,
-    set(value: Cairn) {
-      current = value;
-      upgrade(value);
-    },
-  });
 }
+onTracker((tracker) => upgrade(tracker as Cairn));

@@ -1,6 +1,5 @@
 import type { BatchRequest } from '@cairn/protocol';
 import { IDBFactory } from 'fake-indexeddb';
-import { max as segmentSnippet } from '@segment/snippet';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stubCollectorFetch } from '../test-support/test-kit.js';
 import type { Tracker } from './core/types.js';
@@ -9,7 +8,7 @@ import type { Tracker } from './core/types.js';
 const STUB =
   'window.cairn=window.cairn||[];["track","page","identify","setConsent"].forEach(function(m){cairn[m]=cairn[m]||function(){cairn.push([m,Date.now()].concat([].slice.call(arguments)))}})';
 
-const win = window as unknown as { cairn?: unknown; analytics?: any };
+const win = window as unknown as { cairn?: unknown };
 let requests: { url: string; body: BatchRequest }[];
 
 function addScriptTag(attributes: Record<string, string>) {
@@ -31,7 +30,6 @@ beforeEach(() => {
   localStorage.clear();
   document.head.innerHTML = '';
   delete win.cairn;
-  delete win.analytics;
   requests = stubCollectorFetch().requests;
   // The stub runs as page script, where `cairn` is a global: give it one.
   new Function(STUB)();
@@ -125,80 +123,3 @@ describe('script tag', () => {
     expect(Array.isArray(win.cairn)).toBe(true);
   });
 });
-
-describe('script tag: data-global="analytics" takes over Segment’s snippet', () => {
-  // Segment's official snippet as its npm package renders it, without the line that loads
-  // Segment's library: the site swaps that for the cairn.js tag.
-  const runSnippet = () => new Function(segmentSnippet({ apiKey: 'SEGMENT_KEY', load: false, page: true }))();
-  const loadWithGlobal = async () => {
-    addScriptTag({ 'data-write-key': 'wk_site', 'data-endpoint': 'https://collect.test', 'data-global': 'analytics' });
-    await loadScript();
-  };
-
-  it('replays the calls the snippet queued, in order, without its page-context object', async () => {
-    document.title = 'Pricing';
-    runSnippet();
-    const queue = win.analytics;
-    win.analytics.track('Signed Up', { plan: 'pro' });
-    win.analytics.identify('user-1', { email: 'a@example.com' });
-    win.analytics.track('Plain');
-    // Recent snippets append {__t: 'bpc', …} to each call.
-    expect(queue.map((entry: unknown[]) => (entry.at(-1) as { __t?: string }).__t)).toEqual(['bpc', 'bpc', 'bpc', 'bpc']);
-    await loadWithGlobal();
-
-    expect(win.analytics).toBe(queue); // a reference taken before load keeps working
-    expect(queue).toHaveLength(0);
-    await (win.cairn as Tracker).flush();
-    expect(sent().map((event) => [event.type, event.event ?? event.name ?? null])).toEqual([
-      ['page', null],
-      ['track', 'Signed Up'],
-      ['identify', null],
-      ['track', 'Plain'],
-    ]);
-    expect(sent()[0]?.properties).toBeUndefined();
-    expect(sent()[0]?.context?.page?.title).toBe('Pricing');
-    expect(sent()[1]?.properties).toEqual({ plan: 'pro' });
-    expect(sent()[2]).toMatchObject({ userId: 'user-1', traits: { email: 'a@example.com' } });
-    expect(sent()[3]?.properties).toBeUndefined();
-    expect(sent()[3]?.userId).toBe('user-1');
-  });
-
-  it('after load, analytics.* is the tracker; ready(fn) runs fn; a method Cairn lacks does not throw', async () => {
-    runSnippet();
-    const early = win.analytics;
-    await loadWithGlobal();
-    early.track('After Load', { n: 1 });
-    win.analytics.page('Docs');
-    const ready = vi.fn();
-    win.analytics.ready(ready);
-    expect(ready).toHaveBeenCalledTimes(1);
-    expect(() => win.analytics.trackLink(document.body, 'Clicked')).not.toThrow();
-    expect(() => win.analytics.on('track', vi.fn())).not.toThrow();
-    await win.analytics.flush();
-    expect(sent().map((event) => event.event ?? event.name)).toEqual([undefined, 'After Load', 'Docs']);
-  });
-
-  it('a Segment snippet that runs after cairn.js leaves the global alone', async () => {
-    await loadWithGlobal();
-    const tracker = win.analytics;
-    // The snippet returns early when it finds `initialize` (as with Segment's own library):
-    // its stubs would otherwise replace the tracker's methods.
-    runSnippet();
-    expect(win.analytics).toBe(tracker);
-    expect(win.analytics.track).toBe((win.cairn as Tracker).track);
-    win.analytics.track('Still Cairn');
-    await win.analytics.flush();
-    expect(sent().map((event) => event.event)).toEqual(['Still Cairn']);
-  });
-
-  it('without data-global, window.analytics is not touched', async () => {
-    runSnippet();
-    const queue = win.analytics;
-    addScriptTag({ 'data-write-key': 'wk_site', 'data-endpoint': 'https://collect.test' });
-    await loadScript();
-    expect(win.analytics).toBe(queue);
-    expect(Array.isArray(queue) && queue.length).toBe(1);
-    expect(queue.track).not.toBe((win.cairn as Tracker).track);
-  });
-});
-
