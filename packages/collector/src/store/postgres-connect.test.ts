@@ -76,7 +76,7 @@ describe.skipIf(!TEST_DATABASE_URL)(`PostgreSQL session settings${POSTGRES_SKIP_
     cleanups.push(() => sql.end({ timeout: 1 }));
     const rollup = createPostgresOverviewRollup({});
     for (const ids of [['a'], ['b', 'c']]) {
-      await sql.begin((tx) => rollup?.(tx, ids.map((id) => row(id))));
+      await sql.begin((tx) => rollup?.(tx, ids.map((id) => row(id)), []));
     }
     const prepared = await sql<{ statement: string }[]>`SELECT statement FROM pg_prepared_statements`;
     expect(prepared.filter(({ statement }) => statement.includes('INSERT INTO overview_hourly'))).toHaveLength(1);
