@@ -22,6 +22,7 @@ try {
   const items = Array.from({ length: 2_500 }, (_, i) => `{"a":${i}}`).join(',');
   const body = `{"writeKey":"${WRITE_KEY}","sentAt":"${'x'.repeat(150_000)}","batch":[${items}]}`;
   const before = await size();
+  /** @type {number[]} */
   const probes = [];
   let done = false;
   const prober = (async () => {
