@@ -53,6 +53,11 @@ export function hostileBodies(writeKey) {
     // Past the item limit: refused before JSON.parse.
     ['250,000 zeros', `${head}${'0,'.repeat(Math.floor((MAX_REQUEST_BYTES - head.length - 3) / 2))}0]}`, 413],
     ['2,501 empty objects', batch(MAX_BATCH_ITEMS + 1, () => '{}'), 413],
+    // A request-level text the collector copied onto each of 2,500 quarantine rows (761 MB
+    // written from 176 KB): a sentAt that is no client time is ignored, not stored. The items
+    // fill the rest of the request (2,500 tiny rejected items cost ~1.4 KB of peak RSS each,
+    // past 10 × a 176 KB body: see the memory test).
+    ['2,500 rejected items under a 150,000-character sentAt', sentAtBody(writeKey, (i, room) => pad(`{"a":"ROUND-${i}","p":"PAD"}`, room)), 200],
   ];
   /** @type {HostileBody[]} */
   const bodies = plain.map(([name, text, status]) => {
@@ -68,6 +73,18 @@ export function hostileBodies(writeKey) {
     status: 413,
   });
   return bodies;
+}
+
+/**
+ * A batch of MAX_BATCH_ITEMS items, filling the request, whose `sentAt` is 150,000 characters.
+ *
+ * @param {string} writeKey
+ * @param {(i: number, room: number) => string} item
+ */
+function sentAtBody(writeKey, item) {
+  const head = `{"writeKey":${JSON.stringify(writeKey)},"sentAt":"${'x'.repeat(150_000)}","batch":[`;
+  const room = Math.floor((MAX_REQUEST_BYTES - head.length - 2) / MAX_BATCH_ITEMS) - 1;
+  return `${head}${Array.from({ length: MAX_BATCH_ITEMS }, (_, i) => item(i, room)).join(',')}]}`;
 }
 
 /**
@@ -106,6 +123,26 @@ export function readRssBytes(pid) {
 }
 
 /**
+ * Bytes the process has passed to write(2) and its kin so far (`wchar` of /proc/PID/io: disk
+ * and WAL writes, sockets and pipes too), so a request's writes are the difference around it.
+ *
+ * @param {number} pid
+ */
+export function readWrittenBytes(pid) {
+  return Number(/wchar:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? Number.NaN);
+}
+
+/**
+ * The most bytes one request within the limits may make the collector write (database, WAL,
+ * response, log): 40 × its size, at least 16 MiB (a WAL checkpoint copies up to ~4 MB of pages
+ * into the database during whichever request triggers it). A stored copy per row of a
+ * request-level field (a 150,000-character `sentAt` on 2,500 rows: 761 MB) is far past it.
+ *
+ * @param {{ bytes: number }} body
+ */
+export const writeBound = ({ bytes }) => Math.max(40 * bytes, 16 * 1024 * 1024);
+
+/**
  * Resets the process's peak resident memory (VmHWM) to its current RSS (Linux ≥ 4.0, same user).
  *
  * @param {number} pid
@@ -116,9 +153,9 @@ export function resetPeakRss(pid) {
 
 /**
  * @typedef {object} HostileRun
- * @property {{ name: string, bytes: number, objects: number, growth: number[] }[]} memory Per body:
+ * @property {{ name: string, bytes: number, objects: number, growth: number[], written: number[] }[]} memory Per body:
  *   its inflated size, its JSON objects and arrays, and, for each time it was sent alone, how
- *   far peak RSS rose above the RSS before it.
+ *   far peak RSS rose above the RSS before it and how many bytes the collector wrote (readWrittenBytes).
  * @property {number[]} probesMs Each /healthz round trip while bodies were sent `concurrency` at a time.
  * @property {number[]} idleProbesMs /healthz round trips of the idle collector just before (the machine's own noise).
  * @property {string[]} failures Answers that were not the expected status.
@@ -160,15 +197,18 @@ export async function runHostileLoad({ url, pid, writeKey, rounds = 3, warmupRou
     // The gzip bomb inflates to zeros: no JSON objects or arrays beyond its envelope's.
     objects: hostile.headers['content-encoding'] ? 2 : countOpenings(hostile.body),
     growth: [],
+    written: [],
   }));
   for (round = 1; round <= samples; round++) {
     for (const [i, hostile] of bodies.entries()) {
       await pause(50);
       const before = readRssBytes(pid).rss;
       resetPeakRss(pid);
+      const writtenBefore = readWrittenBytes(pid);
       await send(hostile);
       requests++;
       memory[i]?.growth.push(readRssBytes(pid).peak - before);
+      memory[i]?.written.push(readWrittenBytes(pid) - writtenBefore);
     }
   }
 

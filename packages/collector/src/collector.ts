@@ -145,10 +145,11 @@ export function createCollector(options: CollectorOptions): Hono<CollectorEnv> {
     app.use(path, cors);
     app.use(path, limits.perIp);
   }
-  // Guessing the admin token through the sign-in form meets the same per-address limit.
-  app.use('/console/sign-in', limits.perIp);
-  const consoleApp = options.adminToken && options.console ? mountConsole({ ...options.console, adminToken: options.adminToken, store: options.store, stages, logger, metrics, now, sources: options.sources.map((source) => source.name), ipMode: options.privacy?.ip ?? 'truncate' }) : undefined;
-  app.use('/admin/*', createAdminAuth(options.adminToken, createAdminGuard({ rateLimit: options.adminRateLimit, clientIp: options.clientIp }), consoleApp?.sessions));
+  // One guard for every place the admin token is compared: /admin/* and the console's sign-in
+  // form share its rate limit and wrong-token back-off (whatever the ingest limit is).
+  const adminGuard = createAdminGuard({ rateLimit: options.adminRateLimit, clientIp: options.clientIp });
+  const consoleApp = options.adminToken && options.console ? mountConsole({ ...options.console, adminToken: options.adminToken, store: options.store, stages, logger, metrics, now, sources: options.sources.map((source) => source.name), ipMode: options.privacy?.ip ?? 'truncate', guard: adminGuard }) : undefined;
+  app.use('/admin/*', createAdminAuth(options.adminToken, adminGuard, consoleApp?.sessions));
   app.route('/', createHealthRoutes(options.store, logger));
   if (options.serveMetrics !== false) app.route('/', createMetricsRoutes(metrics, options.metricsToken, options.beforeMetricsScrape));
   app.route('/admin', createAdminRoutes(options.store, logger, options.destinations));

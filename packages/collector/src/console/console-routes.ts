@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { ERROR_CODES } from '@cairn/protocol';
+import type { AdminGuard } from '../http/admin-guard.js';
 import { errorResponse, httpError } from '../http/http-error.js';
 import { readRequestBody } from '../http/read-body.js';
 import type { Logger } from '../logger.js';
@@ -30,6 +31,12 @@ export interface ConsoleRoutesDeps {
   assets: ConsoleAssets | undefined;
   logger: Logger;
   metrics: Metrics;
+  /**
+   * The admin surface's rate limit and wrong-token back-off (createAdminGuard), shared with
+   * `/admin/*`: the sign-in form compares the admin token too, so guessing through it must
+   * cost what guessing at `/admin` does.
+   */
+  guard?: AdminGuard;
 }
 
 /**
@@ -60,13 +67,18 @@ export function createConsoleRoutes(deps: ConsoleRoutesDeps): Hono {
   routes.get('/sign-in', async (c) => ((await deps.sessions.read(c)) ? c.redirect('/console', 303) : page(c, 'sign-in.html')));
   routes.post('/sign-in', async (c) => {
     refuseCrossOrigin(c);
+    // 429 + Retry-After while the address is over the admin rate or backing off, before the
+    // token is compared (as at /admin).
+    deps.guard?.admit(c);
     const form = new URLSearchParams(new TextDecoder().decode(await readRequestBody(c.req.raw, 4096)));
     const token = form.get('token') ?? '';
     if (token === '' || !deps.sessions.isAdminToken(token)) {
+      deps.guard?.failed(c);
       signIns.inc({ outcome: 'refused' });
       deps.logger.warn('console sign-in refused', {});
       return c.redirect('/console/sign-in?failed=1', 303);
     }
+    deps.guard?.succeeded(c);
     await deps.sessions.start(c);
     signIns.inc({ outcome: 'ok' });
     deps.logger.info('console sign-in', {});

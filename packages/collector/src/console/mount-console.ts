@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { AdminGuard } from '../http/admin-guard.js';
 import type { Stage } from '../ingest/stage.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -28,6 +29,8 @@ export interface MountConsoleOptions {
   sources: readonly string[];
   /** The privacy stage's IP mode, for the event detail's account of it. */
   ipMode?: string;
+  /** The `/admin/*` guard: the sign-in form goes through its rate limit and back-off too. */
+  guard?: AdminGuard;
 }
 
 /** The console's parts for createCollector to mount. */
@@ -60,7 +63,7 @@ export function mountConsole(options: MountConsoleOptions): MountedConsole {
   api.route('/', createAdminApiEventsRoutes({ reads: options.reads, feed, ...(options.ipMode ? { ipMode: options.ipMode } : {}) }));
   api.route('/', createAdminApiOverviewRoutes({ reads: options.reads, now: options.now }));
   api.route('/', createAdminApiQuarantineRoutes({ reads: options.reads, store: options.store, stages: options.stages, logger: options.logger, metrics: options.metrics }));
-  const pages = createConsoleRoutes({ sessions, assets: options.assets, logger: options.logger, metrics: options.metrics });
+  const pages = createConsoleRoutes({ sessions, assets: options.assets, logger: options.logger, metrics: options.metrics, guard: options.guard });
   const ingestStore: Store = {
     ...options.store,
     write: async (batch) => {

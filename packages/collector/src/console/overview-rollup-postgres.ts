@@ -63,6 +63,9 @@ export function createPostgresOverviewRollup(options: DerivedWritesOptions): Pos
   if (options.overview === false) return undefined;
   return async (tx, inserted, duplicates = []) => {
     const delta = buildRollupDelta(inserted, duplicates);
-    await tx.unsafe(ROLLUP_SQL, [toJson(delta.hourly), toJson(delta.campaigns), toJson(delta.consent), toJson(delta.people), toJson(delta.received)]);
+    // prepare: parsed and planned once per connection, not in every ingest transaction
+    // (unsafe() defaults to the unnamed statement, re-parsed each time).
+    const params = [toJson(delta.hourly), toJson(delta.campaigns), toJson(delta.consent), toJson(delta.people), toJson(delta.received)];
+    await tx.unsafe(ROLLUP_SQL, params, { prepare: true });
   };
 }

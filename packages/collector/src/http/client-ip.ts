@@ -27,10 +27,17 @@ export function resolveClientIp(forwardedFor: string | undefined, socketAddress:
   if (trust !== undefined && socketAddress !== undefined && forwardedFor !== undefined) {
     // proxy-addr reads only these two fields of a Node request.
     const request = { headers: { 'x-forwarded-for': forwardedFor }, connection: { remoteAddress: socketAddress } };
-    address = proxyaddr(request as unknown as Parameters<typeof proxyaddr>[0], trust);
+    const forwarded = proxyaddr(request as unknown as Parameters<typeof proxyaddr>[0], trust);
+    // X-Forwarded-For is free text up to the header limit (16 KiB): an entry that is no
+    // address is the socket's peer instead (with privacy.ipMode "full" it would be copied onto
+    // every event of the request, and it names no client anyway).
+    address = ADDRESS_TEXT.test(forwarded) ? forwarded : socketAddress;
   }
   return address === undefined ? undefined : networkKey(address);
 }
+
+/** IPv4, or IPv6 (brackets, a zone and a port allowed): what an X-Forwarded-For entry may be. */
+const ADDRESS_TEXT = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9A-Fa-f:.]{2,45}(?:%[\w.-]{1,32})?\]?)(?::\d{1,5})?$/;
 
 /** Names `proxy-addr` knows for address ranges, beside IP addresses and CIDRs. */
 export const TRUST_PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'] as const;

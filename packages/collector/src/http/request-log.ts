@@ -46,7 +46,7 @@ export function createRequestLog(logger: Logger, metrics: CollectorMetrics, now:
         for (const rejected of ingested.rejected) metrics.quarantined.inc({ source: sourceLabel, code: String(rejected.code) });
       }
     }
-    if (status === 429 && path.startsWith('/admin/')) metrics.rateLimited.inc({ scope: 'admin' });
+    if (status === 429 && (path.startsWith('/admin/') || path === '/console/sign-in')) metrics.rateLimited.inc({ scope: 'admin' });
     logger.info('request', {
       method: c.req.method,
       path: route === 'other' ? path.slice(0, 200) : path,

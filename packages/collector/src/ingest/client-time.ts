@@ -57,6 +57,27 @@ function fromEpoch(value: number): ClientTime | undefined {
 }
 
 /**
+ * The longest request-level `sentAt` read as a client time. The batch's `sentAt` is copied onto
+ * every row of the request (event and quarantine rows): unchecked, a 150,000-character one on
+ * 2,500 rows wrote ~375 MB from a 176 KB body. ISO 8601 with nanoseconds and an offset is 35.
+ */
+export const MAX_SENT_AT_LENGTH = 64;
+
+/**
+ * A request's (or an event's) `sentAt`, when it is a client time of at most MAX_SENT_AT_LENGTH
+ * characters: anything else is ignored (no skew correction, nothing stored), never an error.
+ *
+ * @example
+ * readSentAt('2024-06-01T09:00:05Z') // { value: '2024-06-01T09:00:05Z', time: { ms: …, format: 'iso_utc' } }
+ * readSentAt('x'.repeat(150_000))    // undefined
+ */
+export function readSentAt(value: unknown, epoch = true): { value: string | number; time: ClientTime } | undefined {
+  if (typeof value === 'string' ? value.length > MAX_SENT_AT_LENGTH : typeof value !== 'number') return undefined;
+  const time = parseClientTime(value, epoch);
+  return time === undefined ? undefined : { value: value as string | number, time };
+}
+
+/**
  * The client's value as text for the `original_timestamp` / `sent_at` columns: strings as
  * sent, numbers in their JSON form.
  *

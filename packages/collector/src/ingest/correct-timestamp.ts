@@ -1,6 +1,6 @@
 import { ERROR_CODES } from '@cairn/protocol';
 import { withNotes } from './cairn-notes.js';
-import { clientTimeText, parseClientTime, type ClientTime } from './client-time.js';
+import { clientTimeText, parseClientTime, readSentAt, type ClientTime } from './client-time.js';
 import { DEFAULT_INGEST_RULES, type TimestampRules } from './ingest-rules.js';
 import { formatTimestamp } from './parse-timestamp.js';
 import type { RuleMetrics } from './rule-metrics.js';
@@ -37,7 +37,7 @@ export function createTimestampStage(rules: () => TimestampRules = () => UNBOUND
       if (client === undefined) {
         return reject(ERROR_CODES.invalidEvent, 'timestamp must be an ISO-8601 date-time string' + (settings.epoch ? ' or epoch seconds/milliseconds' : ''));
       }
-      const sentAt = settings.skewCorrection ? readSentAt(draft.event.sentAt, context, settings.epoch) : undefined;
+      const sentAt = settings.skewCorrection ? sentAtFor(draft.event.sentAt, context, settings.epoch) : undefined;
       const skew = sentAt ? sentAt.time.ms - context.receivedAt : 0;
       const corrected = client.ms - skew;
       const timestamp = formatTimestamp(corrected);
@@ -90,16 +90,15 @@ function receivedText(context: IngestContext): string {
 /** The batch's sentAt, parsed once per request rather than once per event. */
 const batchSentAt = new WeakMap<IngestContext, { value: unknown; time: ClientTime } | null>();
 
-/** The sentAt to correct with: the event's own when it parses, else the batch's. */
-function readSentAt(own: unknown, context: IngestContext, epoch: boolean): { value: unknown; time: ClientTime } | undefined {
+/** The sentAt to correct with: the event's own when it is a client time, else the batch's (see readSentAt). */
+function sentAtFor(own: unknown, context: IngestContext, epoch: boolean): { value: unknown; time: ClientTime } | undefined {
   if (own !== undefined && own !== null) {
-    const time = parseClientTime(own, epoch);
-    if (time) return { value: own, time };
+    const time = readSentAt(own, epoch);
+    if (time) return time;
   }
   let batch = batchSentAt.get(context);
   if (batch === undefined) {
-    const time = parseClientTime(context.sentAt, epoch);
-    batch = time ? { value: context.sentAt, time } : null;
+    batch = readSentAt(context.sentAt, epoch) ?? null;
     batchSentAt.set(context, batch);
   }
   return batch ?? undefined;

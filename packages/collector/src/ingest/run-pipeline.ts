@@ -4,7 +4,7 @@ import { serializeJson } from '../json/serialize-json.js';
 import { sha256Hex } from '../json/sha256-hex.js';
 import type { EventRow, QuarantineRow } from '../store/store.js';
 import { isIdText } from './check-envelope.js';
-import { clientTimeText } from './client-time.js';
+import { clientTimeText, readSentAt } from './client-time.js';
 import { DERIVED_ID_PREFIX, deriveMessageId } from './derive-message-id.js';
 import { formatTimestamp } from './parse-timestamp.js';
 import { isRejection, type Draft, type IngestContext, type Rejection, type Stage } from './stage.js';
@@ -33,8 +33,10 @@ export async function runPipeline(
   texts?: readonly string[],
 ): Promise<PipelineOutcome> {
   const receivedAt = formatTimestamp(context.receivedAt) ?? new Date().toISOString();
-  // Kept on quarantine rows so a replay corrects clock skew with it, as this ingest did.
-  const sentAt = context.sentAt === undefined || context.sentAt === null ? null : clientTimeText(context.sentAt);
+  // Kept on quarantine rows so a replay corrects clock skew with it, as this ingest did; only
+  // when it is a short client time, as ingest reads it: it is copied onto every row.
+  const batchSentAt = readSentAt(context.sentAt);
+  const sentAt = batchSentAt === undefined ? null : clientTimeText(batchSentAt.value);
   const outcome: PipelineOutcome = { events: [], quarantined: [], rejected: [] };
   const notObjects: NotObjects = { entries: [], raws: [], at: 0 };
   let sliceStart = Date.now();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMetrics } from '../metrics/metrics.js';
 import { loadTrackingPlanHolder } from '../node/load-tracking-plan.js';
 import { createTestCollector, TEST_WRITE_KEY, type TestCollector } from '../testing/collector-fixture.js';
 import { shopPlan } from '../testing/shop-tracking-plan.js';
@@ -72,14 +73,43 @@ describe('sign-in, session cookie and CSRF', () => {
     expect(crossSite.status).toBe(403);
   });
 
-  it('rate-limits sign-in attempts per client address', async () => {
-    t = createTestCollector({ adminToken: TOKEN, consoleOptions: { assets: ASSETS }, rateLimit: { requestsPerSecond: 1, burst: 2 }, clientIp: () => '198.51.100.7' });
-    const attempt = () =>
-      (t as TestCollector).app.request('/console/sign-in', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=guess' });
+  it('backs sign-in off after wrong tokens as /admin does, with the ingest limit off (--rate-limit 0)', async () => {
+    const metrics = createMetrics();
+    t = createTestCollector({ adminToken: TOKEN, consoleOptions: { assets: ASSETS }, rateLimit: { requestsPerSecond: 0 }, clientIp: () => '198.51.100.7', metrics });
+    const attempt = (token: string) =>
+      (t as TestCollector).app.request('/console/sign-in', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+    // Three wrong tokens are free; the fourth locks the address out for 1 s.
+    for (let i = 0; i < 4; i++) expect((await attempt('guess')).headers.get('location')).toBe('/console/sign-in?failed=1');
+    const locked = await attempt('guess');
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toBe('1');
+    // The back-off is the address's, wherever the token is compared: not even the right token
+    // is looked at meanwhile, at sign-in or at /admin.
+    expect((await attempt(TOKEN)).status).toBe(429);
+    expect((await bearer('/admin/stats')).status).toBe(429);
+    expect(metrics.render()).toContain('cairn_rate_limited_total{scope="admin"} 3');
+  });
+
+  it('counts wrong tokens at /admin against sign-in too, and keeps other addresses out of it', async () => {
+    let ip = '198.51.100.7';
+    t = createTestCollector({ adminToken: TOKEN, consoleOptions: { assets: ASSETS }, rateLimit: { requestsPerSecond: 0 }, clientIp: () => ip });
+    for (let i = 0; i < 4; i++) {
+      expect((await t.app.request('/admin/stats', { headers: { authorization: 'Bearer guess' } })).status).toBe(401);
+    }
+    const signIn = () =>
+      (t as TestCollector).app.request('/console/sign-in', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${TOKEN}` });
+    expect((await signIn()).status).toBe(429);
+    ip = '203.0.113.9';
+    expect((await signIn()).headers.get('location')).toBe('/console');
+  });
+
+  it('rate-limits sign-in with the admin rate limit', async () => {
+    t = createTestCollector({ adminToken: TOKEN, consoleOptions: { assets: ASSETS }, rateLimit: { requestsPerSecond: 0 }, adminRateLimit: { requestsPerSecond: 1, burst: 2 }, clientIp: () => '198.51.100.7' });
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await attempt()).status);
-    expect(statuses.slice(0, 2)).toEqual([303, 303]);
-    expect(statuses.at(-1)).toBe(429);
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await t.app.request('/console/sign-in', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${TOKEN}` })).status);
+    }
+    expect(statuses).toEqual([303, 303, 429]);
   });
 
   it('sets an HttpOnly, SameSite=Strict cookie with an expiry (Secure on HTTPS), serves the console with a strict CSP', async () => {

@@ -139,3 +139,34 @@ describe('not JSON / not a batch', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('request-level text copied onto every row', () => {
+  // The batch's sentAt goes onto each event and quarantine row of the request: unchecked, a
+  // 150,000-character one on 2,500 rejected items wrote ~375 MB from a 176 KB body.
+  const longIso = `2024-06-01T12:00:05.${'0'.repeat(1000)}Z`;
+  for (const [name, sentAt] of [
+    ['a 150,000-character text', 'x'.repeat(150_000)],
+    ['a 1,000-digit fraction (a valid ISO time, but no clock writes it)', longIso],
+  ] as const) {
+    it(`keeps no batch sentAt that is ${name}: no skew correction, no row carries it`, async () => {
+      t = createTestCollector();
+      const batch = [
+        ...Array.from({ length: 50 }, (_, i) => ({ a: i })),
+        { type: 'track', event: 'Kept', messageId: 'ok-1', timestamp: '2024-06-01T12:00:00Z' },
+      ];
+      const res = await t.post('/v1/batch', JSON.stringify({ writeKey: TEST_WRITE_KEY, sentAt, batch }));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ accepted: 1 });
+      expect(t.rows('SELECT count(*) AS n, max(length(sent_at)) AS longest FROM quarantine')).toEqual([{ n: 50, longest: null }]);
+      expect(t.rows('SELECT timestamp, sent_at FROM events')).toEqual([{ timestamp: '2024-06-01T12:00:00.000Z', sent_at: null }]);
+    });
+  }
+
+  it('still keeps a short batch sentAt on quarantine rows and corrects skew with it', async () => {
+    t = createTestCollector();
+    const batch = [{ a: 1 }, { type: 'track', event: 'Kept', messageId: 'ok-1', timestamp: '2024-06-01T09:00:00Z' }];
+    await t.post('/v1/batch', JSON.stringify({ writeKey: TEST_WRITE_KEY, sentAt: '2024-06-01T09:00:05.123456789+00:00', batch }));
+    expect(t.rows('SELECT sent_at FROM quarantine')).toEqual([{ sent_at: '2024-06-01T09:00:05.123456789+00:00' }]);
+    expect(t.rows('SELECT timestamp FROM events')).toEqual([{ timestamp: '2024-06-01T12:00:04.877Z' }]);
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES, type BatchResponse, type ErrorBody } from '@cairn/protocol';
 import { reject } from '../ingest/stage.js';
@@ -142,7 +143,7 @@ describe('POST /v1/batch', () => {
       previous_id: null,
       other_ids: null,
       sent_at: null,
-      dedup_key: 'm:bad-type',
+      dedup_key: `m:bad-type:${createHash('sha256').update('{"type":"bogus","messageId":"bad-type"}').digest('hex')}`,
     });
     expect(quarantined.map((row) => row.raw)).toEqual(body.rejected.map((r) => JSON.stringify(batch[r.index])));
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPostgresOverviewRollup } from '../console/overview-rollup-postgres.js';
 import { row } from '../testing/store-rows.js';
 import { connectPostgres } from './postgres-connect.js';
 import { createPostgresStore } from './postgres-store.js';
@@ -66,6 +67,20 @@ describe.skipIf(!TEST_DATABASE_URL)(`PostgreSQL session settings${POSTGRES_SKIP_
     // One connection (max: 1), so its session's prepared statements are these.
     const prepared = await sql<{ statement: string }[]>`SELECT statement FROM pg_prepared_statements`;
     expect(prepared.filter(({ statement }) => statement.includes('INSERT INTO event_ids'))).toHaveLength(1);
+  });
+
+  it('writes the overview rollup (in every ingest transaction) with a prepared statement too', async () => {
+    const schema = await freshSchema();
+    await (await openStore(schema)).close();
+    const sql = postgres(schema.url, { max: 1, onnotice: () => {} });
+    cleanups.push(() => sql.end({ timeout: 1 }));
+    const rollup = createPostgresOverviewRollup({});
+    for (const ids of [['a'], ['b', 'c']]) {
+      await sql.begin((tx) => rollup?.(tx, ids.map((id) => row(id)), []));
+    }
+    const prepared = await sql<{ statement: string }[]>`SELECT statement FROM pg_prepared_statements`;
+    expect(prepared.filter(({ statement }) => statement.includes('INSERT INTO overview_hourly'))).toHaveLength(1);
+    expect((await sql<{ events: string }[]>`SELECT sum(events)::text AS events FROM overview_hourly`)[0]?.events).toBe('3');
   });
 
   it('fails a write stuck behind a lock after lock_timeout instead of holding the request', async () => {

@@ -3,6 +3,11 @@ import { CollectorError } from '../collector-error.js';
 import { POSTGRES_DDL_LOCK } from './postgres-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
 
+/** A PostgreSQL schema step; `backfill` runs after its SQL, in the same transaction, for what SQL cannot compute. */
+export interface PostgresMigration extends Migration {
+  backfill?: (tx: postgres.TransactionSql) => Promise<void>;
+}
+
 /**
  * Applies the migrations not yet recorded in `schema_migrations`, all in one transaction under
  * the schema's advisory lock: collectors starting together wait for the first one, then find
@@ -15,7 +20,7 @@ import type { Migration } from './sqlite-migrations.js';
  */
 export async function migratePostgres(
   sql: postgres.Sql,
-  migrations: readonly Migration[],
+  migrations: readonly PostgresMigration[],
   options: { now: () => number; schema?: string | undefined },
 ): Promise<void> {
   await sql.begin(async (tx) => {
@@ -42,7 +47,8 @@ export async function migratePostgres(
     for (const migration of migrations) {
       if (migration.version <= latest) continue;
       // Constant schema text with several statements: the simple query protocol runs them all.
-      await tx.unsafe(migration.sql).simple();
+      if (migration.sql.trim() !== '') await tx.unsafe(migration.sql).simple();
+      await migration.backfill?.(tx);
       await tx`INSERT INTO schema_migrations (version, description, applied_at)
                VALUES (${migration.version}, ${migration.description}, ${new Date(options.now())})`;
     }

@@ -1,6 +1,7 @@
-import { afterEach, describe, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { expectBackfilledErasure } from '../testing/backfill-erasure.js';
 import { ERASURE_CORPUS, ERASURE_SURVIVORS } from '../testing/store-contract-quarantine.js';
+import { bad } from '../testing/store-rows.js';
 import { migratePostgres } from './postgres-migrate.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { createPostgresStore } from './postgres-store.js';
@@ -30,6 +31,27 @@ describe.skipIf(!TEST_DATABASE_URL)(`PostgreSQL schema v2 backfill${POSTGRES_SKI
     const store = await createPostgresStore({ url: schema.url });
     try {
       await expectBackfilledErasure(store, { aliasEventErasedBy: { anonymousId: 'anon-older' } });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rekeys and re-reads the quarantine at v7 (in pages): a resend stays out, a reused messageId comes in, nested ids erase', async () => {
+    const schema = await createTestSchema({ create: true });
+    schemas.push(schema);
+    await migratePostgres(schema.sql, POSTGRES_MIGRATIONS.filter(({ version }) => version <= 6), { now: Date.now });
+    // 1,200 rows as version 6 wrote them (dedup key 'm:' + messageId, top-level ids only): three pages.
+    await schema.sql`INSERT INTO quarantine (source, message_id, received_at, code, reason, raw, dedup_key)
+      SELECT 'default', 'q' || n, '2024-06-01T12:00:00Z', 'invalid_event', 'old',
+             '{"messageId":"q' || n || '","context":{"traits":{"user_id":"nested-' || n || '"}}}', 'm:q' || n
+      FROM generate_series(0, 1199) AS n`;
+    const store = await createPostgresStore({ url: schema.url });
+    try {
+      const raw = (n: number) => `{"messageId":"q${n}","context":{"traits":{"user_id":"nested-${n}"}}}`;
+      await store.write({ events: [], quarantined: [bad('q0', { raw: raw(0) }), bad('q1199', { raw: raw(1199) }), bad('q5', { raw: '{"messageId":"q5","other":true}' })] });
+      const [{ n } = { n: 0 }] = await schema.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM quarantine`;
+      expect(n).toBe(1201);
+      expect(await store.erase({ userId: 'nested-1100' })).toEqual({ events: 0, quarantine: 1 });
     } finally {
       await store.close();
     }

@@ -1,5 +1,6 @@
 import { POSTGRES_PEOPLE_MIGRATION } from '../people/postgres-people-migration.js';
-import type { Migration } from './sqlite-migrations.js';
+import type { PostgresMigration } from './postgres-migrate.js';
+import { backfillQuarantineColumns } from './postgres-quarantine-backfill.js';
 
 /**
  * PostgreSQL schema history, applied in order and each exactly once (see `migratePostgres`).
@@ -20,7 +21,7 @@ import type { Migration } from './sqlite-migrations.js';
  * - No `PRIMARY KEY (source, message_id)` on `events`: `event_ids` enforces it, and one index
  *   fewer per row is insert throughput.
  */
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {
     version: 1,
     description: 'events (partitioned by day), event_ids, quarantine',
@@ -247,6 +248,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         last_error_at bigint
       );
     `,
+  },
+  {
+    version: 7,
+    description: 'quarantine: ids at any depth for erasure; dedup by messageId and event text',
+    // As SQLite's version 9: the collector's own readers fill the columns (postgres-quarantine-backfill.ts).
+    sql: '',
+    backfill: backfillQuarantineColumns,
   },
 ];
 

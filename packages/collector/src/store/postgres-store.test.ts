@@ -141,7 +141,7 @@ describe.skipIf(!TEST_DATABASE_URL)(`createPostgresStore${POSTGRES_SKIP_NOTE}`, 
       events: [row('e1', { userId: '42' })],
       quarantined: [
         bad('q1', '{"userId":42,"note":"\\u0000"}'),
-        bad('q2', '{"userId":"x","properties":{"userId":"42"}}'),
+        bad('q2', '{"userId":"x","properties":{"user":"42","note":"userId 42"}}'),
         bad('q3', '{"userId":"420"}'),
         bad('q4', '{"anonymousId":"a\\"b"}'),
       ],

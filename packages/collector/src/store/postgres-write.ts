@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import { packColumns, toPgText } from './postgres-pack.js';
-import { quarantineDedupKey, quarantineSubjects } from './quarantine-subjects.js';
+import { quarantineDedupKey } from './quarantine-dedup-key.js';
+import { quarantineSubjects } from './quarantine-subjects.js';
 import type { EventRow, QuarantineRow, WriteResult } from './store.js';
 
 /** What one statement stores: new events, new quarantine rows, quarantine rows resolved by replay. */
@@ -141,7 +142,7 @@ export async function writeRows(sql: postgres.Sql | postgres.TransactionSql, wri
  */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-function pgIdList(json: string | null): string | null {
+export function pgIdList(json: string | null): string | null {
   if (json === null) return null;
   return JSON.stringify((JSON.parse(json) as string[]).map((id) => toPgText(id.replace(LONE_SURROGATE, '\uFFFD'))));
 }

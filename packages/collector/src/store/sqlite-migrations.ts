@@ -269,4 +269,24 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_queue ON deliveries (destination, state, seq, first_event);
     `,
   },
+  {
+    version: 9,
+    description: 'quarantine: ids at any depth for erasure; dedup by messageId and event text',
+    // The collector's own readers (quarantine-subjects.ts, quarantine-dedup-key.ts), which SQL
+    // cannot express, registered on the connection by the migration runner as cairn_* functions
+    // (sqlite-store.ts): every quarantine row gets the ids erasure now matches (nested, in
+    // arrays, in double-encoded events) and, where it had one, the dedup key that tells a
+    // different event reusing a messageId from a resend. One pass over the quarantine, once.
+    // Rows without a dedup key (quarantined before v3) keep none.
+    sql: `
+      UPDATE quarantine SET
+          user_id = json_extract(s.ids, '$.userId'),
+          anonymous_id = json_extract(s.ids, '$.anonymousId'),
+          previous_id = json_extract(s.ids, '$.previousId'),
+          other_ids = json_extract(s.ids, '$.otherIds'),
+          dedup_key = CASE WHEN quarantine.dedup_key IS NULL THEN NULL ELSE cairn_quarantine_dedup_key(quarantine.message_id, quarantine.raw) END
+        FROM (SELECT id, cairn_quarantine_subjects(raw) AS ids FROM quarantine) AS s
+        WHERE s.id = quarantine.id;
+    `,
+  },
 ];

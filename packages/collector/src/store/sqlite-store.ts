@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { createSqliteAnalytics } from '../analytics/sqlite-analytics.js';
 import { CollectorError } from '../collector-error.js';
 import { SQLITE_DERIVED_WRITES, type DerivedWritesOptions, type SqliteDerivedWrite } from './derived-writes.js';
-import { quarantineDedupKey, quarantineSubjects } from './quarantine-subjects.js';
+import { quarantineDedupKey } from './quarantine-dedup-key.js';
+import { quarantineSubjects } from './quarantine-subjects.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
 import { createSqliteOverviewErase } from '../console/overview-erase.js';
 import { createSqliteOverviewFold } from '../console/overview-fold-sqlite.js';
@@ -233,6 +234,11 @@ function quarantineParams(row: QuarantineRow) {
  * so two collectors starting on the same file cannot both apply one.
  */
 function migrate(db: Database.Database, migrations: readonly Migration[], now: () => number): void {
+  // Readers a migration needs that SQL cannot express (version 9): the same code as the writes.
+  db.function('cairn_quarantine_subjects', { deterministic: true }, (raw: unknown) => JSON.stringify(quarantineSubjects(String(raw))));
+  db.function('cairn_quarantine_dedup_key', { deterministic: true }, (messageId: unknown, raw: unknown) =>
+    quarantineDedupKey({ messageId: typeof messageId === 'string' ? messageId : null, raw: String(raw) }),
+  );
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,

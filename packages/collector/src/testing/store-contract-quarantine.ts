@@ -16,12 +16,29 @@ export const ERASURE_CORPUS: readonly { case: string; raw: string; erasedBy: { u
   { case: 'previousId of an alias', raw: '{"type":"alias","previousId":"anon-old","userId":"u-new"}', erasedBy: [{ anonymousId: 'anon-old' }, { userId: 'anon-old' }, { userId: 'u-new' }] },
   { case: 'escaped key name', raw: '{"type":"track","user\\u0049d":"keyed"}', erasedBy: [{ userId: 'keyed' }] },
   { case: 'whitespace and nesting before the id', raw: '{ "context" : {"a":[1,{"b":"}"}]} ,\n "anonymousId" : "spaced" }', erasedBy: [{ anonymousId: 'spaced' }] },
+  // Ids below the top level: a reader of the event (a person, a replay after a fix, another
+  // parser) finds them there too. Erasure by either id reaches them.
+  {
+    case: 'double-encoded event string in a batch',
+    raw: '["{\\"type\\":\\"track\\",\\"userId\\":\\"bob\\"}",0]',
+    erasedBy: [{ userId: 'bob' }, { anonymousId: 'bob' }],
+  },
+  { case: 'double-encoded event kept alone', raw: '"{\\"anonymousId\\":\\"bob-anon\\"}"', erasedBy: [{ anonymousId: 'bob-anon' }] },
+  { case: 'event wrapped in an array', raw: '[[{"userId":"alice","type":"track"}]]', erasedBy: [{ userId: 'alice' }] },
+  { case: 'id as an object', raw: '{"type":"track","userId":{"id":"carol"}}', erasedBy: [{ userId: 'carol' }] },
+  { case: 'id in an array', raw: '{"type":"track","userId":["dave"]}', erasedBy: [{ userId: 'dave' }, { anonymousId: 'dave' }] },
+  { case: 'snake_case key in the context', raw: '{"type":"track","context":{"traits":{"anonymous_id":"erin"}}}', erasedBy: [{ anonymousId: 'erin' }] },
+  { case: 'repeated nested key', raw: '{"type":"track","properties":{"userId":"frank-1","userId":"frank-2"}}', erasedBy: [{ userId: 'frank-1' }, { userId: 'frank-2' }] },
+  { case: 'number id deep in a batch of non-objects', raw: '[1,{"a":[{"previousId":7.0}]}]', erasedBy: [{ anonymousId: '7' }] },
 ];
 
 /** Quarantined raws that hold look-alikes of the corpus's ids and must survive every erasure above. */
 export const ERASURE_SURVIVORS: readonly string[] = [
   '{"type":"track","userId":"user/10"}',
-  '{"type":"track","properties":{"userId":"user/1","anonymousId":"spaced"}}',
+  // The corpus's ids as values of keys that are no id keys, and as text inside other strings.
+  '{"type":"track","properties":{"user":"user/1","note":"spaced","users":["carol"],"userIds":"dave","id":"alice"}}',
+  '["{\\"user\\":\\"bob\\"}","bob-anon said hi",{"userId_old":"erin"}]',
+  '"not JSON: {\\"userId\\":\\"frank-1\\""',
   '{"type":"track","userId":"42.5","anonymousId":"4"}',
   '{"type":"track","userId":"dup-first-not"}',
   'not json "userId":"keyed"',
@@ -114,6 +131,18 @@ export function describeQuarantineContract(name: string, openEmpty: () => Promis
         ['default', null, '[2]', 'bad type'],
         [null, null, '[2]', 'bad type'],
       ]);
+    });
+
+    it('keeps a different event that reuses a messageId, and a resend of each once (its own sentAt aside)', async () => {
+      const first = '{"messageId":"m1","type":"bogus","sentAt":"2024-06-01T10:00:00Z"}';
+      const other = '{"messageId":"m1","type":"other","writeKey":"k"}';
+      await store.write({ events: [], quarantined: [bad('m1', { raw: first }), bad('m1', { raw: other })] });
+      // The resend: browser libraries stamp each event's own sentAt at every attempt.
+      await store.write({
+        events: [],
+        quarantined: [bad('m1', { raw: '{"messageId":"m1","type":"bogus","sentAt":"2024-06-01T10:05:00Z"}' }), bad('m1', { raw: other })],
+      });
+      expect(await quarantineRaws()).toEqual([first, other]);
     });
 
     it('quarantines a rejected event again once its first row was replayed away', async () => {
