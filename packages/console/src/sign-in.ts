@@ -3,8 +3,14 @@
 // never reaches the server, its logs or a Referer header).
 const form = document.querySelector('form') as HTMLFormElement;
 const input = form.querySelector('input[name="token"]') as HTMLInputElement;
-if (new URLSearchParams(location.search).has('failed')) {
-  (document.getElementById('error') as HTMLElement).hidden = false;
+const query = new URLSearchParams(location.search);
+const error = document.getElementById('error') as HTMLElement;
+if (query.has('failed')) error.hidden = false;
+// Sent back here while this address backs off after wrong tokens (or signs in too often).
+const wait = Number(query.get('wait'));
+if (wait > 0) {
+  error.textContent = `Too many sign-in attempts from this address: wait ${wait} s, then try again.`;
+  error.hidden = false;
 }
 const token = new URLSearchParams(location.hash.slice(1)).get('token');
 if (token) {

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { ERROR_CODES } from '@cairn/protocol';
 import type { AdminGuard } from '../http/admin-guard.js';
 import { errorResponse, httpError } from '../http/http-error.js';
@@ -68,8 +69,16 @@ export function createConsoleRoutes(deps: ConsoleRoutesDeps): Hono {
   routes.post('/sign-in', async (c) => {
     refuseCrossOrigin(c);
     // 429 + Retry-After while the address is over the admin rate or backing off, before the
-    // token is compared (as at /admin).
-    deps.guard?.admit(c);
+    // token is compared (as at /admin). A browser's form post would show that JSON to a person,
+    // so it goes back to the sign-in page, which says how long to wait; the back-off is the same.
+    try {
+      deps.guard?.admit(c);
+    } catch (error) {
+      const wait = error instanceof HTTPException && error.status === 429 ? error.getResponse().headers.get('retry-after') : null;
+      if (wait === null || !(c.req.header('accept') ?? '').includes('text/html')) throw error;
+      signIns.inc({ outcome: 'throttled' });
+      return c.redirect(`/console/sign-in?wait=${encodeURIComponent(wait)}`, 303);
+    }
     const form = new URLSearchParams(new TextDecoder().decode(await readRequestBody(c.req.raw, 4096)));
     const token = form.get('token') ?? '';
     if (token === '' || !deps.sessions.isAdminToken(token)) {

@@ -90,6 +90,21 @@ describe('sign-in, session cookie and CSRF', () => {
     expect(metrics.render()).toContain('cairn_rate_limited_total{scope="admin"} 3');
   });
 
+  it("sends a browser's throttled sign-in back to the sign-in page with the wait, not a JSON 429", async () => {
+    t = createTestCollector({ adminToken: TOKEN, consoleOptions: { assets: ASSETS }, rateLimit: { requestsPerSecond: 0 }, clientIp: () => '198.51.100.8' });
+    const attempt = (token: string) =>
+      (t as TestCollector).app.request('/console/sign-in', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,application/xhtml+xml' },
+        body: `token=${token}`,
+      });
+    for (let i = 0; i < 4; i++) await attempt('guess');
+    const throttled = await attempt(TOKEN);
+    expect(throttled.status).toBe(303);
+    expect(throttled.headers.get('location')).toMatch(/^\/console\/sign-in\?wait=[1-9]\d*$/);
+    expect(throttled.headers.get('set-cookie')).toBeNull();
+  });
+
   it('counts wrong tokens at /admin against sign-in too, and keeps other addresses out of it', async () => {
     let ip = '198.51.100.7';
     t = createTestCollector({ adminToken: TOKEN, consoleOptions: { assets: ASSETS }, rateLimit: { requestsPerSecond: 0 }, clientIp: () => ip });
