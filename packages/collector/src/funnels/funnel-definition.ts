@@ -22,7 +22,9 @@ export const DEFAULT_FUNNEL_DAYS = 7;
 /**
  * Checks `{"steps": [{"event": "Product Viewed", "where"?: {...}}, …], "within": "P7D",
  * "by"?: "context.device.type", "from"?, "to"?}` and collects every fault with its path.
- * Steps take the same `where` as segment conditions.
+ * Steps take the same `where` as segment conditions; `by` is a path or the virtual
+ * `context.campaign.clickIdPlatform`; `within` is at most MAX_WINDOW_DAYS (its last step is read
+ * that far past the range).
  *
  * @example
  * parseFunnelDefinition({ steps: [{ event: 'Product Viewed' }, { event: 'Order Completed' }], within: 'P7D' }).funnel?.withinSeconds // 604800

@@ -59,8 +59,9 @@ const OPS = ['gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'] as const;
 /**
  * Checks a segment definition and turns it into a {@link Condition}, collecting every fault
  * with its path (`all[0].within: must be an ISO 8601 duration such as P7D`), the way the
- * config file's faults are reported. Unknown keys, wrong types, bad durations and dates, paths
- * outside `properties.`/`context.` are faults; whether event names were ever seen is for the
+ * config file's faults are reported. Unknown keys, wrong types, bad durations and dates (see
+ * parseIsoDate), paths outside `properties.`/`context.`, an unknown platform for the virtual
+ * `context.campaign.clickIdPlatform` are faults; whether event names were ever seen is for the
  * query to warn about.
  *
  * @example
