@@ -2,6 +2,7 @@ import { afterAll, describe, it } from 'vitest';
 import { createPostgresStore } from '../store/postgres-store.js';
 import { createTestSchema, POSTGRES_SKIP_NOTE, TEST_DATABASE_URL, type TestSchema } from '../store/postgres-test-schema.js';
 import { describeAnalyticsContract } from '../testing/analytics-contract.js';
+import { describeAnalyticsQueryContract } from '../testing/analytics-query-contract.js';
 import { describeCartRuleContract } from '../testing/cart-rule-contract.js';
 import { describeSegmentExportContract } from '../testing/segment-export-contract.js';
 
@@ -18,6 +19,7 @@ const openEmpty = async () => {
 
 if (TEST_DATABASE_URL) {
   describeAnalyticsContract('PostgreSQL', openEmpty);
+  describeAnalyticsQueryContract('PostgreSQL', openEmpty);
   describeCartRuleContract('PostgreSQL', openEmpty);
   describeSegmentExportContract('PostgreSQL', openEmpty);
 } else {

@@ -1,5 +1,6 @@
 import { sqliteJsonPath } from '../segments/json-path.js';
 import type { Filter } from '../segments/segment-definition.js';
+import { CAMPAIGN_PATH, CLICK_ID_PLATFORMS } from './click-id-platforms.js';
 
 /**
  * Collects bound parameters while a query is put together from fixed fragments: every name,
@@ -31,22 +32,35 @@ export function sqliteBindings(values: readonly unknown[]): Record<string, unkno
   return Object.fromEntries(values.map((value, i) => [`p${i + 1}`, value]));
 }
 
+/** What a funnel is broken down by: a path into the event, or the ad platform of its click id. */
+export type Breakdown = { kind: 'path'; path: readonly string[] } | { kind: 'clickIdPlatform' };
+
 /** Which events a query step reads: one name, a time range (from inclusive, to exclusive), filters. */
 export interface EventSelection {
   event: string;
   from: string;
   to: string;
   where: readonly Filter[];
-  /** Extra projected column `grp`: a path into the event (a funnel's breakdown); NULL when absent. */
-  breakdown?: readonly string[];
+  /** Extra projected column `grp` (PostgreSQL): a funnel's breakdown value; NULL when absent. */
+  breakdown?: Breakdown;
+  /** Project the event's identity columns (SqlDialect.identity) too: SQLite always has its rowid. */
+  identity?: boolean;
 }
+
+/** The JSON number grammar without exponent: what a string must hold to compare as a number. */
+const NUMERIC_TEXT_PG = '^-?(0|[1-9][0-9]*)([.][0-9]+)?$';
 
 /**
  * The SQL that differs between SQLite and PostgreSQL, as fragments of fixed text around
  * parameters. Every query selects events through `events(...)`, which yields one row per
  * matching event: `person` (the person key of people.person_id), `t` (its time) and `t_epoch`
  * (seconds), and `rid` (SQLite: the rowid) or `grp` (PostgreSQL: the breakdown value) for a
- * funnel's first step.
+ * funnel's first step, and the identity columns when asked.
+ *
+ * Comparisons are type-strict and the same on both stores: a number equals only a JSON number,
+ * a string only a JSON string, true only true (SQLite's json_extract reads true as 1, so its
+ * JSON type is tested too). gt/gte/lt/lte with a number also read a string holding a plain
+ * decimal number ("30", "29.90": the JSON number grammar without exponent) as that number.
  */
 export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';
@@ -60,11 +74,14 @@ export interface SqlDialect {
   time(p: SqlParams, iso: string): string;
   /** The people table's traits as a document expression. */
   readonly traits: string;
+  /** The columns that tell two events apart and order them (after their time), as `events` names them. */
+  readonly identity: readonly string[];
   /**
    * Per person of an events relation: the earliest `t_epoch` as `t`, with `grp`, the breakdown
-   * value of that event (`breakdown`: its path, read for that one event per person only).
+   * value of that event (read for that one event per person only); with `identity`, the
+   * earliest by (time, identity), carried as `c0_t` and `c0_<identity column>`.
    */
-  firstPerPerson(p: SqlParams, relation: string, breakdown: readonly string[] | undefined): string;
+  firstPerPerson(p: SqlParams, relation: string, breakdown: Breakdown | undefined, identity: boolean): string;
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -87,12 +104,12 @@ export const sqliteDialect: SqlDialect = {
       case 'exists':
         return `${type()} IS ${test.value ? 'NOT ' : ''}NULL`;
       case 'eq':
-        if (test.value === null) return `${type()} = 'null'`;
-        if (typeof test.value === 'boolean') return `${type()} = ${p.add(test.value ? 'true' : 'false')}`;
-        return `${value()} = ${p.add(test.value)}`;
+        return sqliteIn(p, value, type, [test.value]);
       case 'in':
-        // json_each yields SQL values typed as the JSON (text, integer, real; booleans as 1/0).
-        return `${value()} IN (SELECT value FROM json_each(${p.add(JSON.stringify(test.value))}))`;
+        return sqliteIn(p, value, type, test.value);
+      case 'anyKey':
+        return `${test.present ? '' : 'NOT '}EXISTS (SELECT 1 FROM json_each(${doc}, ${at()}) AS k
+          WHERE k.key IN (SELECT value FROM json_each(${p.add(JSON.stringify(test.value))})) AND k.type = 'text' AND k.atom <> '')`;
       case 'contains':
         return `(CASE ${type()} WHEN 'text' THEN instr(${value()}, ${p.add(String(test.value))}) > 0
           WHEN 'array' THEN EXISTS (SELECT 1 FROM json_each(${doc}, ${at()}) AS c
@@ -102,31 +119,62 @@ export const sqliteDialect: SqlDialect = {
       default: {
         const operator = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[test.op];
         // SQLite orders every number before every text: compare like with like only.
-        const kind = typeof test.value === 'number' ? "IN ('integer', 'real')" : "= 'text'";
-        return `(${type()} ${kind} AND ${value()} ${operator} ${p.add(test.value)})`;
+        if (typeof test.value === 'string') return `(${type()} = 'text' AND ${value()} ${operator} ${p.add(test.value)})`;
+        // json_valid on digits, '.' and '-' only: the JSON number grammar without exponent, as on PostgreSQL.
+        return `(CASE ${type()} WHEN 'integer' THEN ${value()} WHEN 'real' THEN ${value()}
+          WHEN 'text' THEN CASE WHEN ${value()} NOT GLOB '*[^0-9.-]*' AND json_valid(${value()}) THEN CAST(${value()} AS REAL) END
+          END ${operator} ${p.add(test.value)})`;
       }
     }
   },
   plusSeconds: (p, time, seconds) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${time}, ${p.add(`${seconds >= 0 ? '+' : ''}${seconds} seconds`)})`,
   time: (p, iso) => p.add(iso),
   traits: 'pe.traits',
-  // SQLite takes the bare column `rid` from the row that holds the min().
-  firstPerPerson: (p, relation, breakdown) =>
-    breakdown === undefined
-      ? `SELECT person, min(t_epoch) AS t, NULL AS grp FROM ${relation} GROUP BY person`
-      : `SELECT f.person, f.t, json_extract(coalesce(e.normalized, e.raw), ${p.add(sqliteJsonPath(breakdown))}) AS grp
-         FROM (SELECT person, min(t_epoch) AS t, rid FROM ${relation} GROUP BY person) AS f JOIN events e ON e.rowid = f.rid`,
+  identity: ['rid'],
+  firstPerPerson(p, relation, breakdown, identity) {
+    // SQLite takes the bare column `rid` from a row that holds the min() (any one of ties).
+    const first = identity
+      ? `SELECT person, t, rid FROM (SELECT person, t_epoch AS t, rid, row_number() OVER (PARTITION BY person ORDER BY t_epoch, rid) AS rn
+          FROM ${relation}) AS r WHERE rn = 1`
+      : `SELECT person, min(t_epoch) AS t, rid FROM ${relation} GROUP BY person`;
+    const carried = identity ? ', f.t AS c0_t, f.rid AS c0_rid' : '';
+    if (breakdown === undefined) return `SELECT f.person, f.t, NULL AS grp${carried} FROM (${first}) AS f`;
+    return `SELECT f.person, f.t, ${sqliteBreakdown(p, 'coalesce(e.normalized, e.raw)', breakdown)} AS grp${carried}
+      FROM (${first}) AS f JOIN events e ON e.rowid = f.rid`;
+  },
 };
+
+/** A type-strict `IN` on SQLite: each kind of value compared with values of its JSON type only. */
+function sqliteIn(p: SqlParams, value: () => string, type: () => string, values: readonly (string | number | boolean | null)[]): string {
+  const tests: string[] = [];
+  const strings = values.filter((item) => typeof item === 'string');
+  const numbers = values.filter((item) => typeof item === 'number');
+  const types = values.filter((item) => typeof item === 'boolean' || item === null).map(String);
+  if (strings.length > 0) tests.push(`(${value()} IN (SELECT value FROM json_each(${p.add(JSON.stringify(strings))})) AND ${type()} = 'text')`);
+  if (numbers.length > 0) tests.push(`(${value()} IN (SELECT value FROM json_each(${p.add(JSON.stringify(numbers))})) AND ${type()} IN ('integer', 'real'))`);
+  if (types.length > 0) tests.push(`${type()} IN (SELECT value FROM json_each(${p.add(JSON.stringify(types))}))`);
+  return `(${tests.join(' OR ')})`;
+}
+
+/** The breakdown value of one SQLite event document: at a path, or the platform of its click id. */
+function sqliteBreakdown(p: SqlParams, doc: string, breakdown: Breakdown): string {
+  if (breakdown.kind === 'path') return `json_extract(${doc}, ${p.add(sqliteJsonPath(breakdown.path))})`;
+  // A click carrying ids of two platforms counts for the first platform by name.
+  return `(SELECT m.value FROM json_each(${doc}, ${p.add(sqliteJsonPath(CAMPAIGN_PATH))}) AS k
+    JOIN json_each(${p.add(JSON.stringify(CLICK_ID_PLATFORMS))}) AS m ON m.key = k.key
+    WHERE k.type = 'text' AND k.atom <> '' ORDER BY m.value LIMIT 1)`;
+}
 
 export const postgresDialect: SqlDialect = {
   kind: 'postgres',
   params: () => new SqlParams('postgres'),
   events(p, selection) {
     const needsDoc = selection.where.length > 0 || selection.breakdown !== undefined;
-    const by = selection.breakdown ? `, d.doc #>> ${p.add(selection.breakdown)}::text[] AS grp` : ', NULL::text AS grp';
+    const by = selection.breakdown ? `, ${postgresBreakdown(p, 'd.doc', selection.breakdown)} AS grp` : ', NULL::text AS grp';
+    const identity = selection.identity ? ', e.source AS src, e.message_id AS mid' : '';
     const tests = selection.where.map((filter) => ` AND ${this.filter(p, 'd.doc', filter)}`).join('');
     return `SELECT coalesce('u:' || e.user_id, i.person_id, 'a:' || e.anonymous_id) AS person, e.timestamp AS t,
-        extract(epoch FROM e.timestamp)::float8 AS t_epoch${by}
+        extract(epoch FROM e.timestamp)::float8 AS t_epoch${by}${identity}
       FROM events e LEFT JOIN person_ids i ON e.user_id IS NULL AND i.anonymous_id = e.anonymous_id
       ${needsDoc ? 'CROSS JOIN LATERAL (SELECT cairn_doc(e.raw, e.normalized) AS doc) AS d' : ''}
       WHERE e.event = ${p.add(selection.event)} AND e.timestamp >= ${p.add(selection.from)}::timestamptz
@@ -138,21 +186,43 @@ export const postgresDialect: SqlDialect = {
       case 'exists':
         return `${value()} IS ${test.value ? 'NOT ' : ''}NULL`;
       case 'eq':
+        // jsonb equality is type-strict: 'true' is not 1, '"30"' is not 30.
         return `${value()} = ${p.add(JSON.stringify(test.value))}::text::jsonb`;
       case 'in':
         return `EXISTS (SELECT 1 FROM jsonb_array_elements(${p.add(JSON.stringify(test.value))}::text::jsonb) AS c(value) WHERE c.value = ${value()})`;
+      case 'anyKey':
+        return `${test.present ? '' : 'NOT '}EXISTS (SELECT 1 FROM jsonb_each(CASE WHEN jsonb_typeof(${value()}) = 'object' THEN ${value()} END) AS k
+          WHERE k.key = ANY(${p.add(test.value)}::text[]) AND jsonb_typeof(k.value) = 'string' AND k.value #>> '{}' <> '')`;
       case 'contains':
         return `(CASE jsonb_typeof(${value()}) WHEN 'string' THEN strpos(${value()} #>> '{}', ${p.add(String(test.value))}) > 0
           WHEN 'array' THEN ${value()} @> jsonb_build_array(${p.add(JSON.stringify(test.value))}::text::jsonb) ELSE false END)`;
       default: {
         const operator = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[test.op];
-        if (typeof test.value === 'number') return `cairn_number(${value()}) ${operator} ${p.add(test.value)}::numeric`;
-        return `(jsonb_typeof(${value()}) = 'string' AND (${value()} #>> '{}') COLLATE "C" ${operator} ${p.add(test.value)}::text)`;
+        if (typeof test.value === 'string') {
+          return `(jsonb_typeof(${value()}) = 'string' AND (${value()} #>> '{}') COLLATE "C" ${operator} ${p.add(test.value)}::text)`;
+        }
+        const text = () => `(${value()} #>> '{}')`;
+        return `(CASE jsonb_typeof(${value()}) WHEN 'number' THEN ${text()}::numeric
+          WHEN 'string' THEN CASE WHEN ${text()} ~ '${NUMERIC_TEXT_PG}' THEN ${text()}::numeric END END) ${operator} ${p.add(test.value)}::numeric`;
       }
     }
   },
   plusSeconds: (p, time, seconds) => `(${time} + ${p.add(seconds)}::float8 * interval '1 second')`,
   time: (p, iso) => `${p.add(iso)}::timestamptz`,
   traits: 'pe.traits',
-  firstPerPerson: (_p, relation) => `SELECT DISTINCT ON (person) person, t_epoch AS t, grp FROM ${relation} ORDER BY person, t_epoch`,
+  identity: ['src', 'mid'],
+  firstPerPerson: (_p, relation, _breakdown, identity) =>
+    identity
+      ? `SELECT DISTINCT ON (person) person, t_epoch AS t, grp, t_epoch AS c0_t, src AS c0_src, mid AS c0_mid FROM ${relation} ORDER BY person, t_epoch, src, mid`
+      : `SELECT DISTINCT ON (person) person, t_epoch AS t, grp FROM ${relation} ORDER BY person, t_epoch`,
 };
+
+/** The breakdown value of one PostgreSQL event document: at a path, or the platform of its click id. */
+function postgresBreakdown(p: SqlParams, doc: string, breakdown: Breakdown): string {
+  if (breakdown.kind === 'path') return `${doc} #>> ${p.add(breakdown.path)}::text[]`;
+  const campaign = `(${doc} #> ${p.add(CAMPAIGN_PATH)}::text[])`;
+  // A click carrying ids of two platforms counts for the first platform by name (as on SQLite).
+  return `(SELECT m.value FROM jsonb_each(CASE WHEN jsonb_typeof(${campaign}) = 'object' THEN ${campaign} END) AS k
+    JOIN jsonb_each_text(${p.add(JSON.stringify(CLICK_ID_PLATFORMS))}::text::jsonb) AS m ON m.key = k.key
+    WHERE jsonb_typeof(k.value) = 'string' AND k.value #>> '{}' <> '' ORDER BY m.value LIMIT 1)`;
+}

@@ -7,6 +7,7 @@ import { createSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { withSqliteReadAnalytics } from './sqlite-read-analytics.js';
 import { describeAnalyticsContract } from '../testing/analytics-contract.js';
+import { describeAnalyticsQueryContract } from '../testing/analytics-query-contract.js';
 import { describeCartRuleContract } from '../testing/cart-rule-contract.js';
 import { describeSegmentExportContract } from '../testing/segment-export-contract.js';
 
@@ -15,6 +16,7 @@ let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeAnalyticsContract('SQLite', async () => createSqliteStore({ path: join(dir, `db-${++n}.sqlite`), synchronous: 'normal' }));
+describeAnalyticsQueryContract('SQLite', async () => createSqliteStore({ path: join(dir, `db-${++n}.sqlite`), synchronous: 'normal' }));
 describeCartRuleContract('SQLite', async () => createSqliteStore({ path: join(dir, `db-${++n}.sqlite`), synchronous: 'normal' }));
 describeSegmentExportContract('SQLite', async () => createSqliteStore({ path: join(dir, `db-${++n}.sqlite`), synchronous: 'normal' }));
 

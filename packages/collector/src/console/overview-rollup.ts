@@ -1,22 +1,7 @@
+import { CLICK_ID_PLATFORMS } from '../analytics/click-id-platforms.js';
 import { parsedContextOf, PARSED_CONTEXT } from '../ingest/to-event-row.js';
 import { isPlainObject } from '../json/is-plain-object.js';
 import type { EventRow } from '../store/store.js';
-
-/** Click-id parameter → ad platform, as the SDK copies them into `context.campaign`. */
-export const CLICK_ID_PLATFORMS: Readonly<Record<string, string>> = {
-  gclid: 'google',
-  gbraid: 'google',
-  wbraid: 'google',
-  dclid: 'google',
-  fbclid: 'meta',
-  msclkid: 'microsoft',
-  ttclid: 'tiktok',
-  li_fat_id: 'linkedin',
-  twclid: 'x',
-  epik: 'pinterest',
-  ScCid: 'snapchat',
-  rdt_cid: 'reddit',
-};
 
 /** The device types the overview splits by; anything else counts as `''` (unknown). */
 const DEVICES = new Set(['mobile', 'tablet', 'desktop']);

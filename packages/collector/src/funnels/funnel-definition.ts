@@ -1,4 +1,7 @@
+import { CLICK_ID_PLATFORM_PATH } from '../analytics/click-id-platforms.js';
+import type { Breakdown } from '../analytics/sql-dialect.js';
 import { isPlainObject } from '../json/is-plain-object.js';
+import { MAX_WINDOW_DAYS } from '../segments/compile-segment.js';
 import { parseIsoDuration } from '../segments/iso-duration.js';
 import { splitPath } from '../segments/json-path.js';
 import { parseSegmentDefinition, type DefinitionFault, type Filter, type WindowSpec } from '../segments/segment-definition.js';
@@ -7,7 +10,7 @@ import { parseSegmentDefinition, type DefinitionFault, type Filter, type WindowS
 export interface Funnel {
   steps: { event: string; where: Filter[] }[];
   withinSeconds: number;
-  by?: string[];
+  by?: Breakdown;
   /** When the first step may happen (default: the last 7 days; a longer range reads more events, see docs/benchmarks.md). */
   range: WindowSpec;
 }
@@ -19,7 +22,9 @@ export const DEFAULT_FUNNEL_DAYS = 7;
 /**
  * Checks `{"steps": [{"event": "Product Viewed", "where"?: {...}}, …], "within": "P7D",
  * "by"?: "context.device.type", "from"?, "to"?}` and collects every fault with its path.
- * Steps take the same `where` as segment conditions.
+ * Steps take the same `where` as segment conditions; `by` is a path or the virtual
+ * `context.campaign.clickIdPlatform`; `within` is at most MAX_WINDOW_DAYS (its last step is read
+ * that far past the range).
  *
  * @example
  * parseFunnelDefinition({ steps: [{ event: 'Product Viewed' }, { event: 'Order Completed' }], within: 'P7D' }).funnel?.withinSeconds // 604800
@@ -45,11 +50,14 @@ export function parseFunnelDefinition(input: unknown): { funnel?: Funnel; faults
   }
   const withinSeconds = typeof input.within === 'string' ? parseIsoDuration(input.within) : undefined;
   if (withinSeconds === undefined || withinSeconds <= 0) faults.push({ path: 'within', message: 'must be a positive ISO 8601 duration such as P7D or PT1H (the conversion window)' });
-  let by: string[] | undefined;
-  if (input.by !== undefined) {
+  // The last step is read up to `within` past the range: an unbounded window is an unbounded scan.
+  else if (withinSeconds > MAX_WINDOW_DAYS * 86_400) faults.push({ path: 'within', message: `must be at most P${MAX_WINDOW_DAYS}D (the longest window a query reads)` });
+  let by: Breakdown | undefined;
+  if (input.by === CLICK_ID_PLATFORM_PATH) by = { kind: 'clickIdPlatform' };
+  else if (input.by !== undefined) {
     const split = typeof input.by === 'string' ? splitPath(input.by, ['properties', 'context']) : 'must be a path such as context.device.type or context.campaign.source';
     if (typeof split === 'string') faults.push({ path: 'by', message: split });
-    else by = split;
+    else by = { kind: 'path', path: split };
   }
   const range = parseSegmentDefinition({ did: 'x', ...pick(input, ['from', 'to']) });
   for (const fault of range.faults) faults.push(fault);

@@ -15,7 +15,8 @@ export async function queryPostgresFunnel(sql: postgres.Sql, query: FunnelQuery)
   const { sql: text, params, warnings } = compileFunnel(postgresDialect, query.funnel, query.now);
   return readOnly(sql, async (tx) => {
     const rows = (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as FunnelRow[];
-    const names = query.funnel.steps.map((step) => step.event);
+    // A step name used twice is one warning.
+    const names = [...new Set(query.funnel.steps.map((step) => step.event))];
     return toFunnelResult(query.funnel, rows, [...warnings, ...unseenEventWarnings(names, await seenEventsPostgres(tx, names))]);
   });
 }

@@ -15,6 +15,7 @@ import { toFunnelResult, type FunnelQuery, type FunnelResult, type FunnelRow } f
 export function querySqliteFunnel(db: Database.Database, query: FunnelQuery): FunnelResult {
   const { sql, params, warnings } = compileFunnel(sqliteDialect, query.funnel, query.now);
   const rows = db.prepare(sql).all(sqliteBindings(params)) as FunnelRow[];
-  const names = query.funnel.steps.map((step) => step.event);
+  // A step name used twice is one warning.
+  const names = [...new Set(query.funnel.steps.map((step) => step.event))];
   return toFunnelResult(query.funnel, rows, [...warnings, ...unseenEventWarnings(names, seenEvents(db, names))]);
 }

@@ -1,4 +1,4 @@
-import type { SqlDialect } from '../analytics/sql-dialect.js';
+import type { SqlDialect, SqlParams } from '../analytics/sql-dialect.js';
 import type { Condition, DefinitionFault, WindowSpec } from './segment-definition.js';
 
 /** How far back a condition without a time window reads (it is capped, with a warning). */
@@ -7,7 +7,10 @@ export const DEFAULT_WINDOW_DAYS = 90;
 export const MAX_WINDOW_DAYS = 400;
 const DAY = 86_400_000;
 
-/** A definition as one SQL statement: the people in the segment, newest first. */
+/**
+ * A definition as one SQL statement: a first row with `head` 1 and `total` (how many people
+ * are in the segment), then the asked page of them (`head` 0), latest seen first.
+ */
 export interface CompiledSegment {
   sql: string;
   params: unknown[];
@@ -15,17 +18,19 @@ export interface CompiledSegment {
 }
 
 /**
- * Compiles a validated condition into one statement over `events`, `person_ids` and `people`
- * selecting `person_id, user_id, traits, first_seen, last_seen` of every person in the
- * segment, latest seen first. Each event condition is a materialized CTE of (person, t) rows
- * picked through the (event, timestamp) index within its window; conditions combine with
- * INTERSECT / UNION / EXCEPT. Every value is a parameter (see SqlParams).
+ * Compiles a validated condition into one statement over `events`, `person_ids` and `people`:
+ * the count of the segment's people (counted in the database), then `person_id, user_id,
+ * traits, first_seen, last_seen` of one page of them (`limit` 0: all), latest seen first. Each
+ * event condition is a materialized CTE of (person, t) rows picked through the (event,
+ * timestamp) index within its window; conditions combine with INTERSECT / UNION / EXCEPT. A
+ * `not` ranges over the people seen within the definition's widest window (see
+ * populationWindow), never over everyone ever seen. Every value is a parameter (see SqlParams).
  *
  * @example
- * const { sql, params } = compileSegment(sqliteDialect, condition, Date.now());
- * db.prepare(sql).all(params);
+ * const { sql, params } = compileSegment(sqliteDialect, condition, Date.now(), { limit: 100, offset: 0 });
+ * db.prepare(sql).all(sqliteBindings(params));
  */
-export function compileSegment(dialect: SqlDialect, condition: Condition, now: number): CompiledSegment {
+export function compileSegment(dialect: SqlDialect, condition: Condition, now: number, page: { limit: number; offset?: number }): CompiledSegment {
   const p = dialect.params();
   const ctes: string[] = [];
   const warnings: DefinitionFault[] = [];
@@ -34,6 +39,7 @@ export function compileSegment(dialect: SqlDialect, condition: Condition, now: n
     return `c${ctes.length - 1}`;
   };
   let alias = 0;
+  let population: string | undefined;
   const wrap = (set: string) => `SELECT person FROM (${set}) AS s${alias++}`;
 
   const compile = (node: Condition, path: string): string => {
@@ -42,7 +48,8 @@ export function compileSegment(dialect: SqlDialect, condition: Condition, now: n
       case 'any':
         return node.of.map((child, i) => wrap(compile(child, `${join(path, node.kind)}[${i}]`))).join(node.kind === 'all' ? ' INTERSECT ' : ' UNION ');
       case 'not':
-        return `SELECT person_id AS person FROM people EXCEPT ${wrap(compile(node.of, join(path, 'not')))}`;
+        population ??= cte(populationOf(dialect, p, populationWindow(condition, now)));
+        return `SELECT person FROM ${population} EXCEPT ${wrap(compile(node.of, join(path, 'not')))}`;
       case 'trait':
         return `SELECT pe.person_id AS person FROM people pe WHERE ${dialect.filter(p, dialect.traits, { path: node.path, test: node.test })}`;
       case 'did': {
@@ -64,11 +71,45 @@ export function compileSegment(dialect: SqlDialect, condition: Condition, now: n
     }
   };
 
-  const set = compile(condition, '');
-  const sql = `${ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT pe.person_id, pe.user_id, pe.traits, pe.first_seen, pe.last_seen
-    FROM people pe WHERE pe.person_id IN (SELECT person FROM (${set}) AS members)
-    ORDER BY pe.last_seen DESC, pe.person_id`;
+  const members = cte(`SELECT pe.person_id, pe.user_id, pe.traits, pe.first_seen, pe.last_seen
+    FROM people pe WHERE pe.person_id IN (SELECT person FROM (${compile(condition, '')}) AS m)`);
+  // The count as a first row: one statement, and no row of the segment leaves the database
+  // beyond the page (an empty page still carries the count). limit 0 (exports): everyone.
+  const limit = p.add(page.limit === 0 ? Number.MAX_SAFE_INTEGER : page.limit);
+  const offset = p.add(Math.max(0, page.offset ?? 0));
+  const sql = `WITH ${ctes.join(',\n')}
+    SELECT 1 AS head, (SELECT count(*) FROM ${members}) AS total, NULL AS person_id, NULL AS user_id, NULL AS traits, NULL AS first_seen, NULL AS last_seen
+    UNION ALL SELECT * FROM (SELECT 0 AS head, CAST(NULL AS BIGINT) AS total, person_id, user_id, traits, first_seen, last_seen
+      FROM ${members} ORDER BY last_seen DESC, person_id LIMIT ${limit} OFFSET ${offset}) AS page
+    ORDER BY head DESC, last_seen DESC, person_id`;
   return { sql, params: p.values, warnings };
+}
+
+/**
+ * The widest window of a definition: from the earliest start to the latest end of its event
+ * conditions' windows (as resolved at `now`), or the last DEFAULT_WINDOW_DAYS when it has none
+ * (traits only). A `not` ranges over the people seen in it: "did not buy in the last 7 days"
+ * means among the people seen in those 7 days, not among everyone ever seen.
+ *
+ * @example
+ * populationWindow({ kind: 'not', of: { kind: 'did', event: 'A', where: [], atLeast: 1, window: { withinSeconds: 604800 } } }, now)
+ * // { from: now − 7 days, to: now } as ISO times
+ */
+export function populationWindow(condition: Condition, now: number): { from: string; to: string } {
+  const windows: { from: string; to: string }[] = [];
+  const visit = (node: Condition): void => {
+    if (node.kind === 'all' || node.kind === 'any') node.of.forEach(visit);
+    else if (node.kind === 'not') visit(node.of);
+    else if (node.kind === 'did' || node.kind === 'thenNot') windows.push(resolveWindow(node.window, now, '', []));
+  };
+  visit(condition);
+  if (windows.length === 0) return resolveWindow({}, now, '', []);
+  return { from: windows.map((w) => w.from).sort()[0] as string, to: windows.map((w) => w.to).sort().at(-1) as string };
+}
+
+/** The people seen within a window: their first event before its end, their last at or after its start. */
+function populationOf(dialect: SqlDialect, p: SqlParams, window: { from: string; to: string }): string {
+  return `SELECT person_id AS person FROM people WHERE last_seen >= ${dialect.time(p, window.from)} AND first_seen < ${dialect.time(p, window.to)}`;
 }
 
 /**

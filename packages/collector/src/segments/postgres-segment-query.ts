@@ -2,7 +2,7 @@ import type postgres from 'postgres';
 import { postgresDialect } from '../analytics/sql-dialect.js';
 import { compileSegment } from './compile-segment.js';
 import { eventNamesOf } from './segment-definition.js';
-import { pageOf, toSegmentResult, unseenEventWarnings, type PersonRow, type SegmentQuery, type SegmentResult } from './segment-result.js';
+import { splitCount, toSegmentResult, unseenEventWarnings, type PersonRow, type SegmentQuery, type SegmentResult } from './segment-result.js';
 
 /** How long one analytics statement may run on PostgreSQL before it is cancelled. */
 export const POSTGRES_QUERY_TIMEOUT_MS = 30_000;
@@ -14,17 +14,16 @@ export const POSTGRES_QUERY_TIMEOUT_MS = 30_000;
  * const result = await querySegmentPostgres(sql, { condition, now: Date.now(), limit: 100 });
  */
 export async function querySegmentPostgres(sql: postgres.Sql, query: SegmentQuery): Promise<SegmentResult> {
-  const { sql: text, params, warnings } = compileSegment(postgresDialect, query.condition, query.now);
+  const { sql: text, params, warnings } = compileSegment(postgresDialect, query.condition, query.now, query);
   return readOnly(sql, async (tx) => {
-    const rows = (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as PersonRow[];
-    const page = pageOf(rows, query);
+    const { count, page } = splitCount((await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as PersonRow[]);
     const links = await tx<{ person_id: string; anonymous_id: string }[]>`
       SELECT person_id, anonymous_id FROM person_ids WHERE person_id = ANY(${page.map((row) => row.person_id)}::text[])`;
     const ids = new Map<string, string[]>();
     for (const link of links) ids.set(link.person_id, [...(ids.get(link.person_id) ?? []), link.anonymous_id]);
     const names = eventNamesOf(query.condition);
     const seen = await seenEventsPostgres(tx, names);
-    return toSegmentResult(page, rows.length, ids, [...warnings, ...unseenEventWarnings(names, seen)]);
+    return toSegmentResult(page, count, ids, [...warnings, ...unseenEventWarnings(names, seen)]);
   });
 }
 

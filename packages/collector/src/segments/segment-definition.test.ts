@@ -3,6 +3,7 @@ import { postgresDialect, sqliteDialect } from '../analytics/sql-dialect.js';
 import { compileFunnel } from '../funnels/compile-funnel.js';
 import { parseFunnelDefinition } from '../funnels/funnel-definition.js';
 import { compileSegment } from './compile-segment.js';
+import { parseIsoDate } from './iso-date.js';
 import { parseIsoDuration } from './iso-duration.js';
 import { parseSegmentDefinition } from './segment-definition.js';
 
@@ -70,19 +71,52 @@ describe('parseIsoDuration', () => {
   });
 });
 
+describe('parseIsoDate', () => {
+  it('reads ISO 8601 dates (UTC midnight) and date-times with a zone, and nothing else', () => {
+    expect(parseIsoDate('2026-12-01')).toBe(Date.UTC(2026, 11, 1));
+    expect(parseIsoDate('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseIsoDate('2026-12-01T09:00:00Z')).toBe(Date.UTC(2026, 11, 1, 9));
+    expect(parseIsoDate('2026-12-01T09:00:00.250+01:00')).toBe(Date.UTC(2026, 11, 1, 8, 0, 0, 250));
+    expect(parseIsoDate('2026-12-01T09:00-05:30')).toBe(Date.UTC(2026, 11, 1, 14, 30));
+    for (const text of ['2026-02-30', '2025-02-29', '2026-13-01', '2026-12-01 (anything)', '2026-12-01T09:00:00', '2026-12-01T24:00:00Z', '2026-12-01T09:00:00+25:00', '2026-12-01 09:00:00Z', '12/01/2026', '']) {
+      expect(parseIsoDate(text), text).toBeUndefined();
+    }
+  });
+});
+
+describe('click-id platform conditions', () => {
+  it('compile to the platform\'s click-id keys; an unknown platform is a fault listing the known ones', () => {
+    expect(parseSegmentDefinition({ did: 'A', where: { 'context.campaign.clickIdPlatform': 'google' } }).condition).toMatchObject({
+      where: [{ path: ['context', 'campaign'], test: { op: 'anyKey', value: ['dclid', 'gbraid', 'gclid', 'wbraid'], present: true } }],
+    });
+    const { faults } = parseSegmentDefinition({ did: 'A', where: { 'context.campaign.clickIdPlatform': { in: ['meta', 'myspace'] } } });
+    expect(faults).toEqual([{ path: 'where["context.campaign.clickIdPlatform"].in[1]', message: expect.stringContaining('(known: google, linkedin, meta, microsoft, pinterest, reddit, snapchat, tiktok, x)') }]);
+    expect(parseSegmentDefinition({ did: 'A', where: { 'context.campaign.clickIdPlatform': { gt: 1 } } }).faults.map((fault) => fault.path)).toEqual(['where["context.campaign.clickIdPlatform"]']);
+    expect(parseFunnelDefinition({ steps: [{ event: 'A' }, { event: 'B' }], within: 'P1D', by: 'context.campaign.clickIdPlatform' }).funnel?.by).toEqual({ kind: 'clickIdPlatform' });
+  });
+});
+
 describe('compiled SQL', () => {
   const hostile = "x'); DROP TABLE events; --";
   it('carries names, values and paths as parameters only, on both stores', () => {
     const { condition } = parseSegmentDefinition({
       all: [
-        { did: hostile, where: { 'properties.coupon': hostile, 'context.page.path': { contains: hostile } }, within: 'P1D' },
+        { did: hostile, where: { 'properties.coupon': hostile, 'context.page.path': { contains: hostile }, 'properties.price': { gt: 1 } }, within: 'P1D' },
         { did: 'A', thenNot: hostile, within: 'P1D' },
-        { trait: 'plan', in: [hostile] },
+        { trait: 'plan', in: [hostile, 1, true] },
+        { not: { did: hostile, where: { 'context.campaign.clickIdPlatform': 'google', 'properties.coupon': { in: [hostile, 2, false] } }, from: '2026-12-01' } },
       ],
     });
     const { funnel } = parseFunnelDefinition({ steps: [{ event: hostile }, { event: 'B', where: { 'properties.a': hostile } }], within: 'P1D', by: 'properties.coupon' });
+    const { funnel: repeated } = parseFunnelDefinition({
+      steps: [{ event: hostile, where: { 'context.campaign.clickIdPlatform': { in: ['meta'] } } }, { event: hostile }, { event: 'B' }, { event: hostile }],
+      within: 'P1D', by: 'context.campaign.clickIdPlatform',
+    });
+    expect(condition && funnel && repeated).toBeTruthy();
     for (const dialect of [sqliteDialect, postgresDialect]) {
-      for (const { sql, params } of [compileSegment(dialect, condition!, Date.now()), compileFunnel(dialect, funnel!, Date.now())]) {
+      const compiled = [compileSegment(dialect, condition!, Date.now(), { limit: 100, offset: 0 }), compileFunnel(dialect, funnel!, Date.now()), compileFunnel(dialect, repeated!, Date.now())];
+      for (const { sql, params } of compiled) {
+        expect(sql).not.toContain('gclid');
         expect(sql).not.toContain('DROP');
         expect(sql).not.toContain('coupon');
         expect(params.filter((value) => typeof value === 'string' && value.includes('DROP')).length).toBeGreaterThan(0);

@@ -1,4 +1,6 @@
+import { CAMPAIGN_PATH, CLICK_ID_PLATFORM_NAMES, CLICK_ID_PLATFORM_PATH, clickIdKeys } from '../analytics/click-id-platforms.js';
 import { isPlainObject } from '../json/is-plain-object.js';
+import { parseIsoDate } from './iso-date.js';
 import { parseIsoDuration } from './iso-duration.js';
 import { splitPath } from './json-path.js';
 
@@ -14,7 +16,12 @@ export type ValueTest =
   | { op: 'gt' | 'gte' | 'lt' | 'lte'; value: string | number }
   | { op: 'in'; value: (string | number | boolean)[] }
   | { op: 'contains'; value: string | number | boolean }
-  | { op: 'exists'; value: boolean };
+  | { op: 'exists'; value: boolean }
+  /**
+   * The object at the path has (`present`) or lacks every one of these keys as a non-empty
+   * string: the `context.campaign.clickIdPlatform` condition, its platforms' click-id keys.
+   */
+  | { op: 'anyKey'; value: string[]; present: boolean };
 
 /** `where` entry: a path into the event (or the traits) and its test. */
 export interface Filter {
@@ -52,8 +59,9 @@ const OPS = ['gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'] as const;
 /**
  * Checks a segment definition and turns it into a {@link Condition}, collecting every fault
  * with its path (`all[0].within: must be an ISO 8601 duration such as P7D`), the way the
- * config file's faults are reported. Unknown keys, wrong types, bad durations and dates, paths
- * outside `properties.`/`context.` are faults; whether event names were ever seen is for the
+ * config file's faults are reported. Unknown keys, wrong types, bad durations and dates (see
+ * parseIsoDate), paths outside `properties.`/`context.`, an unknown platform for the virtual
+ * `context.campaign.clickIdPlatform` are faults; whether event names were ever seen is for the
  * query to warn about.
  *
  * @example
@@ -140,6 +148,12 @@ export function parseSegmentDefinition(input: unknown): { condition?: Condition;
     const list: Filter[] = [];
     for (const [key, test] of entries) {
       const keyPath = `${path}[${JSON.stringify(key)}]`;
+      if (key === CLICK_ID_PLATFORM_PATH) {
+        const parsed = clickIdTest(test, keyPath);
+        if (parsed) list.push({ path: [...CAMPAIGN_PATH], test: parsed });
+        else ok = false;
+        continue;
+      }
       const segments = splitPath(key, ['properties', 'context']);
       if (typeof segments === 'string') {
         fault(keyPath, segments);
@@ -159,6 +173,26 @@ export function parseSegmentDefinition(input: unknown): { condition?: Condition;
       return void fault(path, `must be a value, or an object with one of ${OPS.join(', ')}`);
     }
     return opTest(keys[0] as (typeof OPS)[number], value[keys[0] as string], `${path}.${keys[0]}`);
+  };
+  const clickIdTest = (value: unknown, path: string): ValueTest | undefined => {
+    // A virtual path: compiled to "has one of the platform's click-id keys" (gclid, fbclid …).
+    const known = `(known: ${CLICK_ID_PLATFORM_NAMES.join(', ')})`;
+    const platform = (name: unknown, at: string): boolean => {
+      if (typeof name === 'string' && CLICK_ID_PLATFORM_NAMES.includes(name)) return true;
+      fault(at, `must be an ad platform ${known}`);
+      return false;
+    };
+    if (typeof value === 'string') return platform(value, path) ? { op: 'anyKey', value: clickIdKeys([value]), present: true } : undefined;
+    if (isPlainObject(value) && Object.keys(value).length === 1 && Array.isArray(value.in) && value.in.length > 0) {
+      const names = value.in as unknown[];
+      return names.map((name, i) => platform(name, `${path}.in[${i}]`)).every(Boolean)
+        ? { op: 'anyKey', value: clickIdKeys(names as string[]), present: true }
+        : undefined;
+    }
+    if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.exists === 'boolean') {
+      return { op: 'anyKey', value: clickIdKeys(CLICK_ID_PLATFORM_NAMES), present: value.exists };
+    }
+    return void fault(path, `must be an ad platform, {"in": [platforms]} or {"exists": true|false} ${known}`);
   };
   const eqTest = (value: unknown, path: string): ValueTest | undefined =>
     scalar(value, path, true) ? { op: 'eq', value: value as string | number | boolean | null } : undefined;
@@ -197,9 +231,9 @@ export function parseSegmentDefinition(input: unknown): { condition?: Condition;
     for (const key of ['from', 'to'] as const) {
       if (value[key] === undefined) continue;
       const text = value[key];
-      const time = typeof text === 'string' && /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-      if (Number.isNaN(time)) {
-        fault(join(path, key), 'must be an ISO 8601 date or date-time such as 2026-12-01 or 2026-12-01T09:00:00Z');
+      const time = typeof text === 'string' ? parseIsoDate(text) : undefined;
+      if (time === undefined) {
+        fault(join(path, key), 'must be an ISO 8601 date (UTC midnight) or a date-time with Z or an offset, such as 2026-12-01, 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00');
         ok = false;
       } else window[key] = new Date(time).toISOString();
     }

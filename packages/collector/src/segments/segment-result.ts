@@ -25,8 +25,11 @@ export interface SegmentQuery {
   offset?: number;
 }
 
-/** A row of the compiled statement, as either driver returns it. */
+/** A row of the compiled statement, as either driver returns it: the count row (`head` 1) or a person. */
 export interface PersonRow {
+  head: number;
+  /** The segment's size, on the count row (PostgreSQL's bigint arrives as text). */
+  total: number | string | null;
   person_id: string;
   user_id: string | null;
   traits: string | Record<string, unknown> | null;
@@ -66,10 +69,10 @@ export function unseenEventWarnings(names: readonly string[], seen: ReadonlySet<
     .map((name) => ({ path: 'events', message: `no stored event is named ${JSON.stringify(name)} (a typo? names are case-sensitive)` }));
 }
 
-/** The page of rows a query asked for. */
-export function pageOf<T>(rows: readonly T[], query: Pick<SegmentQuery, 'limit' | 'offset'>): T[] {
-  const start = Math.max(0, query.offset ?? 0);
-  return query.limit === 0 ? rows.slice(start) : rows.slice(start, start + query.limit);
+/** The statement's count row apart from its page of people (see CompiledSegment). */
+export function splitCount(rows: readonly PersonRow[]): { count: number; page: PersonRow[] } {
+  const head = rows.find((row) => Number(row.head) === 1);
+  return { count: Number(head?.total ?? 0), page: rows.filter((row) => Number(row.head) !== 1) };
 }
 
 function iso(value: string | Date): string {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { sqliteBindings, sqliteDialect } from '../analytics/sql-dialect.js';
 import { compileSegment } from './compile-segment.js';
 import { eventNamesOf } from './segment-definition.js';
-import { pageOf, toSegmentResult, unseenEventWarnings, type PersonRow, type SegmentQuery, type SegmentResult } from './segment-result.js';
+import { splitCount, toSegmentResult, unseenEventWarnings, type PersonRow, type SegmentQuery, type SegmentResult } from './segment-result.js';
 
 /**
  * Runs a segment on a SQLite connection: a pure function of the connection and the query, so
@@ -13,15 +13,14 @@ import { pageOf, toSegmentResult, unseenEventWarnings, type PersonRow, type Segm
  * const result = querySegmentSqlite(readOnlyDb, { condition, now: Date.now(), limit: 100 });
  */
 export function querySegmentSqlite(db: Database.Database, query: SegmentQuery): SegmentResult {
-  const { sql, params, warnings } = compileSegment(sqliteDialect, query.condition, query.now);
-  const rows = db.prepare(sql).all(sqliteBindings(params)) as PersonRow[];
-  const page = pageOf(rows, query);
+  const { sql, params, warnings } = compileSegment(sqliteDialect, query.condition, query.now, query);
+  const { count, page } = splitCount(db.prepare(sql).all(sqliteBindings(params)) as PersonRow[]);
   const ids = new Map<string, string[]>();
   const links = db
     .prepare('SELECT person_id, anonymous_id FROM person_ids WHERE person_id IN (SELECT value FROM json_each(?))')
     .all(JSON.stringify(page.map((row) => row.person_id))) as { person_id: string; anonymous_id: string }[];
   for (const link of links) ids.set(link.person_id, [...(ids.get(link.person_id) ?? []), link.anonymous_id]);
-  return toSegmentResult(page, rows.length, ids, [...warnings, ...unseenEventWarnings(eventNamesOf(query.condition), seenEvents(db, eventNamesOf(query.condition)))]);
+  return toSegmentResult(page, count, ids, [...warnings, ...unseenEventWarnings(eventNamesOf(query.condition), seenEvents(db, eventNamesOf(query.condition)))]);
 }
 
 /** Which of these event names some stored event has (one index probe each). */

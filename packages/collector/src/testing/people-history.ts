@@ -26,6 +26,8 @@ export interface HistoryPerson {
   userId?: string;
   device: Device;
   utmSource?: string;
+  /** Context keys of every event, over the defaults (campaign, page, consent …). */
+  context?: Record<string, unknown>;
   /** Each inner list is one request (a browser's batch), in order. */
   batches: Step[][];
 }
@@ -115,6 +117,7 @@ export function historyBatches(people: readonly HistoryPerson[] = HISTORY, sourc
             page: { path: '/shop' },
             sessionId: `s-${person.name}`,
             ...(person.utmSource ? { campaign: { source: person.utmSource, medium: 'email' } } : {}),
+            ...person.context,
           },
         };
         return {
@@ -127,4 +130,4 @@ export function historyBatches(people: readonly HistoryPerson[] = HISTORY, sourc
   );
 }
 
-export { DAY as HISTORY_DAY };
+export { DAY as HISTORY_DAY, day as historyDay };
