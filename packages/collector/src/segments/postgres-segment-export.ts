@@ -13,11 +13,12 @@ import { toSegmentResult, type PersonRow, type SegmentPerson, type SegmentQuery 
  * const ids = await segmentMembersPostgres(sql, { condition, now: Date.now() });
  */
 export function segmentMembersPostgres(sql: postgres.Sql, query: Omit<SegmentQuery, 'limit' | 'offset'>): Promise<string[]> {
-  const { sql: text, params } = compileSegment(postgresDialect, query.condition, query.now);
+  // limit 0: every member, after the statement's first row (the count, no person).
+  const { sql: text, params } = compileSegment(postgresDialect, query.condition, query.now, { limit: 0 });
   return readOnly(sql, async (tx) => {
     const ids: string[] = [];
     await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[]).cursor(5_000, (rows) => {
-      for (const row of rows as unknown as PersonRow[]) ids.push(row.person_id);
+      for (const row of rows as unknown as PersonRow[]) if (row.person_id !== null) ids.push(row.person_id);
     });
     return ids;
   });

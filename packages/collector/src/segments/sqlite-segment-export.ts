@@ -12,9 +12,10 @@ import { toSegmentResult, type PersonRow, type SegmentPerson, type SegmentQuery 
  * const ids = segmentMembersSqlite(readOnlyDb, { condition, now: Date.now() });
  */
 export function segmentMembersSqlite(db: Database.Database, query: Omit<SegmentQuery, 'limit' | 'offset'>): string[] {
-  const { sql, params } = compileSegment(sqliteDialect, query.condition, query.now);
+  // limit 0: every member, after the statement's first row (the count, no person).
+  const { sql, params } = compileSegment(sqliteDialect, query.condition, query.now, { limit: 0 });
   const ids: string[] = [];
-  for (const row of db.prepare(sql).iterate(sqliteBindings(params)) as IterableIterator<PersonRow>) ids.push(row.person_id);
+  for (const row of db.prepare(sql).iterate(sqliteBindings(params)) as IterableIterator<PersonRow>) if (row.person_id !== null) ids.push(row.person_id);
   return ids;
 }
 
