@@ -32,8 +32,9 @@ export interface SqliteMaintenance {
  * both are idempotent), sized to take about 8 ms, and ingest writes run between chunks.
  * Chunks commit without an fsync of their own (`synchronous = NORMAL` for the chunk only): an
  * fsync can take tens of ms on a busy disk, and would then be most of each chunk's time on
- * the event loop. A deletion lost to a power cut is redone by the next run; the next ingest
- * commit (FULL) fsyncs the WAL, chunks included, before it is acknowledged.
+ * the event loop. A retention delete lost to a power cut is redone by the next run; the next
+ * ingest commit (FULL) fsyncs the WAL, chunks included, before it is acknowledged. Erasure
+ * chunks keep the connection's level (see overRanges): nothing would redo a lost one.
  * Counts (`stats`) are then not one snapshot: rows written during the scan may or may not count.
  *
  * @example
@@ -91,8 +92,14 @@ export function createSqliteMaintenance(db: Database.Database, options: SqliteMa
   const countQuarantine = db.prepare(`SELECT source, code, count(*) AS count FROM quarantine
     WHERE id > @low AND id <= @high GROUP BY source, code`);
 
-  /** Runs `step` over (low, high] rowid ranges up to the table's current last rowid. */
-  const overRanges = async (table: keyof typeof bounds, step: (low: number, high: number) => void) => {
+  /**
+   * Runs `step` over (low, high] rowid ranges up to the table's current last rowid. `durable`:
+   * each chunk commits with the connection's own level (FULL by default), for an erasure: its
+   * 200 tells the data subject their data is gone, and nothing would run it again after a power
+   * cut. A chunk that deletes nothing writes no WAL frame and so costs no fsync; only the few
+   * chunks holding the subject's rows pay one.
+   */
+  const overRanges = async (table: keyof typeof bounds, step: (low: number, high: number) => void, durable = false) => {
     const sizer = createChunkSizer(firstChunk * 10);
     const first = bounds[table].low.get() as number | null;
     if (first === null) return;
@@ -102,7 +109,7 @@ export function createSqliteMaintenance(db: Database.Database, options: SqliteMa
       const high = bounds[table].high.get() as number | null;
       if (high === null || low >= high) return;
       const upper = low + sizer.size;
-      sizer.time(() => relaxed(() => step(low, upper)));
+      sizer.time(() => (durable ? step(low, upper) : relaxed(() => step(low, upper))));
       low = upper;
       await pause();
     }
@@ -125,8 +132,8 @@ export function createSqliteMaintenance(db: Database.Database, options: SqliteMa
       const params = { source: subject.source ?? null, userId: subject.userId || null, anonymousId: subject.anonymousId || null };
       let events = 0;
       let quarantine = 0;
-      await overRanges('events', (low, high) => (events += eraseEvents.run({ ...params, low, high }).changes));
-      await overRanges('quarantine', (low, high) => (quarantine += eraseQuarantine.run({ ...params, low, high }).changes));
+      await overRanges('events', (low, high) => (events += eraseEvents.run({ ...params, low, high }).changes), true);
+      await overRanges('quarantine', (low, high) => (quarantine += eraseQuarantine.run({ ...params, low, high }).changes), true);
       return { events, quarantine };
     },
     async deleteOlderThan(cutoff) {
