@@ -105,6 +105,9 @@ export const sqliteDialect: SqlDialect = {
         return `${type()} IS ${test.value ? 'NOT ' : ''}NULL`;
       case 'eq':
         return sqliteIn(p, value, type, [test.value]);
+      case 'ne':
+        // An absent key (NULL) is "not equal" too.
+        return `coalesce(${sqliteIn(p, value, type, [test.value])}, 0) = 0`;
       case 'in':
         return sqliteIn(p, value, type, test.value);
       case 'anyKey':
@@ -188,6 +191,8 @@ export const postgresDialect: SqlDialect = {
       case 'eq':
         // jsonb equality is type-strict: 'true' is not 1, '"30"' is not 30.
         return `${value()} = ${p.add(JSON.stringify(test.value))}::text::jsonb`;
+      case 'ne':
+        return `NOT coalesce(${value()} = ${p.add(JSON.stringify(test.value))}::text::jsonb, false)`;
       case 'in':
         return `EXISTS (SELECT 1 FROM jsonb_array_elements(${p.add(JSON.stringify(test.value))}::text::jsonb) AS c(value) WHERE c.value = ${value()})`;
       case 'anyKey':

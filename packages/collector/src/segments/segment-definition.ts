@@ -13,6 +13,8 @@ export interface DefinitionFault {
 /** A comparison on one JSON value. */
 export type ValueTest =
   | { op: 'eq'; value: string | number | boolean | null }
+  /** Not equal (type-strict, as eq), absent keys included: `exists` narrows it to present ones. */
+  | { op: 'ne'; value: string | number | boolean | null }
   | { op: 'gt' | 'gte' | 'lt' | 'lte'; value: string | number }
   | { op: 'in'; value: (string | number | boolean)[] }
   | { op: 'contains'; value: string | number | boolean }
@@ -54,7 +56,7 @@ const MAX_STRING = 1024;
 /** `thenNot` without `after`: a cart untouched for the SDK's idle time (30 min). */
 export const DEFAULT_AFTER_SECONDS = 1800;
 
-const OPS = ['gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'] as const;
+const OPS = ['ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'] as const;
 
 /**
  * Checks a segment definition and turns it into a {@link Condition}, collecting every fault
@@ -98,7 +100,7 @@ export function parseSegmentDefinition(input: unknown): { condition?: Condition;
       if (typeof segments === 'string') fault(join(path, 'trait'), segments);
       const tests = OPS.filter((op) => op in value);
       if (('equals' in value ? 1 : 0) + tests.length !== 1) {
-        return void fault(path, 'a trait condition needs exactly one of equals, gt, gte, lt, lte, in, contains, exists');
+        return void fault(path, 'a trait condition needs exactly one of equals, ne, gt, gte, lt, lte, in, contains, exists');
       }
       const test = 'equals' in value ? eqTest(value.equals, join(path, 'equals')) : opTest(tests[0] as (typeof OPS)[number], value[tests[0] as string], join(path, tests[0] as string));
       return typeof segments !== 'string' && test ? { kind: 'trait', path: segments, test } : undefined;
@@ -200,6 +202,8 @@ export function parseSegmentDefinition(input: unknown): { condition?: Condition;
     switch (op) {
       case 'exists':
         return typeof value === 'boolean' ? { op, value } : void fault(path, 'must be true or false');
+      case 'ne':
+        return scalar(value, path, true) ? { op, value: value as string | number | boolean | null } : undefined;
       case 'in':
         if (!Array.isArray(value) || value.length === 0 || value.length > MAX_IN_VALUES) {
           return void fault(path, `must be an array of 1 to ${MAX_IN_VALUES} strings, numbers or booleans`);

@@ -82,6 +82,17 @@ export function describeAnalyticsQueryContract(name: string, openEmpty: () => Pr
       expect(await deals({ 'properties.price': { in: [25, '30'] } })).toEqual(['anon-ivy', 'henry']);
     });
 
+    it('takes ne as "not equal", type-strict, absent keys included', async () => {
+      expect(await deals({ 'properties.flag': { ne: 1 } })).toEqual(['henry']);
+      expect(await deals({ 'properties.flag': { ne: true } })).toEqual(['anon-ivy']);
+      expect(await deals({ 'context.campaign.medium': { ne: 'cpc' } })).toEqual(['anon-ivy']);
+      expect(await deals({ 'properties.nowhere': { ne: 'x' } })).toEqual(['anon-ivy', 'henry']);
+      expect(await deals({ 'properties.nowhere': { ne: 'x' }, 'properties.flag': { exists: true } })).toEqual(['anon-ivy', 'henry']);
+      expect(await faultPaths('/admin/api/segments/preview', { did: 'Deal Viewed', where: { 'properties.flag': { ne: [1] } } })).toEqual([
+        { path: 'where["properties.flag"].ne', message: expect.stringContaining('must be a string') },
+      ]);
+    });
+
     it('compares a number with numeric strings as numbers; a string operand compares text', async () => {
       expect(await deals({ 'properties.price': { gt: 20 } })).toEqual(['anon-ivy', 'henry']);
       expect(await deals({ 'properties.price': { gt: 26 } })).toEqual(['henry']);

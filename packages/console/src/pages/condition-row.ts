@@ -105,7 +105,7 @@ export function conditionRow(row: RowModel, index: number, suggestions: Suggesti
     /** `rest` is the fault's path after `all[i].` (and `not.`). Always takes it: at worst under the row. */
     route(rest: string, text: string, kindOf: 'fault' | 'warning'): boolean {
       const head = /^[A-Za-z]+/.exec(rest)?.[0] ?? '';
-      const testOp = ['equals', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'].includes(head) ? 'test' : head;
+      const testOp = ['equals', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'].includes(head) ? 'test' : head;
       if (head === 'where' && filters?.route(rest.slice(5), text, kindOf)) return true;
       const field = fields[testOp];
       if (field) field.show(text, kindOf);

@@ -2,10 +2,10 @@ import type { Fault } from './definition-faults.js';
 
 /**
  * The builder's side of a value test (DESIGN.md, "Segment definition"): an operator, the value
- * as typed and how to read it. `missing` is `{"exists": false}`; there is no "≠" in the
- * grammar, so a row's NOT is the only negation (a filter cannot say "device is not mobile").
+ * as typed and how to read it. `missing` is `{"exists": false}`; `ne` ("≠") also matches
+ * events without the key.
  */
-export type FilterOp = 'eq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'contains' | 'exists' | 'missing';
+export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'contains' | 'exists' | 'missing';
 /** `auto` reads 12 as a number and true/false as booleans, anything else as text. */
 export type ValueType = 'auto' | 'text' | 'number' | 'boolean';
 
@@ -21,6 +21,7 @@ export interface FilterModel extends ValueTestModel {
 
 export const OPS: readonly (readonly [FilterOp, string])[] = [
   ['eq', '='],
+  ['ne', '≠'],
   ['gt', '>'],
   ['gte', '≥'],
   ['lt', '<'],

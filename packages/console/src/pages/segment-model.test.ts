@@ -16,6 +16,7 @@ describe('the segment builder model ⇄ definition JSON', () => {
     ['every operator', { all: [{ did: 'Order Completed', within: 'PT90M', where: { 'properties.revenue': { gte: 100 }, 'properties.coupon': { exists: false }, 'context.campaign.source': { in: ['google', 'bing'] }, 'context.page.path': { contains: '/sale' }, 'properties.price': { lt: 9.5 }, 'context.consent.categoryPreferences.marketing': true } }] }],
     ['text that looks like a number, and traits', { all: [{ trait: 'zip', equals: '01234' }, { trait: 'age', gt: 30 }, { not: { trait: 'plan', in: ['free', 'trial'] } }, { trait: 'email', exists: true }, { did: 'Signed In', where: { 'properties.code': { in: ['7', '8'] } } }] }],
     ['an empty text', { all: [{ trait: 'nickname', equals: '' }] }],
+    ['not equal', { all: [{ did: 'Signed In', where: { 'context.device.type': { ne: 'mobile' } } }, { trait: 'plan', ne: 'free' }] }],
   ])('%s: comes back unchanged', (_name, json) => {
     expect(roundTrip(json)).toEqual({ definition: json, faults: [] });
   });

@@ -148,7 +148,7 @@ function rowFromJson(json: unknown, negated = false): RowModel | string {
   const unknown = (allowed: string[]) => keys.find((key) => !allowed.includes(key));
   if ('trait' in json) {
     row.kind = 'trait';
-    const extra = unknown(['trait', 'equals', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists']);
+    const extra = unknown(['trait', 'equals', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists']);
     if (extra) return `the key ${JSON.stringify(extra)}`;
     if (typeof json.trait !== 'string' || keys.length !== 2) return 'a trait condition the builder cannot show';
     const op = keys.find((key) => key !== 'trait') as string;
