@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { useBrowserRigs } from './helpers/browser-rigs.js';
-import { signIn, startConsoleCollector, type ConsoleCollector } from './helpers/console-rig.js';
+import { openSignedIn, startConsoleCollector, type ConsoleCollector } from './helpers/console-rig.js';
 
 const rigs = useBrowserRigs<ConsoleCollector>();
 
@@ -59,18 +59,6 @@ const SHOPPERS = [
 const FUNNEL_SEED = SHOPPERS.flatMap(([who, context, steps]) =>
   steps.map(([event, minutes, price], i) => track(`${who}-${i}`, event, { anonymousId: `anon-${who}` }, minutes, context, price === undefined ? {} : { price })),
 );
-
-async function open(collector: ConsoleCollector, pageId: string): Promise<{ page: Page; problems: string[] }> {
-  const context = await rigs.browser().newContext();
-  rigs.after(() => context.close());
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => message.type() === 'error' && !message.text().startsWith('Failed to load resource') && problems.push(`console: ${message.text()}`));
-  await signIn(page, collector.url);
-  await page.getByRole('link', { name: pageId, exact: true }).click();
-  return { page, problems };
-}
 
 const rows = (table: Locator) => table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
 /** Controls of the page without a label (a `<label>` for them, or aria-label): there should be none. */
@@ -313,3 +301,10 @@ describe('the segment and funnel builders in Chromium, against the collector CLI
     expect(problems).toEqual([]);
   });
 });
+
+/** Signed in, on one of the console's pages (by its navigation link). */
+async function open(collector: ConsoleCollector, pageId: string): Promise<{ page: Page; problems: string[] }> {
+  const opened = await openSignedIn(rigs.browser(), rigs.after, collector.url);
+  await opened.page.getByRole('link', { name: pageId, exact: true }).click();
+  return opened;
+}

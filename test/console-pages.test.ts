@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowserRigs } from './helpers/browser-rigs.js';
-import { signIn, startConsoleCollector, type ConsoleCollector } from './helpers/console-rig.js';
+import { openSignedIn, startConsoleCollector, type ConsoleCollector } from './helpers/console-rig.js';
 
 interface Rig {
   collector: ConsoleCollector;
@@ -50,18 +50,6 @@ const SEED = [
   { type: 'track', event: 'Order Completed', messageId: 'bob-order', anonymousId: 'anon-bob', userId: 'bob', timestamp: ago(170), context: mobile, properties: { order_id: 'o1', revenue: 10 } },
 ];
 
-async function openSignedIn(collector: ConsoleCollector): Promise<{ page: Page; problems: string[] }> {
-  const context = await rigs.browser().newContext();
-  rigs.after(() => context.close());
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  // The faulty definition's 400 is logged by Chromium as a failed resource: expected, not a problem.
-  page.on('console', (message) => message.type() === 'error' && !message.text().startsWith('Failed to load resource') && problems.push(`console: ${message.text()}`));
-  await signIn(page, collector.url);
-  return { page, problems };
-}
-
 const cells = (page: Page, selector: string) =>
   page.locator(`${selector} tbody tr`).evaluateAll((rows) => rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent ?? '')));
 
@@ -69,7 +57,7 @@ describe('the segments, funnels and destinations pages in Chromium, against the 
   it('previews a segment, lists faults, saves it and exports it; counts a funnel; shows a destination and replays its dead letters', async () => {
     const { collector, receiverHits } = await rigs.hold(start());
     expect(await collector.send(SEED)).toMatchObject({ accepted: SEED.length, rejected: [] });
-    const { page, problems } = await openSignedIn(collector);
+    const { page, problems } = await openSignedIn(rigs.browser(), rigs.after, collector.url);
 
     // Segments: "Start from the example" fills the builder and its JSON; preview finds Alice only (Bob ordered).
     await page.click('nav a[data-page="segments"]');
@@ -154,7 +142,7 @@ describe('the segments, funnels and destinations pages in Chromium, against the 
 
   it('shows an empty state when no destination is configured', async () => {
     const { collector } = await rigs.hold(start(false));
-    const { page } = await openSignedIn(collector);
+    const { page } = await openSignedIn(rigs.browser(), rigs.after, collector.url);
     await page.goto(`${collector.url}/console#destinations`);
     await page.waitForSelector('[data-testid="destinations-empty"]');
     expect(await page.locator('[data-testid="destinations-empty"]').textContent()).toContain('No destination is configured');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { COLLECTOR_CLI, startCollector, type CollectorProcess } from '../../scripts/collector-process.mjs';
 
 export const CONSOLE_WRITE_KEY = 'console-e2e-key';
@@ -81,4 +81,27 @@ export async function signIn(page: Page, url: string, token = CONSOLE_TOKEN): Pr
   await page.fill('input[name="token"]', token);
   await Promise.all([page.waitForURL(/\/console$/), page.click('button[type="submit"]')]);
   await page.waitForSelector('nav a[data-page="live"]');
+}
+
+/**
+ * A fresh browser context signed in to the console (closed after the test through `after`),
+ * with the page's errors collected: uncaught ones, and console errors other than Chromium's
+ * "Failed to load resource" lines (a 400 for a faulty definition is expected, not a problem).
+ *
+ * @example
+ * const { page, problems } = await openSignedIn(rigs.browser(), rigs.after, collector.url);
+ */
+export async function openSignedIn(
+  browser: Browser,
+  after: (cleanup: () => Promise<unknown>) => void,
+  url: string,
+): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext();
+  after(() => context.close());
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => message.type() === 'error' && !message.text().startsWith('Failed to load resource') && problems.push(`console: ${message.text()}`));
+  await signIn(page, url);
+  return { page, problems };
 }

@@ -1,8 +1,5 @@
 import { stringEnd } from './string-end.js';
-
-const QUOTE = 0x22;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
+import { OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-chars.js';
 
 /**
  * How many objects and arrays `JSON.parse(text)` would build, counted on the text (the

@@ -1,4 +1,5 @@
 import { stringEnd } from './string-end.js';
+import { CLOSE_BRACE, CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-chars.js';
 
 /** The three ways an event names a person (Segment's `alias` links `previousId` to `userId`). */
 export type IdKind = 'userId' | 'anonymousId' | 'previousId';
@@ -71,12 +72,6 @@ interface Sink {
   left: number;
 }
 
-const QUOTE = 0x22;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
 const NUMBER_CHAR = /[-+.eE0-9]/;
 
 /** Scans JSON text `JSON.parse` accepted; `outer`: this is the row's own text (not a decoded string). */
