@@ -131,6 +131,29 @@ export function describeAnalyticsQueryContract(name: string, openEmpty: () => Pr
       expect(funnelFaults[0]?.message).toContain('P400D');
     });
 
+    it('answers 400, never 500, for text no store can hold and times past year 9999', async () => {
+      const text = await faultPaths('/admin/api/segments/preview', {
+        any: [
+          { did: 'Deal Viewed\u0000', within: 'P7D' },
+          { did: 'Deal Viewed', where: { 'properties.plan': '\ud800' }, within: 'P7D' },
+          { did: 'Deal Viewed', where: { 'properties.plan': { in: ['ok', 'a\u0000b'] } }, within: 'P7D' },
+          { did: 'Deal Viewed', where: { 'properties.plan': { gt: '\udc00' } }, within: 'P7D' },
+          { trait: 'plan', ne: '\u0000' },
+        ],
+      });
+      expect(text.map((fault) => fault.path)).toEqual(['any[0].did', 'any[1].where["properties.plan"]', 'any[2].where["properties.plan"].in[1]', 'any[3].where["properties.plan"].gt', 'any[4].ne']);
+      const step = await faultPaths('/admin/api/funnels/preview', { steps: [{ event: 'Deal Viewed\u0000' }, { event: 'Deal Claimed' }], within: 'P1D' });
+      expect(step.map((fault) => fault.path)).toEqual(['steps[0].event']);
+      const after = await faultPaths('/admin/api/segments/preview', { did: 'Product Added', thenNot: 'Order Completed', after: 'P999999999D', within: 'P7D' });
+      expect(after.map((fault) => [fault.path, fault.message])).toEqual([['after', expect.stringContaining('P400D')]]);
+      const late = await faultPaths('/admin/api/segments/preview', { did: 'Deal Viewed', from: '2026-12-01', to: '9999-12-31T23:59:59-01:00' });
+      expect(late.map((fault) => fault.path)).toEqual(['to']);
+      // The range's last day plus the window runs past year 9999: read up to its end (PostgreSQL refused `+010000-…`).
+      const far = await call('/admin/api/funnels/preview', { steps: [{ event: 'Deal Viewed' }, { event: 'Deal Claimed' }], within: 'P400D', from: '9999-12-01', to: '9999-12-31' });
+      expect(far.status).toBe(200);
+      expect((far.json as { steps: Steps }).steps.map((one) => one.people)).toEqual([0, 0]);
+    });
+
     it('never counts one event for two funnel steps; distinct events at the same time count', async () => {
       const twice = await funnel({ steps: [{ event: 'Deal Viewed' }, { event: 'Deal Viewed' }], within: 'P1D' });
       // henry viewed twice in the same millisecond; ivy once.
