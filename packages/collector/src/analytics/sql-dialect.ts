@@ -161,7 +161,11 @@ function sqliteIn(p: SqlParams, value: () => string, type: () => string, values:
 
 /** The breakdown value of one SQLite event document: at a path, or the platform of its click id. */
 function sqliteBreakdown(p: SqlParams, doc: string, breakdown: Breakdown): string {
-  if (breakdown.kind === 'path') return `json_extract(${doc}, ${p.add(sqliteJsonPath(breakdown.path))})`;
+  if (breakdown.kind === 'path') {
+    // json_extract reads true as 1: name booleans as PostgreSQL's #>> does, so true and the number 1 are two groups.
+    const at = () => p.add(sqliteJsonPath(breakdown.path));
+    return `(CASE json_type(${doc}, ${at()}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE json_extract(${doc}, ${at()}) END)`;
+  }
   // A click carrying ids of two platforms counts for the first platform by name.
   return `(SELECT m.value FROM json_each(${doc}, ${p.add(sqliteJsonPath(CAMPAIGN_PATH))}) AS k
     JOIN json_each(${p.add(JSON.stringify(CLICK_ID_PLATFORMS))}) AS m ON m.key = k.key

@@ -169,6 +169,13 @@ export function describeAnalyticsQueryContract(name: string, openEmpty: () => Pr
       expect(unseen.warnings).toEqual([{ path: 'events', message: expect.stringContaining('"Nope"') }]);
     });
 
+    it('breaks a funnel down by a boolean as true / false, apart from the number 1 (types are strict)', async () => {
+      const steps = [{ event: 'Deal Viewed' }, { event: 'Deal Claimed' }];
+      // henry's flag is true, ivy's the number 1; consent: henry granted marketing, ivy denied it.
+      expect(byValue(await funnel({ steps, within: 'P1D', by: 'properties.flag' }))).toEqual({ true: [1, 1], 1: [1, 0] });
+      expect(byValue(await funnel({ steps, within: 'P1D', by: 'context.consent.categoryPreferences.marketing' }))).toEqual({ true: [1, 1], false: [1, 0] });
+    });
+
     it('breaks a funnel down by campaign source or click-id platform, and filters a step on the platform', async () => {
       const steps = [{ event: 'Deal Viewed' }, { event: 'Deal Claimed' }];
       expect(byValue(await funnel({ steps, within: 'P1D', by: 'context.campaign.source' }))).toEqual({ google: [1, 1], facebook: [1, 0] });
