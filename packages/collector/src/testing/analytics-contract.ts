@@ -183,6 +183,19 @@ export function describeAnalyticsContract(name: string, openEmpty: () => Promise
       expect((await preview({ did: 'Zed Viewed', within: 'P1D' })).count).toBe(0);
     });
 
+    it('merges traits of later identify calls key by key, the same in one batch or several: a later value replaces, null included', async () => {
+      const identify = (ago: number, traits: Record<string, unknown>) => ({ ago, type: 'identify' as const, signedIn: true, traits });
+      const first = { plan: 'trial', address: { city: 'Paris', street: '1 rue Cler' }, email: 'tess@example.com' };
+      const later = { address: { city: 'Lyon' }, email: null };
+      const apart: HistoryPerson = { name: 'tess', anonymousId: 'anon-tess', userId: 'tess', device: 'desktop', batches: [[identify(20, first)], [identify(10, later)]] };
+      const together: HistoryPerson = { name: 'tom', anonymousId: 'anon-tom', userId: 'tom', device: 'desktop', batches: [[identify(20, first), identify(10, later)]] };
+      for (const events of historyBatches([apart, together])) await store.write({ events, quarantined: [] });
+      const traits = Object.fromEntries((await preview({ trait: 'plan', equals: 'trial' })).people.map((person) => [person.userId, person.traits]));
+      const merged = { plan: 'trial', address: { city: 'Lyon' }, email: null };
+      expect(traits).toEqual({ tess: merged, tom: merged });
+      expect(await users({ all: [{ trait: 'plan', equals: 'trial' }, { trait: 'email', exists: true }] })).toEqual(['tess', 'tom']);
+    });
+
     it('is behind the admin token', async () => {
       expect((await app.request('/admin/api/segments/preview', { method: 'POST', body: '{}' })).status).toBe(401);
       const open = createCollector({ sources: [{ name: 'default', writeKey: 'wk' }], store, logger: createRecordingLogger().logger });
