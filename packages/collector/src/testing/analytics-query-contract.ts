@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import { createRecordingLogger } from './collector-fixture.js';
 import { CONTEXT_HISTORY } from './context-history.js';
 import { HISTORY_NOW, historyBatches } from './people-history.js';
+import { row } from './store-rows.js';
 
 const TOKEN = 'admin-secret';
 type Steps = { event: string; people: number; medianSeconds: number | null }[];
@@ -129,6 +130,19 @@ export function describeAnalyticsQueryContract(name: string, openEmpty: () => Pr
       const funnelFaults = await faultPaths('/admin/api/funnels/preview', { steps: [{ event: 'A' }, { event: 'B' }], within: 'P100000D', to: '2026-13-01' });
       expect(funnelFaults.map((fault) => fault.path)).toEqual(['within', 'to']);
       expect(funnelFaults[0]?.message).toContain('P400D');
+    });
+
+    it('reads a number in a path as an array position (from the end when negative), or as an object key', async () => {
+      const time = new Date(HISTORY_NOW - 3_600_000).toISOString();
+      const listed = (id: string, properties: Record<string, unknown>) =>
+        row(id, { event: 'List Viewed', anonymousId: `anon-${id}`, timestamp: time, originalTimestamp: time, raw: JSON.stringify({ type: 'track', event: 'List Viewed', messageId: id, properties }) });
+      await store.write({ events: [listed('list-1', { products: [{ sku: 'A1' }, { sku: 'B2' }], tags: ['x', 'y'] }), listed('list-2', { products: { 0: { sku: 'A1' } }, tags: { '-1': 'y' } })], quarantined: [] });
+      const lists = (where: Record<string, unknown>) => users({ did: 'List Viewed', where, within: 'P1D' });
+      expect(await lists({ 'properties.products.0.sku': 'A1' })).toEqual(['anon-list-1', 'anon-list-2']);
+      expect(await lists({ 'properties.products.1.sku': 'B2' })).toEqual(['anon-list-1']);
+      expect(await lists({ 'properties.tags.-1': 'y' })).toEqual(['anon-list-1', 'anon-list-2']);
+      expect(await lists({ 'properties.tags.2': { exists: true } })).toEqual([]);
+      expect(byValue(await funnel({ steps: [{ event: 'List Viewed' }, { event: 'Deal Claimed' }], within: 'P1D', by: 'properties.tags.0' }))).toEqual({ x: [1, 0], null: [1, 0] });
     });
 
     it('answers 400, never 500, for text no store can hold and times past year 9999', async () => {
