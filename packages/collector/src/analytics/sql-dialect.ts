@@ -97,7 +97,7 @@ export const sqliteDialect: SqlDialect = {
       WHERE e.event = ${p.add(selection.event)} AND e.timestamp >= ${p.add(selection.from)} AND e.timestamp < ${p.add(selection.to)}${tests}`;
   },
   filter(p, doc, { path, test }) {
-    const at = () => p.add(sqliteJsonPath(path));
+    const at = () => sqlitePath(p, doc, path);
     const value = () => `json_extract(${doc}, ${at()})`;
     const type = () => `json_type(${doc}, ${at()})`;
     switch (test.op) {
@@ -147,6 +147,32 @@ export const sqliteDialect: SqlDialect = {
   },
 };
 
+/** A path segment PostgreSQL's `#>` reads as an array position when it meets an array. */
+const POSITION = /^-?\d{1,9}$/;
+
+/**
+ * The SQLite JSON path of a `where` or `by` path, as an SQL expression: a parameter
+ * (`$."context"."device"."type"`) when no segment is a number; else built as the document is
+ * walked, so that a number is an array position where the value there is an array (`[0]`,
+ * from the end when negative: `[#-1]`) and an object key elsewhere (`."0"`) — what
+ * PostgreSQL's `#>` does, so both stores read `properties.products.0.sku` alike.
+ */
+function sqlitePath(p: SqlParams, doc: string, segments: readonly string[]): string {
+  if (!segments.some((segment) => POSITION.test(segment))) return p.add(sqliteJsonPath(segments));
+  let path = p.add('$');
+  for (const segment of segments) {
+    const key = p.add(sqliteJsonPath([segment]).slice(1));
+    if (!POSITION.test(segment)) {
+      path = `(${path} || ${key})`;
+      continue;
+    }
+    const position = Number(segment);
+    const step = p.add(position < 0 ? `[#${position}]` : `[${position}]`);
+    path = `(${path} || CASE json_type(${doc}, ${path}) WHEN 'array' THEN ${step} ELSE ${key} END)`;
+  }
+  return path;
+}
+
 /** A type-strict `IN` on SQLite: each kind of value compared with values of its JSON type only. */
 function sqliteIn(p: SqlParams, value: () => string, type: () => string, values: readonly (string | number | boolean | null)[]): string {
   const tests: string[] = [];
@@ -161,7 +187,11 @@ function sqliteIn(p: SqlParams, value: () => string, type: () => string, values:
 
 /** The breakdown value of one SQLite event document: at a path, or the platform of its click id. */
 function sqliteBreakdown(p: SqlParams, doc: string, breakdown: Breakdown): string {
-  if (breakdown.kind === 'path') return `json_extract(${doc}, ${p.add(sqliteJsonPath(breakdown.path))})`;
+  if (breakdown.kind === 'path') {
+    // json_extract reads true as 1: name booleans as PostgreSQL's #>> does, so true and the number 1 are two groups.
+    const at = () => sqlitePath(p, doc, breakdown.path);
+    return `(CASE json_type(${doc}, ${at()}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE json_extract(${doc}, ${at()}) END)`;
+  }
   // A click carrying ids of two platforms counts for the first platform by name.
   return `(SELECT m.value FROM json_each(${doc}, ${p.add(sqliteJsonPath(CAMPAIGN_PATH))}) AS k
     JOIN json_each(${p.add(JSON.stringify(CLICK_ID_PLATFORMS))}) AS m ON m.key = k.key

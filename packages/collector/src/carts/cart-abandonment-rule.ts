@@ -1,4 +1,5 @@
-import { CART_ABANDONED_EVENT } from '@cairn/protocol';
+import { CART_ABANDONED_EVENT, MAX_EVENT_BYTES } from '@cairn/protocol';
+import { utf8Length } from '../json/utf8-length.js';
 import { describeError, type Logger } from '../logger.js';
 import type { EventRow, Store } from '../store/store.js';
 import { CART_EVENTS, type AbandonedCart } from './detect-abandoned-carts.js';
@@ -92,7 +93,7 @@ export function startCartAbandonment(options: CartAbandonmentOptions): CartAband
  * toEventRow(cart, new Date().toISOString()).messageId // cartAbandonedMessageId(cart.cartId)
  */
 export function toEventRow(cart: AbandonedCart, receivedAt: string): EventRow {
-  const event = {
+  const eventWith = (products: Record<string, unknown>[], omitted: number) => ({
     type: 'track',
     event: CART_ABANDONED_EVENT,
     messageId: cart.messageId,
@@ -101,14 +102,17 @@ export function toEventRow(cart: AbandonedCart, receivedAt: string): EventRow {
     ...(cart.userId === null ? {} : { userId: cart.userId }),
     properties: {
       cart_id: cart.cartId,
-      products: cart.products,
+      products,
+      ...(omitted > 0 ? { products_omitted: omitted } : {}),
       value: cart.value,
       ...(cart.currency === undefined ? {} : { currency: cart.currency }),
       minutes_idle: cart.minutesIdle,
       detected_by: 'collector',
     },
     context: { library: { name: '@cairn/collector' } },
-  };
+  });
+  const kept = cart.products.slice(0, linesThatFit(cart, eventWith));
+  const event = eventWith(kept, cart.products.length - kept.length);
   return {
     source: cart.source,
     messageId: cart.messageId,
@@ -124,4 +128,22 @@ export function toEventRow(cart: AbandonedCart, receivedAt: string): EventRow {
     raw: JSON.stringify(event),
     normalized: null,
   };
+}
+
+/**
+ * How many of the cart's first lines fit in MAX_EVENT_BYTES, the limit of any ingested event:
+ * each line is a whole "Product Added" (up to 32 KB), so a cart of many distinct products would
+ * otherwise be one event of megabytes, sent on to every destination. `value` still counts every
+ * line; `products_omitted` says how many were left out.
+ */
+function linesThatFit(cart: AbandonedCart, eventWith: (products: Record<string, unknown>[], omitted: number) => object): number {
+  // The worst case of the envelope: every line omitted, so the count has the most digits.
+  let bytes = utf8Length(JSON.stringify(eventWith([], cart.products.length)));
+  let fit = 0;
+  for (const line of cart.products) {
+    bytes += utf8Length(JSON.stringify(line)) + (fit > 0 ? 1 : 0);
+    if (bytes > MAX_EVENT_BYTES) break;
+    fit++;
+  }
+  return fit;
 }

@@ -1,5 +1,6 @@
 import type { SqlDialect } from '../analytics/sql-dialect.js';
 import { resolveWindow } from '../segments/compile-segment.js';
+import { MAX_QUERY_TIME } from '../segments/iso-date.js';
 import type { DefinitionFault } from '../segments/segment-definition.js';
 import { DEFAULT_FUNNEL_DAYS, type Funnel } from './funnel-definition.js';
 
@@ -32,7 +33,8 @@ export function compileFunnel(dialect: SqlDialect, funnel: Funnel, now: number):
     ? { ...funnel.range, from: new Date((funnel.range.to === undefined ? now : Date.parse(funnel.range.to)) - DEFAULT_FUNNEL_DAYS * 86_400_000).toISOString() }
     : funnel.range;
   const { from, to } = resolveWindow(window, now, '(range)', warnings);
-  const lastEnd = new Date(Date.parse(to) + funnel.withinSeconds * 1000).toISOString();
+  // A range ending near year 9999 plus the window would need a six-digit year (see MAX_QUERY_TIME).
+  const lastEnd = new Date(Math.min(Date.parse(to) + funnel.withinSeconds * 1000, MAX_QUERY_TIME)).toISOString();
   const names = funnel.steps.map((step) => step.event);
   // The latest earlier step of the same name, whose event this step must come after; and the steps whose event identity a later step compares with.
   const sameBefore = names.map((name, i) => (i === 0 ? -1 : names.lastIndexOf(name, i - 1)));

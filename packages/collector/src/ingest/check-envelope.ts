@@ -88,6 +88,17 @@ function isText(value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_ID_LENGTH && isWellFormed(value);
 }
 
+/**
+ * True for text PostgreSQL can hold as sent: no NUL, no lone surrogate (any length).
+ *
+ * @example
+ * isWellFormedText('caf\u00e9') // true
+ * isWellFormedText('a\u0000') // false
+ */
+export function isWellFormedText(text: string): boolean {
+  return isWellFormed(text);
+}
+
 function isWellFormed(text: string): boolean {
   return !MAYBE_NOT_TEXT.test(text) || !NOT_TEXT.test(text);
 }

@@ -24,8 +24,16 @@ export const createSqlitePeopleWrite: SqliteDerivedFactory = (db, options) => {
   const upsertPerson = db.prepare(`INSERT INTO people (person_id, user_id, traits, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (person_id) DO UPDATE SET user_id = coalesce(people.user_id, excluded.user_id),
       first_seen = min(people.first_seen, excluded.first_seen), last_seen = max(people.last_seen, excluded.last_seen),
-      traits = CASE WHEN excluded.traits IS NULL THEN people.traits
-                    ELSE json_patch(coalesce(people.traits, '{}'), excluded.traits) END`);
+      traits = coalesce(excluded.traits, people.traits)`);
+  // Traits merge key by key, a later value replacing (null and objects included), as within a
+  // batch and on PostgreSQL (jsonb ||); json_patch would drop a key set to null and deep-merge
+  // objects, so a segment on a trait would answer differently by store and by batching.
+  const selectTraits = db.prepare('SELECT traits FROM people WHERE person_id = ?').pluck();
+  const mergeTraits = (personId: string, traits: string | null): string | null => {
+    if (traits === null) return null;
+    const stored = selectTraits.get(personId) as string | null | undefined;
+    return stored == null ? traits : JSON.stringify({ ...(JSON.parse(stored) as object), ...(JSON.parse(traits) as object) });
+  };
   return (rows) => {
     const current = new Map<string, string>();
     for (const id of anonymousIdsOf(rows)) {
@@ -39,6 +47,8 @@ export const createSqlitePeopleWrite: SqliteDerivedFactory = (db, options) => {
       deletePerson.run(merge.from);
     }
     for (const id of writes.unlinked) insertUnlinked.run(id, `a:${id}`);
-    for (const person of writes.people) upsertPerson.run(person.personId, person.userId, person.traits, person.firstSeen, person.lastSeen);
+    for (const person of writes.people) {
+      upsertPerson.run(person.personId, person.userId, mergeTraits(person.personId, person.traits), person.firstSeen, person.lastSeen);
+    }
   };
 };

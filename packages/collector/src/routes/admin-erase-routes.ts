@@ -6,6 +6,7 @@ import { readRequestBody } from '../http/read-body.js';
 import { isPlainObject } from '../json/is-plain-object.js';
 import type { DestinationsControl } from '../destinations/destinations-control.js';
 import type { Logger } from '../logger.js';
+import { userPerson } from '../people/plan-people-writes.js';
 import type { ErasureSubject, Store } from '../store/store.js';
 
 /** An erasure request names a person, nothing more. */
@@ -31,10 +32,16 @@ export function createAdminEraseRoutes(store: Store, logger: Logger, destination
     const subject = readSubject(body);
     // A person is a userId with every anonymousId linked to it (DESIGN.md): the visits before
     // sign-in are that person's too, so each linked id is erased like the userId.
-    const linked = subject.userId === undefined || !store.linkedAnonymousIds ? [] : await store.linkedAnonymousIds(subject.userId);
+    const linked = subject.userId === undefined ? [] : await linkedIds(store, subject.userId);
+    // A linked id may be an older userId (alias previousId → userId): it is erased as that user
+    // too, so its own events, traits and links go with it (and a destination's deletion message
+    // names it as a userId only then).
+    const users = await userIdsAmong(store, linked);
     const subjects: ErasureSubject[] = [
       subject,
-      ...linked.filter((id) => id !== subject.anonymousId).map((anonymousId) => ({ anonymousId, ...(subject.source === undefined ? {} : { source: subject.source }) })),
+      ...linked
+        .filter((id) => id !== subject.anonymousId)
+        .map((id) => ({ anonymousId: id, ...(users.has(id) ? { userId: id } : {}), ...(subject.source === undefined ? {} : { source: subject.source }) })),
     ];
     let forwarded: Awaited<ReturnType<DestinationsControl['erase']>> | undefined;
     const erased = { events: 0, quarantine: 0 };
@@ -60,6 +67,40 @@ export function createAdminEraseRoutes(store: Store, logger: Logger, destination
     return c.json(forwarded === undefined ? { erased } : { erased, destinations: forwarded });
   });
   return routes;
+}
+
+/** Ids linked to one erasure, followed through alias chains: at most this many. */
+const MAX_LINKED_IDS = 100_000;
+
+/**
+ * Every id linked to `userId`, and, for a linked id that is itself a userId (an alias from an
+ * old userId to this one), every id linked to that one, and so on (a → b → c: erasing c finds
+ * b, then a). Bounded by MAX_LINKED_IDS so a pathological graph cannot make it unbounded.
+ */
+async function linkedIds(store: Store, userId: string): Promise<string[]> {
+  if (!store.linkedAnonymousIds) return [];
+  const seen = new Set<string>([userId]);
+  const found: string[] = [];
+  const queue = [userId];
+  while (queue.length > 0 && found.length < MAX_LINKED_IDS) {
+    for (const id of await store.linkedAnonymousIds(queue.shift() as string)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      found.push(id);
+      queue.push(id);
+    }
+  }
+  return found;
+}
+
+/** The ids among `ids` that are userIds of a person (people keeps one row per userId seen). */
+async function userIdsAmong(store: Store, ids: readonly string[]): Promise<Set<string>> {
+  const users = new Set<string>();
+  if (!store.readPeople) return users;
+  for (let i = 0; i < ids.length; i += 1000) {
+    for (const person of await store.readPeople(ids.slice(i, i + 1000).map(userPerson))) if (person.userId !== null) users.add(person.userId);
+  }
+  return users;
 }
 
 function readSubject(body: unknown): ErasureSubject {

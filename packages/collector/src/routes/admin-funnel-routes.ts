@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { parseFunnelDefinition } from '../funnels/funnel-definition.js';
 import type { Store } from '../store/store.js';
 import { definitionError, readBody, requireAnalytics } from './admin-segment-routes.js';
+import { answerQueryTimeout } from './analytics-timeout.js';
 
 /**
  * `POST /api/funnels/preview` under `/admin` (behind the admin token): `{steps, within, by?,
@@ -16,7 +17,7 @@ export function createAdminFunnelRoutes(store: Store, now: () => number): Hono {
   routes.post('/api/funnels/preview', async (c) => {
     const { funnel, faults } = parseFunnelDefinition(await readBody(c.req.raw));
     if (!funnel) throw definitionError(faults);
-    return c.json(await requireAnalytics(store).queryFunnel({ funnel, now: now() }));
+    return c.json(await answerQueryTimeout(requireAnalytics(store).queryFunnel({ funnel, now: now() })));
   });
   return routes;
 }

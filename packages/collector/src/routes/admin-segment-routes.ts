@@ -10,6 +10,7 @@ import type { SegmentPerson } from '../segments/segment-result.js';
 import type { Store } from '../store/store.js';
 import { EXPORT_PAGE_SIZE, SEGMENT_CSV_HEADER, segmentNdjsonLine } from '../segments/segment-export.js';
 import { csvCell } from './admin-export-format.js';
+import { answerQueryTimeout } from './analytics-timeout.js';
 
 /** A definition is a few conditions; anything bigger is not one. */
 export const MAX_DEFINITION_BYTES = 64 * 1024;
@@ -34,8 +35,7 @@ export function createAdminSegmentRoutes(store: Store, now: () => number): Hono 
 
   routes.post('/api/segments/preview', async (c) => {
     const condition = readDefinition(await readBody(c.req.raw));
-    const result = await analytics().querySegment({ condition, now: now(), ...page(c.req.query()) });
-    return c.json(result);
+    return c.json(await answerQueryTimeout(analytics().querySegment({ condition, now: now(), ...page(c.req.query()) })));
   });
   routes.get('/api/segments', async (c) => c.json({ segments: await analytics().listSegments() }));
   routes.put('/api/segments/:name', async (c) => {
@@ -54,9 +54,9 @@ export function createAdminSegmentRoutes(store: Store, now: () => number): Hono 
     const segment = await stored(c.req.param('name'));
     const condition = readDefinition(segment.definition);
     const format = c.req.query('format') ?? 'json';
-    if (format === 'json') return c.json(await analytics().querySegment({ condition, now: now(), ...page(c.req.query()) }));
+    if (format === 'json') return c.json(await answerQueryTimeout(analytics().querySegment({ condition, now: now(), ...page(c.req.query()) })));
     if (format !== 'csv' && format !== 'ndjson') throw httpError(400, ERROR_CODES.invalidQuery, 'format must be json, csv or ndjson');
-    const members = await analytics().segmentMembers({ condition, now: now() });
+    const members = await answerQueryTimeout(analytics().segmentMembers({ condition, now: now() }));
     return new Response(exportStream(analytics(), members, format), {
       headers: {
         'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',

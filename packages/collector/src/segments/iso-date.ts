@@ -1,3 +1,10 @@
+/**
+ * The latest time a query reads: 9999-12-31T23:59:59.999Z. Past it `toISOString` writes a
+ * six-digit year (`+010000-…`) that sorts before every stored time as text (SQLite silently
+ * matches nothing) and that PostgreSQL refuses to parse (a 500).
+ */
+export const MAX_QUERY_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 const PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/i;
 
 /**
@@ -26,7 +33,7 @@ export function parseIsoDate(text: string): number | undefined {
   const ms = fraction === '' ? 0 : Math.floor(Number(`0${fraction}`) * 1000);
   const time = Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset;
   // Date.UTC reads years 0–99 as 1900–1999; such dates are no one's event window anyway.
-  return y < 1000 ? undefined : time;
+  return y < 1000 || time > MAX_QUERY_TIME ? undefined : time;
 }
 
 function daysIn(year: number, month: number): number {

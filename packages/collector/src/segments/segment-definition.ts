@@ -1,4 +1,5 @@
 import { CAMPAIGN_PATH, CLICK_ID_PLATFORM_NAMES, CLICK_ID_PLATFORM_PATH, clickIdKeys } from '../analytics/click-id-platforms.js';
+import { isWellFormedText } from '../ingest/check-envelope.js';
 import { isPlainObject } from '../json/is-plain-object.js';
 import { parseIsoDate } from './iso-date.js';
 import { parseIsoDuration } from './iso-duration.js';
@@ -53,6 +54,10 @@ const MAX_FILTERS = 16;
 const MAX_IN_VALUES = 500;
 const MAX_NAME_LENGTH = 255;
 const MAX_STRING = 1024;
+/** The longest `after`: as long as the longest window (compile-segment's MAX_WINDOW_DAYS), past which no first settles. */
+const MAX_AFTER_SECONDS = 400 * 86_400;
+/** Ingest refuses NUL and lone surrogates in names; in values PostgreSQL cannot bind them (a 500), so both stores refuse them alike. */
+const NOT_TEXT_MESSAGE = 'must not hold NUL (\\u0000) or a lone surrogate (\\ud800–\\udfff): no stored name or value can';
 /** `thenNot` without `after`: a cart untouched for the SDK's idle time (30 min). */
 export const DEFAULT_AFTER_SECONDS = 1800;
 
@@ -117,6 +122,7 @@ export function parseSegmentDefinition(input: unknown): { condition?: Condition;
         if (value.after !== undefined) {
           const parsed = typeof value.after === 'string' ? parseIsoDuration(value.after) : undefined;
           if (parsed === undefined || parsed <= 0) fault(join(path, 'after'), 'must be a positive ISO 8601 duration such as PT1H');
+          else if (parsed > MAX_AFTER_SECONDS) fault(join(path, 'after'), 'must be at most P400D (the longest window a query reads)');
           else afterSeconds = parsed;
         }
         return event !== undefined && second !== undefined && where && window
@@ -138,7 +144,7 @@ export function parseSegmentDefinition(input: unknown): { condition?: Condition;
     for (const key of Object.keys(value)) if (!allowed.includes(key)) fault(join(path, key), `is not allowed here (allowed: ${allowed.join(', ')})`);
   };
   const eventName = (value: unknown, path: string): string | undefined => {
-    if (typeof value === 'string' && value !== '' && value.length <= MAX_NAME_LENGTH) return value;
+    if (typeof value === 'string' && value !== '' && value.length <= MAX_NAME_LENGTH) return wellFormed(value, path) ? value : undefined;
     return void fault(path, `must be an event name (a non-empty string of at most ${MAX_NAME_LENGTH} characters)`);
   };
   const filters = (value: unknown, path: string): Filter[] | undefined => {
@@ -212,14 +218,21 @@ export function parseSegmentDefinition(input: unknown): { condition?: Condition;
       case 'contains':
         return scalar(value, path, false) ? { op, value: value as string | number | boolean } : undefined;
       default:
-        if ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= MAX_STRING)) return { op, value };
+        if (typeof value === 'number' && Number.isFinite(value)) return { op, value };
+        if (typeof value === 'string' && value.length <= MAX_STRING) return wellFormed(value, path) ? { op, value } : undefined;
         return void fault(path, 'must be a number or a string');
     }
   };
   const scalar = (value: unknown, path: string, nullable: boolean): boolean => {
-    if ((typeof value === 'string' && value.length <= MAX_STRING) || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return true;
+    if (typeof value === 'string' && value.length <= MAX_STRING) return wellFormed(value, path);
+    if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return true;
     if (nullable && value === null) return true;
     fault(path, `must be a string (at most ${MAX_STRING} characters), a number or a boolean${nullable ? ' or null' : ''}`);
+    return false;
+  };
+  const wellFormed = (text: string, path: string): boolean => {
+    if (isWellFormedText(text)) return true;
+    fault(path, NOT_TEXT_MESSAGE);
     return false;
   };
   const windowOf = (value: Record<string, unknown>, path: string): WindowSpec | undefined => {

@@ -3,7 +3,7 @@ import { createCollector } from '../collector.js';
 import type { Store } from '../store/store.js';
 import { createRecordingLogger } from './collector-fixture.js';
 import { parseCsv } from './parse-csv.js';
-import { HISTORY_NOW, historyBatches } from './people-history.js';
+import { HISTORY_NOW, historyBatches, type HistoryPerson } from './people-history.js';
 
 const TOKEN = 'admin-secret';
 const MINUTE = 60_000;
@@ -162,6 +162,38 @@ export function describeAnalyticsContract(name: string, openEmpty: () => Promise
       expect((await preview({ did: 'Product Added', within: 'P7D' })).people.some((person) => person.anonymousIds.includes('anon-alice'))).toBe(false);
       await store.erase({ anonymousId: 'anon-dave' });
       expect(await users(ABANDONED_ON_PHONE.all[0])).toEqual(['carol', 'erin']);
+    });
+
+    it('erasure follows alias chains: an old userId aliased to the erased one goes too, with its traits and links', async () => {
+      // zed signed up as zed-old, was aliased to zed-mid, then to zed-new (alias previousId → userId).
+      const zed = (name: string, userId: string, steps: HistoryPerson['batches'][number]): HistoryPerson => ({ name, anonymousId: `anon-${name}`, userId, device: 'desktop', batches: [steps] });
+      const chain = historyBatches([
+        zed('zed-old', 'zed-old', [{ ago: 30, type: 'identify', signedIn: true, traits: { email: 'zed@example.com' } }, { ago: 29, event: 'Zed Viewed', signedIn: true }]),
+        zed('zed-mid', 'zed-mid', [{ ago: 20, type: 'alias', signedIn: true, previousId: 'zed-old' }]),
+        zed('zed-new', 'zed-new', [{ ago: 10, type: 'alias', signedIn: true, previousId: 'zed-mid' }, { ago: 9, event: 'Zed Viewed', signedIn: true }]),
+      ]);
+      for (const events of chain) await store.write({ events, quarantined: [] });
+      const ids = new Set(['zed-old', 'zed-mid', 'zed-new', 'anon-zed-old', 'anon-zed-mid', 'anon-zed-new']);
+      const ofZed = async () => (await store.readEvents({ limit: 100_000 })).filter((row) => ids.has(row.userId ?? '') || ids.has(row.anonymousId ?? '')).length;
+      expect(await ofZed()).toBe(5);
+      expect((await preview({ trait: 'email', equals: 'zed@example.com' })).count).toBe(1);
+      expect((await call('POST', '/admin/erase', { userId: 'zed-new' })).status).toBe(200);
+      expect(await ofZed()).toBe(0);
+      expect((await preview({ trait: 'email', equals: 'zed@example.com' })).count).toBe(0);
+      expect((await preview({ did: 'Zed Viewed', within: 'P1D' })).count).toBe(0);
+    });
+
+    it('merges traits of later identify calls key by key, the same in one batch or several: a later value replaces, null included', async () => {
+      const identify = (ago: number, traits: Record<string, unknown>) => ({ ago, type: 'identify' as const, signedIn: true, traits });
+      const first = { plan: 'trial', address: { city: 'Paris', street: '1 rue Cler' }, email: 'tess@example.com' };
+      const later = { address: { city: 'Lyon' }, email: null };
+      const apart: HistoryPerson = { name: 'tess', anonymousId: 'anon-tess', userId: 'tess', device: 'desktop', batches: [[identify(20, first)], [identify(10, later)]] };
+      const together: HistoryPerson = { name: 'tom', anonymousId: 'anon-tom', userId: 'tom', device: 'desktop', batches: [[identify(20, first), identify(10, later)]] };
+      for (const events of historyBatches([apart, together])) await store.write({ events, quarantined: [] });
+      const traits = Object.fromEntries((await preview({ trait: 'plan', equals: 'trial' })).people.map((person) => [person.userId, person.traits]));
+      const merged = { plan: 'trial', address: { city: 'Lyon' }, email: null };
+      expect(traits).toEqual({ tess: merged, tom: merged });
+      expect(await users({ all: [{ trait: 'plan', equals: 'trial' }, { trait: 'email', exists: true }] })).toEqual(['tess', 'tom']);
     });
 
     it('is behind the admin token', async () => {

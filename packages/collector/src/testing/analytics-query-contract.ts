@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import { createRecordingLogger } from './collector-fixture.js';
 import { CONTEXT_HISTORY } from './context-history.js';
 import { HISTORY_NOW, historyBatches } from './people-history.js';
+import { row } from './store-rows.js';
 
 const TOKEN = 'admin-secret';
 type Steps = { event: string; people: number; medianSeconds: number | null }[];
@@ -131,6 +132,42 @@ export function describeAnalyticsQueryContract(name: string, openEmpty: () => Pr
       expect(funnelFaults[0]?.message).toContain('P400D');
     });
 
+    it('reads a number in a path as an array position (from the end when negative), or as an object key', async () => {
+      const time = new Date(HISTORY_NOW - 3_600_000).toISOString();
+      const listed = (id: string, properties: Record<string, unknown>) =>
+        row(id, { event: 'List Viewed', anonymousId: `anon-${id}`, timestamp: time, originalTimestamp: time, raw: JSON.stringify({ type: 'track', event: 'List Viewed', messageId: id, properties }) });
+      await store.write({ events: [listed('list-1', { products: [{ sku: 'A1' }, { sku: 'B2' }], tags: ['x', 'y'] }), listed('list-2', { products: { 0: { sku: 'A1' } }, tags: { '-1': 'y' } })], quarantined: [] });
+      const lists = (where: Record<string, unknown>) => users({ did: 'List Viewed', where, within: 'P1D' });
+      expect(await lists({ 'properties.products.0.sku': 'A1' })).toEqual(['anon-list-1', 'anon-list-2']);
+      expect(await lists({ 'properties.products.1.sku': 'B2' })).toEqual(['anon-list-1']);
+      expect(await lists({ 'properties.tags.-1': 'y' })).toEqual(['anon-list-1', 'anon-list-2']);
+      expect(await lists({ 'properties.tags.2': { exists: true } })).toEqual([]);
+      expect(byValue(await funnel({ steps: [{ event: 'List Viewed' }, { event: 'Deal Claimed' }], within: 'P1D', by: 'properties.tags.0' }))).toEqual({ x: [1, 0], null: [1, 0] });
+    });
+
+    it('answers 400, never 500, for text no store can hold and times past year 9999', async () => {
+      const text = await faultPaths('/admin/api/segments/preview', {
+        any: [
+          { did: 'Deal Viewed\u0000', within: 'P7D' },
+          { did: 'Deal Viewed', where: { 'properties.plan': '\ud800' }, within: 'P7D' },
+          { did: 'Deal Viewed', where: { 'properties.plan': { in: ['ok', 'a\u0000b'] } }, within: 'P7D' },
+          { did: 'Deal Viewed', where: { 'properties.plan': { gt: '\udc00' } }, within: 'P7D' },
+          { trait: 'plan', ne: '\u0000' },
+        ],
+      });
+      expect(text.map((fault) => fault.path)).toEqual(['any[0].did', 'any[1].where["properties.plan"]', 'any[2].where["properties.plan"].in[1]', 'any[3].where["properties.plan"].gt', 'any[4].ne']);
+      const step = await faultPaths('/admin/api/funnels/preview', { steps: [{ event: 'Deal Viewed\u0000' }, { event: 'Deal Claimed' }], within: 'P1D' });
+      expect(step.map((fault) => fault.path)).toEqual(['steps[0].event']);
+      const after = await faultPaths('/admin/api/segments/preview', { did: 'Product Added', thenNot: 'Order Completed', after: 'P999999999D', within: 'P7D' });
+      expect(after.map((fault) => [fault.path, fault.message])).toEqual([['after', expect.stringContaining('P400D')]]);
+      const late = await faultPaths('/admin/api/segments/preview', { did: 'Deal Viewed', from: '2026-12-01', to: '9999-12-31T23:59:59-01:00' });
+      expect(late.map((fault) => fault.path)).toEqual(['to']);
+      // The range's last day plus the window runs past year 9999: read up to its end (PostgreSQL refused `+010000-…`).
+      const far = await call('/admin/api/funnels/preview', { steps: [{ event: 'Deal Viewed' }, { event: 'Deal Claimed' }], within: 'P400D', from: '9999-12-01', to: '9999-12-31' });
+      expect(far.status).toBe(200);
+      expect((far.json as { steps: Steps }).steps.map((one) => one.people)).toEqual([0, 0]);
+    });
+
     it('never counts one event for two funnel steps; distinct events at the same time count', async () => {
       const twice = await funnel({ steps: [{ event: 'Deal Viewed' }, { event: 'Deal Viewed' }], within: 'P1D' });
       // henry viewed twice in the same millisecond; ivy once.
@@ -144,6 +181,13 @@ export function describeAnalyticsQueryContract(name: string, openEmpty: () => Pr
     it('warns once about a step name never seen, however many steps use it', async () => {
       const unseen = await funnel({ steps: [{ event: 'Nope' }, { event: 'Nope' }], within: 'P1D' });
       expect(unseen.warnings).toEqual([{ path: 'events', message: expect.stringContaining('"Nope"') }]);
+    });
+
+    it('breaks a funnel down by a boolean as true / false, apart from the number 1 (types are strict)', async () => {
+      const steps = [{ event: 'Deal Viewed' }, { event: 'Deal Claimed' }];
+      // henry's flag is true, ivy's the number 1; consent: henry granted marketing, ivy denied it.
+      expect(byValue(await funnel({ steps, within: 'P1D', by: 'properties.flag' }))).toEqual({ true: [1, 1], 1: [1, 0] });
+      expect(byValue(await funnel({ steps, within: 'P1D', by: 'context.consent.categoryPreferences.marketing' }))).toEqual({ true: [1, 1], false: [1, 0] });
     });
 
     it('breaks a funnel down by campaign source or click-id platform, and filters a step on the platform', async () => {

@@ -1,7 +1,8 @@
-import { cartAbandonedMessageId } from '@cairn/protocol';
+import { MAX_EVENT_BYTES, cartAbandonedMessageId } from '@cairn/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCartAbandonment, type CartAbandonment } from '../carts/cart-abandonment-rule.js';
 import { createCollector } from '../collector.js';
+import { utf8Length } from '../json/utf8-length.js';
 import type { Store } from '../store/store.js';
 import { createRecordingLogger } from './collector-fixture.js';
 import { HISTORY_NOW, historyBatches } from './people-history.js';
@@ -70,6 +71,31 @@ export function describeCartRuleContract(name: string, openEmpty: () => Promise<
       expect(await sdk.json()).toMatchObject({ accepted: 1, duplicates: 0 });
       expect(await rule.runOnce()).toEqual({ reported: 0, duplicates: 0 });
       expect((await store.readEvents({ limit: 500 })).filter((event) => event.event === 'Cart Abandoned').map((event) => event.userId ?? event.anonymousId).sort()).toEqual(['alice', 'anon-dave', 'erin', 'frank']);
+    });
+  });
+  describe(`${name}: the abandoned-cart rule on a huge cart`, { timeout: 60_000 }, () => {
+    it('keeps its report within the size of any ingested event: the lines that fit, the value of all, how many were left out', async () => {
+      const store = await openEmpty();
+      try {
+        // 300 lines of ~24 KB each (every one a valid event): all of them would be a 7 MB event.
+        const time = new Date(HISTORY_NOW - 3_600_000).toISOString();
+        const lines = Array.from({ length: 300 }, (_, i) => {
+          const properties = { cart_id: 'c-huge', product_id: `p${i}`, price: 2, a: 'x'.repeat(8000), b: 'y'.repeat(8000), c: 'z'.repeat(8000) };
+          return row(`huge-${i}`, { anonymousId: 'anon-huge', timestamp: time, originalTimestamp: time, raw: JSON.stringify({ type: 'track', event: 'Product Added', messageId: `huge-${i}`, properties }) });
+        });
+        for (let i = 0; i < lines.length; i += 50) await store.write({ events: lines.slice(i, i + 50), quarantined: [] });
+        const rule = startCartAbandonment({ store, logger: createRecordingLogger().logger, idleMs: 30 * 60_000, intervalMs: 3_600_000, now: () => HISTORY_NOW });
+        rule.stop();
+        expect(await rule.runOnce()).toEqual({ reported: 1, duplicates: 0 });
+        const [report] = (await store.readEvents({ limit: 1000 })).filter((event) => event.event === 'Cart Abandoned');
+        expect(utf8Length(report?.raw ?? '')).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+        const properties = (JSON.parse(report?.raw ?? '{}') as { properties: { products: unknown[]; value: number; products_omitted?: number } }).properties;
+        expect(properties.products.length).toBeGreaterThan(0);
+        expect(properties.products.length + (properties.products_omitted ?? 0)).toBe(300);
+        expect(properties.value).toBe(600);
+      } finally {
+        await store.close();
+      }
     });
   });
   describe(`${name}: the abandoned-cart rule past one chunk of events`, { timeout: 60_000 }, () => {
