@@ -147,6 +147,53 @@ describe('cairn-segment.js: Segment’s snippet on Cairn', () => {
     expect(win.analytics.user().anonymousId()).not.toBe(seen);
   });
 
+  it('identify() with another userId starts from no traits, as Segment’s User', async () => {
+    runSnippet();
+    await load('./script-tag.js');
+    await load('./segment-script-tag.js');
+    win.analytics.identify('user-a', { email: 'a@example.com' });
+    win.analytics.identify('user-a', { plan: 'pro' });
+    expect(win.analytics.user().traits()).toEqual({ email: 'a@example.com', plan: 'pro' });
+    win.analytics.identify('user-b', { plan: 'team' });
+    expect(win.analytics.user().traits()).toEqual({ plan: 'team' });
+  });
+
+  it('the traits Segment’s library kept belong to its user: not shown once Cairn has another (after a reset)', async () => {
+    document.cookie = 'ajs_anonymous_id=seg-anon-2';
+    document.cookie = 'ajs_user_id=user-seg';
+    localStorage.setItem('ajs_user_traits', JSON.stringify({ email: 'seg@example.com' }));
+    runSnippet();
+    await load('./segment-script-tag.js');
+    await load('./script-tag.js');
+    expect(win.analytics.user().id()).toBe('user-seg');
+    expect(win.analytics.user().traits()).toEqual({ email: 'seg@example.com' });
+    win.analytics.reset();
+    await flush(); // this page's tracker must not send into a later test
+    // The next page: the traits Segment left are still there, their user is not.
+    delete win.cairn;
+    delete win.analytics;
+    runSnippet();
+    await load('./segment-script-tag.js');
+    await load('./script-tag.js');
+    expect(win.analytics.user().id()).toBeNull();
+    expect(win.analytics.user().traits()).toEqual({});
+  });
+
+  it('page(category, name, null, options): a lone object in the fourth place is the options, as in Segment', async () => {
+    runSnippet();
+    await load('./script-tag.js');
+    await load('./segment-script-tag.js');
+    win.analytics.page('Docs', 'Intro', null, { context: { campaign: { name: 'spring' } } });
+    win.analytics.page('Docs', 'Setup', { step: 2 });
+    win.analytics.page('Pricing', { plan: 'pro' }, { context: { campaign: { name: 'fall' } } });
+    await flush();
+    const [, intro, setup, pricing] = sent;
+    expect(intro).toMatchObject({ name: 'Intro', properties: { category: 'Docs' }, context: { campaign: { name: 'spring' } } });
+    expect(intro?.properties).toEqual({ category: 'Docs' });
+    expect(setup?.properties).toEqual({ step: 2, category: 'Docs' });
+    expect(pricing).toMatchObject({ name: 'Pricing', properties: { plan: 'pro' }, context: { campaign: { name: 'fall' } } });
+  });
+
   it('a stub reference saved before load records through the tracker, with a valid time', async () => {
     runSnippet();
     const savedTrack = win.analytics.track;
@@ -222,7 +269,7 @@ describe('cairn-segment.js: Segment’s snippet on Cairn', () => {
     await load('./segment-script-tag.js');
     document.body.innerHTML = '<form id="signup"><button>Go</button></form>';
     const form = document.getElementById('signup') as HTMLFormElement;
-    const submit = vi.spyOn(form, 'submit').mockImplementation(() => {});
+    const submit = vi.spyOn(HTMLFormElement.prototype, 'submit').mockImplementation(() => {});
     expect(win.analytics.trackForm(form, 'Signed Up', (el: Element) => ({ id: el.id }))).toBe(win.analytics);
     const event = new Event('submit', { cancelable: true });
     form.dispatchEvent(event);

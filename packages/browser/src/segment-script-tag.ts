@@ -36,6 +36,15 @@ if (target.initialized) {
   // makes after this tag ran come through its `factory`, wrapped as they are made.
   let installed: (value?: unknown) => void;
   const install = new Promise((resolve) => (installed = resolve));
+  // cairn.js blocked or failed: the page has loaded (an async tag holds the load event until it
+  // ran or failed) and 300 ms more (Segment's timeout) have passed without it. Those Promises
+  // then settle with only the call's type: a page awaiting a track must not wait forever
+  // (Segment's snippet alone returns its queue, which `await` passes at once). The calls stay
+  // queued for a late cairn.js. Once it is there, only the call's own answer counts.
+  const missing = new Promise((resolve) => {
+    const later = () => setTimeout(() => target.initialized || resolve(0), 300);
+    document.readyState == 'complete' ? later() : addEventListener('load', later);
+  });
   const wrap = (method: string, stub: (...args: unknown[]) => unknown) =>
     /^(track|page|identify|group|alias|screen)$/.test(method)
       ? function (this: unknown, ...args: unknown[]) {
@@ -43,7 +52,9 @@ if (target.initialized) {
           const result = stub.apply(this, args);
           const entry = target[at] as (unknown[] & { settled?: Settled }) | undefined;
           // After load the snippet's stub proxies to the facade, whose answer is the call's.
-          return target.initialized || !entry ? result : lazily(() => install.then(() => entry.settled));
+          return target.initialized || !entry
+            ? result
+            : lazily(() => Promise.race([install.then(() => entry.settled), missing.then(() => ({ event: { type: method } }))]));
         }
       : stub;
   for (const method of target.methods || []) if (typeof target[method] == 'function') target[method] = wrap(method, target[method]);

@@ -37,7 +37,9 @@ export function bindLinks(links: unknown, event: unknown, properties: unknown, t
 
 /**
  * Segment's trackForm: a submit of each form tracks `event`, then, once the track settled,
- * submits the form (`form.submit()`, which fires no second submit event).
+ * submits the form (`form.submit()`, which fires no second submit event), with the pressed
+ * button's name=value. A form submitted by script with `form.submit()` fires no submit event
+ * and is not tracked, as with Segment.
  *
  * @example
  * bindForms(document.getElementById('signup'), 'Signed Up', undefined, analytics.track);
@@ -46,7 +48,16 @@ export function bindForms(forms: unknown, event: unknown, properties: unknown, t
   for (const form of elements(forms)) {
     form.addEventListener('submit', (submit) => {
       submit.preventDefault();
-      track(resolve(event, form), resolve(properties, form)).then(() => (form as HTMLFormElement).submit());
+      const submitter = (submit as SubmitEvent).submitter as HTMLButtonElement | null;
+      track(resolve(event, form), resolve(properties, form)).then(() => {
+        // submit() sends no submitter: its name=value (which of two buttons was pressed) goes
+        // as a hidden field, as the browser's own submission would have sent it.
+        const field =
+          submitter?.name && form.appendChild(Object.assign(document.createElement('input'), { type: 'hidden', name: submitter.name, value: submitter.value }));
+        // The prototype's submit: a control named "submit" (<input name="submit">, common) hides the form's own.
+        HTMLFormElement.prototype.submit.call(form);
+        if (field) field.remove();
+      });
     });
   }
 }

@@ -66,10 +66,14 @@ export function createSegmentFacade(
   methods: readonly string[] = [],
 ) {
   let timeout = 300;
-  // Traits given to identify() on this page, over those Segment's library kept: Cairn keeps
-  // none itself (they are in the identify events).
+  // Traits given to identify() on this page, over those Segment's library kept for the user
+  // Cairn has now (its ids adopted): Cairn keeps none itself (they are in the identify events).
+  // Another user's (after a reset(), or with Segment's ids not adopted) are not this one's.
   const stored = readSegmentValue('ajs_user_traits');
-  let traits: Properties = isObject(stored) ? stored : {};
+  const { userId, anonymousId } = tracker.user();
+  const segmentUserId = readSegmentValue('ajs_user_id');
+  const [theirs, mine] = segmentUserId != null ? [segmentUserId, userId] : [readSegmentValue('ajs_anonymous_id'), anonymousId];
+  let traits: Properties = isObject(stored) && theirs != null && String(theirs) == mine ? stored : {};
   const warned: Record<string, 1> = {};
   const once = (key: string, message: string) => warned[key] || ((warned[key] = 1), warn(message));
 
@@ -109,7 +113,9 @@ export function createSegmentFacade(
     page(...args: Args) {
       const [data, callback] = split(args);
       const strings = data.filter((arg) => typeof arg == 'string') as string[];
-      const [properties, options] = data.filter(isObject);
+      // As Segment: a lone object in the fourth place is the options (page('Docs', 'Intro', null, options)).
+      const objects = data.filter(isObject);
+      const [properties, options] = objects[1] || data[3] != objects[0] ? objects : [undefined, objects[0]];
       const category = strings[1] == null ? undefined : strings[0];
       const name = strings[1] ?? strings[0];
       const withCategory = category == null ? properties : { ...properties, category };
@@ -118,8 +124,11 @@ export function createSegmentFacade(
     },
     identify(...args: Args) {
       const [[id, given, options], callback] = split(args);
+      const previous = tracker.user().userId;
       tracker.identify(id as string, given as Properties, options as CallOptions);
-      traits = { ...traits, ...(isObject(id) ? id : isObject(given) ? given : {}) };
+      // As Segment's User: another userId starts from no traits, they are not this user's.
+      const kept = previous && id && !isObject(id) && String(id) != previous ? {} : traits;
+      traits = { ...kept, ...(isObject(id) ? id : isObject(given) ? given : {}) };
       return settle('identify', { traits }, callback);
     },
     reset() {
