@@ -24,6 +24,11 @@ export interface CartAbandonmentOptions {
   lookbackMs?: number;
   /** Rows per fetch where the store reads in chunks (PostgreSQL's cursor); every row is read whatever this is. */
   chunkRows?: number;
+  /**
+   * This process's erasure count (watchErasures): a pass during which an erasure ran writes
+   * nothing, so no report is built from the erased person's rows; the next pass looks again.
+   */
+  erasures?: () => number;
   now?: () => number;
 }
 
@@ -58,6 +63,7 @@ export function startCartAbandonment(options: CartAbandonmentOptions): CartAband
       try {
         if (options.store.findAbandonedCarts === undefined) return { reported: 0, duplicates: 0 };
         const at = now();
+        const erasuresBefore = options.erasures?.();
         // Every cart event of the lookback is streamed through the rule (no row limit: a limit
         // on the oldest-first read silently dropped the newest carts under load).
         const due = await options.store.findAbandonedCarts({
@@ -69,6 +75,13 @@ export function startCartAbandonment(options: CartAbandonmentOptions): CartAband
           ...(options.chunkRows === undefined ? {} : { chunkRows: options.chunkRows }),
         });
         if (due.length === 0) return { reported: 0, duplicates: 0 };
+        const erasuresAfter = options.erasures?.();
+        if (erasuresBefore !== erasuresAfter || (erasuresAfter ?? 0) % 2 === 1) {
+          options.logger.info('cart abandonment skipped: an erasure ran during the scan; the carts are looked at again next run', { carts: due.length });
+          return { reported: 0, duplicates: 0 };
+        }
+        // An erasure starting now still covers the report: it reads the events table to its
+        // end after each chunk, rows written meanwhile included.
         const receivedAt = new Date(at).toISOString();
         const result = await options.store.write({ events: due.map((cart) => toEventRow(cart, receivedAt)), quarantined: [] });
         options.logger.info('cart abandonment', { reported: result.inserted.length, duplicates: result.duplicates.length });

@@ -22,6 +22,7 @@ import { openStore } from './open-store.js';
 import { loadConsoleAssets } from './load-console-assets.js';
 import { openConsoleReads } from './open-console-reads.js';
 import { openSqliteReads } from './open-sqlite-reads.js';
+import { watchErasures } from '../store/erasure-watch.js';
 import { withSqliteReadAnalytics } from '../analytics/sqlite-read-analytics.js';
 import { readIncomingBody } from './read-incoming-body.js';
 import { startMetricsServer, type MetricsServer } from './serve-metrics.js';
@@ -70,13 +71,15 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     throw error;
   });
   const inner = sqliteReads ? withSqliteReadAnalytics(opened, sqliteReads) : opened;
-  const store = createGroupCommitStore(inner, {
+  const grouped = createGroupCommitStore(inner, {
     maxQueuedEvents: setup.maxQueuedEvents,
     metrics: counters,
     // PostgreSQL takes several transactions at once (one pooled connection each); SQLite has
     // one writer, so a second concurrent commit would only wait for the lock.
     concurrency: inner.kind === 'sqlite' ? 1 : 4,
   });
+  // Erasures counted, so the cart rule never reports a cart from rows an erasure deleted.
+  const { store, erasures } = watchErasures(grouped);
   const processMetrics = createProcessMetrics(metrics);
   const trust = compileTrustProxy(setup.trustProxy);
   const destinations =
@@ -146,7 +149,7 @@ export async function startCollectorServer(setup: Setup, logger: Logger): Promis
     setup.retentionDays > 0 ? startRetention({ store, retentionDays: setup.retentionDays, logger, metrics: counters }) : undefined;
 
   const carts: CartAbandonment | undefined =
-    setup.carts.checkIntervalMs > 0 ? startCartAbandonment({ store, logger, intervalMs: setup.carts.checkIntervalMs, idleMs: setup.carts.idleMs }) : undefined;
+    setup.carts.checkIntervalMs > 0 ? startCartAbandonment({ store, erasures, logger, intervalMs: setup.carts.checkIntervalMs, idleMs: setup.carts.idleMs }) : undefined;
 
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCartAbandonment, type CartAbandonment } from '../carts/cart-abandonment-rule.js';
 import { createCollector } from '../collector.js';
 import { utf8Length } from '../json/utf8-length.js';
+import { watchErasures } from '../store/erasure-watch.js';
 import type { Store } from '../store/store.js';
 import { createRecordingLogger } from './collector-fixture.js';
 import { HISTORY_NOW, historyBatches } from './people-history.js';
@@ -93,6 +94,36 @@ export function describeCartRuleContract(name: string, openEmpty: () => Promise<
         expect(properties.products.length).toBeGreaterThan(0);
         expect(properties.products.length + (properties.products_omitted ?? 0)).toBe(300);
         expect(properties.value).toBe(600);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+  describe(`${name}: the abandoned-cart rule beside an erasure`, { timeout: 60_000 }, () => {
+    it('writes nothing from a scan an erasure ran beside (the erased cart never comes back), and reports the rest next run', async () => {
+      const watched = watchErasures(await openEmpty());
+      const store = watched.store;
+      try {
+        for (const events of historyBatches()) await store.write({ events, quarantined: [] });
+        const { logger, records } = createRecordingLogger();
+        // alice is erased while the rule is reading the cart events (after the scan read hers).
+        const scanning: Store = {
+          ...store,
+          findAbandonedCarts: async (query) => {
+            const due = await store.findAbandonedCarts!(query);
+            await store.erase({ userId: 'alice', anonymousId: 'anon-alice' });
+            return due;
+          },
+        };
+        const rule = startCartAbandonment({ store: scanning, erasures: watched.erasures, logger, idleMs: 30 * 60_000, intervalMs: 3_600_000, now: () => HISTORY_NOW });
+        rule.stop();
+        expect(await rule.runOnce()).toEqual({ reported: 0, duplicates: 0 });
+        expect(records.some((record) => record.msg.startsWith('cart abandonment skipped'))).toBe(true);
+        const next = startCartAbandonment({ store, erasures: watched.erasures, logger, idleMs: 30 * 60_000, intervalMs: 3_600_000, now: () => HISTORY_NOW });
+        next.stop();
+        expect(await next.runOnce()).toEqual({ reported: 2, duplicates: 0 });
+        const reports = (await store.readEvents({ limit: 500 })).filter((event) => event.event === 'Cart Abandoned');
+        expect(reports.map((event) => event.userId ?? event.anonymousId).sort()).toEqual(['anon-dave', 'erin']);
       } finally {
         await store.close();
       }
