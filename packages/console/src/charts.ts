@@ -58,6 +58,8 @@ export function barChart(parent: HTMLElement, id: string, title: string, labels:
     {
       width: widthOf(parent),
       height: 220,
+      // Slanted labels run down and to the right of their bar: room on the right for the last.
+      ...(labels.length > 4 ? { padding: [null, 80, null, null] as uPlot.Padding } : {}),
       scales: { x: { time: false, range: [-0.5, Math.max(0.5, labels.length - 0.5)] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] } },
       series: [
         {},
@@ -71,9 +73,10 @@ export function barChart(parent: HTMLElement, id: string, title: string, labels:
         })),
       ],
       axes: [
-        // Many categories: slanted labels, so that neighbours do not overwrite each other.
+        // Many categories: slanted labels, so that neighbours do not overwrite each other, one
+        // per bar (uPlot's own splits skip every other label on a narrow chart).
         labels.length > 4
-          ? { values: (_u, splits) => splits.map((x) => (Number.isInteger(x) ? truncate(labels[x] ?? '') : '')), rotate: -30, gap: 4, size: 90 }
+          ? { values: (_u, splits) => splits.map((x) => (Number.isInteger(x) ? truncate(labels[x] ?? '') : '')), rotate: -30, gap: 4, size: 90, splits: () => xs }
           : { values: (_u, splits) => splits.map((x) => (Number.isInteger(x) ? truncate(labels[x] ?? '') : '')), gap: 4, size: 40 },
         { size: 60 },
       ],
