@@ -4,21 +4,18 @@
 // add-on the stubs return Promises, which must settle too. Real Chromium, real snippet.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { useSiteRigs } from './helpers/site-rig.js';
-import { confinedVisitor, startVendorRig } from './helpers/vendor-site.js';
+import { confinedVisitor, startVendorRig, segmentSnippet } from './helpers/vendor-site.js';
 
 const WRITE_KEY = 'segment-facade-blocked-e2e';
-const require = createRequire(import.meta.url);
-const snippet = require('@segment/snippet') as { max(options: Record<string, unknown>): string };
 
 const rigs = useSiteRigs(WRITE_KEY);
 
 /** The add-on before Segment's snippet; cairn.js's request is refused (a blocker's answer). */
 const PAGE = `<!doctype html><html><head><title>Blocked</title>
 <script src="/cairn-segment.js"></script>
-<script>${snippet.max({ apiKey: WRITE_KEY, load: true, page: true })}</script>
+<script>${segmentSnippet.max({ apiKey: WRITE_KEY, load: true, page: true })}</script>
 <script async src="/cairn.js" data-write-key="KEY" data-endpoint="ENDPOINT"></script></head>
 <body><script>
   window.settled = [];

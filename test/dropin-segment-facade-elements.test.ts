@@ -4,22 +4,19 @@
 // learn which one was pressed), and a ctrl-click on a tracked link (a new tab, this page stays).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from './helpers/events-db.js';
 import { useSiteRigs } from './helpers/site-rig.js';
-import { confinedVisitor, rawOf, startVendorRig } from './helpers/vendor-site.js';
+import { confinedVisitor, rawOf, startVendorRig, segmentSnippet } from './helpers/vendor-site.js';
 
 const WRITE_KEY = 'segment-facade-elements-e2e';
-const require = createRequire(import.meta.url);
-const snippet = require('@segment/snippet') as { min(options: Record<string, unknown>): string };
 
 const rigs = useSiteRigs(WRITE_KEY);
 
 /** The add-on before Segment's minified snippet (load line kept), cairn.js async; forms and a link bound before load. */
 const PAGE = `<!doctype html><html><head><title>Elements</title>
 <script src="/cairn-segment.js"></script>
-<script>${snippet.min({ apiKey: WRITE_KEY, load: true, page: false })}</script>
+<script>${segmentSnippet.min({ apiKey: WRITE_KEY, load: true, page: false })}</script>
 <script async src="/cairn.js" data-write-key="KEY" data-endpoint="ENDPOINT"></script></head>
 <body>
 <form id="newsletter" action="/plain.html"><input name="email" value="a@example.com"><input type="submit" name="submit" value="Subscribe"></form>

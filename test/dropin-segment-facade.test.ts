@@ -5,15 +5,12 @@
 // across a reload, and every event stored once.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from './helpers/events-db.js';
 import { useSiteRigs } from './helpers/site-rig.js';
-import { confinedVisitor, expectStoredOnce, rawOf, startVendorRig } from './helpers/vendor-site.js';
+import { confinedVisitor, expectStoredOnce, rawOf, startVendorRig, segmentSnippet } from './helpers/vendor-site.js';
 
 const WRITE_KEY = 'segment-facade-e2e';
-const require = createRequire(import.meta.url);
-const snippet = require('@segment/snippet') as { max(options: Record<string, unknown>): string };
 
 const rigs = useSiteRigs(WRITE_KEY);
 
@@ -25,7 +22,7 @@ const rigs = useSiteRigs(WRITE_KEY);
  */
 const PAGE = `<!doctype html><html><head><title>Facade</title>
 <script src="/cairn-segment.js"></script>
-<script>${snippet.max({ apiKey: WRITE_KEY, load: true, page: true })}</script>
+<script>${segmentSnippet.max({ apiKey: WRITE_KEY, load: true, page: true })}</script>
 <script async src="/cairn.js" data-write-key="KEY" data-endpoint="ENDPOINT"></script></head>
 <body><a id="pricing" href="/plain.html">Pricing</a><script>
   analytics.track('Before Load', { step: 1 }).then(function (ctx) { window.beforeThen = ctx.event.event; });

@@ -3,16 +3,13 @@
 // is set up (the Segment.io integration's apiHost), stores its events unchanged.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from './helpers/events-db.js';
 import { useSiteRigs } from './helpers/site-rig.js';
-import { SEGMENT_CDN_PATH, confinedVisitor, eventsSent, expectStoredOnce, expectVisit, leavePage, rawOf, startSlowRelay, startVendorRig } from './helpers/vendor-site.js';
+import { SEGMENT_CDN_PATH, confinedVisitor, eventsSent, expectStoredOnce, expectVisit, leavePage, rawOf, startSlowRelay, startVendorRig, segmentSnippet } from './helpers/vendor-site.js';
 
 const WRITE_KEY = 'segment-dropin-e2e';
 const VISITS = 5;
-const require = createRequire(import.meta.url);
-const snippet = require('@segment/snippet') as { max(options: Record<string, unknown>): string };
 
 const rigs = useSiteRigs(WRITE_KEY);
 
@@ -32,7 +29,7 @@ function segmentSettings(collectorUrl: string, deliveryStrategy?: object) {
  * collector as the Segment.io integration's API host.
  */
 function sitePage(collectorUrl: string, deliveryStrategy?: object, settingsFile = false): string {
-  const stub = snippet.max({ apiKey: WRITE_KEY, load: false, page: true });
+  const stub = segmentSnippet.max({ apiKey: WRITE_KEY, load: false, page: true });
   const apiHost = `${new URL(collectorUrl).host}/v1`;
   const settings = settingsFile ? { writeKey: WRITE_KEY } : { writeKey: WRITE_KEY, cdnSettings: segmentSettings(collectorUrl, deliveryStrategy) };
   const options = { integrations: { 'Segment.io': { apiHost, protocol: 'http' } } };
@@ -150,7 +147,7 @@ describe('Segment analytics-next against the collector', () => {
     const { root, rig, proxy } = await startVendorRig(rigs, 'cairn-segment-migration-');
     // The snippet as Segment's npm package renders it, its analytics.load(…) line left out, and
     // the cairn.js and cairn-segment.js tags (the static server fills in the collector and the write key).
-    const stub = snippet.max({ apiKey: WRITE_KEY, load: false, page: true });
+    const stub = segmentSnippet.max({ apiKey: WRITE_KEY, load: false, page: true });
     await writeFile(
       join(root, 'index.html'),
       `<!doctype html><html><head><title>Migrated</title><script>${stub}</script>

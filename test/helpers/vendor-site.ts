@@ -1,5 +1,6 @@
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from './repo-paths.js';
@@ -7,6 +8,12 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { waitFor, type EventRow } from './events-db.js';
 import type { SiteRig, useSiteRigs, Visitor } from './site-rig.js';
+
+/** Segment's official snippet as its npm package renders it (`min` is the minified one). */
+export const segmentSnippet = createRequire(import.meta.url)('@segment/snippet') as {
+  min(options: Record<string, unknown>): string;
+  max(options: Record<string, unknown>): string;
+};
 
 /** Segment's standalone build (what its snippet loads from its CDN) and its lazy chunks. */
 export const SEGMENT_UMD_DIR = `${REPO_ROOT}node_modules/@segment/analytics-next/dist/umd`;
