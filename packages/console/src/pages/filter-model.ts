@@ -42,7 +42,9 @@ export const emptyTest = (): ValueTestModel => ({ op: 'eq', value: '', type: 'au
 export const emptyFilter = (): FilterModel => ({ path: '', ...emptyTest() });
 
 type Scalar = string | number | boolean;
-const NUMBER = /^-?\d+(\.\d+)?$/;
+// The JSON number grammar without exponent and without leading zeros: a zip code `00501`
+// stays text (as the collector's numeric-text comparisons read it).
+const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
 /** One typed value, or the fault's message. */
 function typed(text: string, type: ValueType): Scalar | { fault: string } {
@@ -77,7 +79,8 @@ export function testJson(test: ValueTestModel, path: string, faults: Fault[]): u
 
 /** The type that shows a JSON value back as typed: `auto` when it would read the same. */
 function typeOf(values: readonly unknown[]): ValueType | undefined {
-  if (!values.every((v) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) return undefined;
+  // A number the inputs cannot type back (1e21, 1e-7) does not fit.
+  if (!values.every((v) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && NUMBER.test(String(v))))) return undefined;
   if (values.every((v) => typed(String(v), 'auto') === v && (typeof v !== 'string' || (v !== '' && v === v.trim())))) return 'auto';
   const kinds = new Set(values.map((v) => typeof v));
   if (kinds.size !== 1) return undefined;
@@ -93,6 +96,8 @@ export function testFromJson(json: unknown): ValueTestModel | string {
     if (op === 'exists') return typeof value === 'boolean' ? { op: value ? 'exists' : 'missing', value: '', type: 'auto' } : 'exists takes true or false';
     if (op === 'in') {
       if (!Array.isArray(value) || value.some((v) => typeof v === 'string' && v.includes(','))) return '"in" values with commas';
+      // The input is split on commas and each item trimmed: such items would change on the way back.
+      if (value.some((v) => typeof v === 'string' && (v === '' || v !== v.trim()))) return '"in" values that are empty or start or end with spaces';
       const type = typeOf(value);
       return type ? { op: 'in', value: value.map(String).join(', '), type } : '"in" values of mixed types';
     }

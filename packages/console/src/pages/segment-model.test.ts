@@ -16,6 +16,7 @@ describe('the segment builder model ⇄ definition JSON', () => {
     ['every operator', { all: [{ did: 'Order Completed', within: 'PT90M', where: { 'properties.revenue': { gte: 100 }, 'properties.coupon': { exists: false }, 'context.campaign.source': { in: ['google', 'bing'] }, 'context.page.path': { contains: '/sale' }, 'properties.price': { lt: 9.5 }, 'context.consent.categoryPreferences.marketing': true } }] }],
     ['text that looks like a number, and traits', { all: [{ trait: 'zip', equals: '01234' }, { trait: 'age', gt: 30 }, { not: { trait: 'plan', in: ['free', 'trial'] } }, { trait: 'email', exists: true }, { did: 'Signed In', where: { 'properties.code': { in: ['7', '8'] } } }] }],
     ['an empty text', { all: [{ trait: 'nickname', equals: '' }] }],
+    ['a zip code with a leading zero stays text', { all: [{ trait: 'zip', equals: '00501' }, { did: 'a', where: { 'properties.zip': { in: ['00501', '007'] } } }] }],
     ['not equal', { all: [{ did: 'Signed In', where: { 'context.device.type': { ne: 'mobile' } } }, { trait: 'plan', ne: 'free' }] }],
   ])('%s: comes back unchanged', (_name, json) => {
     expect(roundTrip(json)).toEqual({ definition: json, faults: [] });
@@ -32,6 +33,9 @@ describe('the segment builder model ⇄ definition JSON', () => {
     ['seconds', { all: [{ did: 'a', within: 'PT90S' }] }, /PT90S/],
     ['a null value', { all: [{ did: 'a', where: { 'properties.x': null } }] }, /null/],
     ['"in" values no one type reads back', { all: [{ did: 'a', where: { 'properties.x': { in: [1, '2'] } } }] }, /mixed/],
+    ['"in" values with spaces around them', { all: [{ did: 'a', where: { 'properties.x': { in: [' a', 'b '] } } }] }, /spaces/],
+    ['an empty "in" value', { all: [{ did: 'a', where: { 'properties.x': { in: ['', 'b'] } } }] }, /empty/],
+    ['a number written with an exponent', { all: [{ did: 'a', where: { 'properties.x': { lt: 1e-7 } } }] }, /value of lt/],
   ])('%s does not fit the builder (the JSON stays authoritative)', (_name, json, reason) => {
     expect(segmentFromDefinition(json)).toMatch(reason);
   });
