@@ -76,7 +76,7 @@ export function startCartAbandonment(options: CartAbandonmentOptions): CartAband
         });
         if (due.length === 0) return { reported: 0, duplicates: 0 };
         const erasuresAfter = options.erasures?.();
-        if (erasuresBefore !== erasuresAfter || (erasuresAfter ?? 0) % 2 === 1) {
+        if (erasuresBefore !== erasuresAfter || erasuresAfter === -1) {
           options.logger.info('cart abandonment skipped: an erasure ran during the scan; the carts are looked at again next run', { carts: due.length });
           return { reported: 0, duplicates: 0 };
         }

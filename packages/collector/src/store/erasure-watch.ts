@@ -4,8 +4,9 @@ import type { Store } from './store.js';
 export interface ErasureWatch {
   store: Store;
   /**
-   * A count that changes when an erasure starts and again when it ends: odd while one runs.
-   * A long read that sees the same even count before and after ran with no erasure beside it.
+   * How many erasures have ended, or -1 while any runs. A long read that sees the same
+   * non-negative count before and after ran with no erasure beside it (overlapping erasures
+   * included: the count stays -1 until the last ends).
    */
   erasures(): number;
 }
@@ -22,18 +23,20 @@ export interface ErasureWatch {
  * startCartAbandonment({ store: watched.store, erasures: watched.erasures, logger });
  */
 export function watchErasures(store: Store): ErasureWatch {
-  let count = 0;
+  let running = 0;
+  let ended = 0;
   // Own members, as the other store wrappers (and mount-console, which spreads the store) expect.
   const watched: Store = {
     ...store,
     async erase(subject) {
-      count++;
+      running++;
       try {
         return await store.erase(subject);
       } finally {
-        count++;
+        running--;
+        ended++;
       }
     },
   };
-  return { store: watched, erasures: () => count };
+  return { store: watched, erasures: () => (running > 0 ? -1 : ended) };
 }
