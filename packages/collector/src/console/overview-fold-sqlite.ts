@@ -67,7 +67,7 @@ export function createSqliteOverviewFold(db: Database.Database, options: { enabl
   const cursor = db.prepare('SELECT last_rowid FROM overview_cursor').pluck();
   const setCursor = db.prepare('UPDATE overview_cursor SET last_rowid = ?');
   const lastRowid = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck();
-  const readBack = db.prepare(`SELECT ${ROLLUP_COLUMNS_SQL} FROM events WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK}`);
+  const readBack = db.prepare(`SELECT ${ROLLUP_COLUMNS_SQL} FROM events WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ${CHUNK}`);
   const writeDelta = createSqliteRollupWriter(db);
 
   // What ingest counted since the last fold: rowids first…last, all of them this connection's.
@@ -75,6 +75,8 @@ export function createSqliteOverviewFold(db: Database.Database, options: { enabl
   // when events wait from before (a crash).
   let noted = { first: 0, last: 0, count: 0, exact: true, rollup: createRollupAccumulator() as RollupAccumulator };
   noted.exact = (cursor.get() as number) >= (lastRowid.get() as number);
+  // Events past the cursor are still to be read back: the timer keeps folding while idle.
+  let behind = false;
   const forget = () => {
     noted = { first: 0, last: 0, count: 0, exact: true, rollup: createRollupAccumulator() };
   };
@@ -88,20 +90,28 @@ export function createSqliteOverviewFold(db: Database.Database, options: { enabl
       forget();
       return false;
     }
-    if (noted.exact && noted.count > 0 && noted.first === from + 1 && noted.last === to) {
+    const counted = noted.exact && noted.count > 0 && noted.last === to && noted.first > from;
+    if (counted && noted.first === from + 1) {
       writeDelta(noted.rollup.delta());
       setCursor.run(to);
       forget();
+      behind = false;
       return false;
     }
-    forget();
-    const rows = readBack.all(from) as (RollupColumns & { rowid: number })[];
+    // Events before what ingest counted (a crash, a rollback, another connection): read back
+    // a chunk of those, and keep the counts, so that once the gap is read the fold is back on
+    // the path above. Forgetting them would make them gap too, and under steady ingest the gap
+    // would grow by each fold's worth of events for good.
+    const until = counted ? noted.first - 1 : to;
+    if (!counted) forget();
+    const rows = readBack.all(from, until) as (RollupColumns & { rowid: number })[];
     const rollup = createRollupAccumulator();
     rollup.add(rows);
     writeDelta(rollup.delta());
-    const last = rows.at(-1)?.rowid ?? to;
+    const last = rows.at(-1)?.rowid ?? until;
     setCursor.run(last);
-    return last < to;
+    behind = last < to;
+    return behind;
   });
   const foldAll = () => {
     while (foldOnce.immediate()) {
@@ -121,7 +131,7 @@ export function createSqliteOverviewFold(db: Database.Database, options: { enabl
     }
   };
   const timer = setInterval(() => {
-    if (noted.count > 0 || !noted.exact) tryFold();
+    if (noted.count > 0 || !noted.exact || behind) tryFold();
   }, FOLD_INTERVAL_MS);
   timer.unref?.();
 
