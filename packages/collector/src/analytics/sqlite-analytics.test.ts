@@ -29,5 +29,6 @@ const viaReadQueries = async (): Promise<Store> => {
   return { ...withSqliteReadAnalytics(store, runner), close: async () => (await runner.close(), await store.close()) };
 };
 describeAnalyticsContract('SQLite read queries', viaReadQueries);
+describeAnalyticsQueryContract('SQLite read queries', viaReadQueries);
 describeCartRuleContract('SQLite read queries', viaReadQueries);
 describeSegmentExportContract('SQLite read queries', viaReadQueries);

@@ -32,20 +32,6 @@ interface Cart {
 }
 
 /**
- * Replays cart events (oldest first) with the SDK's cart rule (packages/browser/src/commerce/
- * cart-watch.ts) and returns the carts to report now: products in it, no checkout started, no
- * order, untouched for `idleMs`, and no "Cart Abandoned" seen for it yet.
- *
- * @example
- * detectAbandonedCarts(rows, { now: Date.now(), idleMs: 1_800_000 })
- */
-export function detectAbandonedCarts(rows: readonly CartEventRow[], options: { now: number; idleMs: number }): AbandonedCart[] {
-  const detector = createCartDetector(options);
-  for (const row of rows) detector.add(row);
-  return detector.due();
-}
-
-/**
  * The cart rule as a fold over the events, fed one at a time in time order, so a store can
  * stream any number of events through it: it holds the open carts, never the events.
  *

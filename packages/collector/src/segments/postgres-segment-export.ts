@@ -3,7 +3,7 @@ import { postgresDialect } from '../analytics/sql-dialect.js';
 import { compileSegment } from './compile-segment.js';
 import { readOnly } from './postgres-segment-query.js';
 import { inOrder } from './segment-export.js';
-import { toSegmentResult, type PersonRow, type SegmentPerson, type SegmentQuery } from './segment-result.js';
+import { anonymousIdsByPerson, toSegmentPeople, type PersonRow, type SegmentPerson, type SegmentQuery } from './segment-result.js';
 
 /**
  * A segment's member person ids, latest seen first, read through a cursor (only the ids are
@@ -36,9 +36,8 @@ export function readPeoplePostgres(sql: postgres.Sql, personIds: string[]): Prom
       SELECT person_id, user_id, traits, first_seen, last_seen FROM people WHERE person_id = ANY(${personIds}::text[])`;
     const links = await tx<{ person_id: string; anonymous_id: string }[]>`
       SELECT person_id, anonymous_id FROM person_ids WHERE person_id = ANY(${personIds}::text[])`;
-    const ids = new Map<string, string[]>();
-    for (const link of links) ids.set(link.person_id, [...(ids.get(link.person_id) ?? []), link.anonymous_id]);
+    const ids = anonymousIdsByPerson(links);
     const page = inOrder(personIds, new Map(rows.map((row) => [row.person_id, row])));
-    return toSegmentResult(page, page.length, ids, []).people;
+    return toSegmentPeople(page, ids);
   });
 }

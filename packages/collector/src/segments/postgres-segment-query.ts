@@ -2,7 +2,7 @@ import type postgres from 'postgres';
 import { postgresDialect } from '../analytics/sql-dialect.js';
 import { compileSegment } from './compile-segment.js';
 import { eventNamesOf } from './segment-definition.js';
-import { splitCount, toSegmentResult, unseenEventWarnings, type PersonRow, type SegmentQuery, type SegmentResult } from './segment-result.js';
+import { anonymousIdsByPerson, splitCount, toSegmentResult, unseenEventWarnings, type PersonRow, type SegmentQuery, type SegmentResult } from './segment-result.js';
 
 /** How long one analytics statement may run on PostgreSQL before it is cancelled. */
 export const POSTGRES_QUERY_TIMEOUT_MS = 30_000;
@@ -19,8 +19,7 @@ export async function querySegmentPostgres(sql: postgres.Sql, query: SegmentQuer
     const { count, page } = splitCount((await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as PersonRow[]);
     const links = await tx<{ person_id: string; anonymous_id: string }[]>`
       SELECT person_id, anonymous_id FROM person_ids WHERE person_id = ANY(${page.map((row) => row.person_id)}::text[])`;
-    const ids = new Map<string, string[]>();
-    for (const link of links) ids.set(link.person_id, [...(ids.get(link.person_id) ?? []), link.anonymous_id]);
+    const ids = anonymousIdsByPerson(links);
     const names = eventNamesOf(query.condition);
     const seen = await seenEventsPostgres(tx, names);
     return toSegmentResult(page, count, ids, [...warnings, ...unseenEventWarnings(names, seen)]);

@@ -38,6 +38,38 @@ export interface PersonRow {
 }
 
 /**
+ * The anonymousIds of each person, from `person_ids` rows.
+ *
+ * @example
+ * anonymousIdsByPerson([{ person_id: 'u:alice', anonymous_id: 'anon-1' }]) // Map { 'u:alice' => ['anon-1'] }
+ */
+export function anonymousIdsByPerson(links: readonly { person_id: string; anonymous_id: string }[]): Map<string, string[]> {
+  const ids = new Map<string, string[]>();
+  for (const link of links) {
+    const list = ids.get(link.person_id);
+    if (list) list.push(link.anonymous_id);
+    else ids.set(link.person_id, [link.anonymous_id]);
+  }
+  return ids;
+}
+
+/**
+ * People as the API answers them, from `people` rows and their anonymousIds.
+ *
+ * @example
+ * toSegmentPeople(rows, anonymousIdsByPerson(links))
+ */
+export function toSegmentPeople(rows: readonly PersonRow[], anonymousIds: ReadonlyMap<string, string[]>): SegmentPerson[] {
+  return rows.map((row) => ({
+    userId: row.user_id,
+    anonymousIds: [...(anonymousIds.get(row.person_id) ?? [])].sort(),
+    traits: typeof row.traits === 'string' ? (JSON.parse(row.traits) as Record<string, unknown>) : (row.traits ?? {}),
+    firstSeen: iso(row.first_seen),
+    lastSeen: iso(row.last_seen),
+  }));
+}
+
+/**
  * Builds the answer from the statement's rows and the anonymousIds of the page's people.
  *
  * @example
@@ -49,17 +81,7 @@ export function toSegmentResult(
   anonymousIds: ReadonlyMap<string, string[]>,
   warnings: DefinitionFault[],
 ): SegmentResult {
-  return {
-    count,
-    people: page.map((row) => ({
-      userId: row.user_id,
-      anonymousIds: [...(anonymousIds.get(row.person_id) ?? [])].sort(),
-      traits: typeof row.traits === 'string' ? (JSON.parse(row.traits) as Record<string, unknown>) : (row.traits ?? {}),
-      firstSeen: iso(row.first_seen),
-      lastSeen: iso(row.last_seen),
-    })),
-    warnings,
-  };
+  return { count, people: toSegmentPeople(page, anonymousIds), warnings };
 }
 
 /** Warnings for the event names a definition uses that no stored event has. */

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { sqliteBindings, sqliteDialect } from '../analytics/sql-dialect.js';
 import { compileSegment } from './compile-segment.js';
 import { inOrder } from './segment-export.js';
-import { toSegmentResult, type PersonRow, type SegmentPerson, type SegmentQuery } from './segment-result.js';
+import { anonymousIdsByPerson, toSegmentPeople, type PersonRow, type SegmentPerson, type SegmentQuery } from './segment-result.js';
 
 /**
  * A segment's member person ids, latest seen first, read through the statement's iterator
@@ -33,8 +33,7 @@ export function readPeopleSqlite(db: Database.Database, personIds: readonly stri
   const links = db
     .prepare('SELECT person_id, anonymous_id FROM person_ids WHERE person_id IN (SELECT value FROM json_each(?))')
     .all(json) as { person_id: string; anonymous_id: string }[];
-  const ids = new Map<string, string[]>();
-  for (const link of links) ids.set(link.person_id, [...(ids.get(link.person_id) ?? []), link.anonymous_id]);
+  const ids = anonymousIdsByPerson(links);
   const page = inOrder(personIds, new Map(rows.map((row) => [row.person_id, row])));
-  return toSegmentResult(page, page.length, ids, []).people;
+  return toSegmentPeople(page, ids);
 }

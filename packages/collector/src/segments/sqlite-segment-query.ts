@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { sqliteBindings, sqliteDialect } from '../analytics/sql-dialect.js';
 import { compileSegment } from './compile-segment.js';
 import { eventNamesOf } from './segment-definition.js';
-import { splitCount, toSegmentResult, unseenEventWarnings, type PersonRow, type SegmentQuery, type SegmentResult } from './segment-result.js';
+import { anonymousIdsByPerson, splitCount, toSegmentResult, unseenEventWarnings, type PersonRow, type SegmentQuery, type SegmentResult } from './segment-result.js';
 
 /**
  * Runs a segment on a SQLite connection: a pure function of the connection and the query, so
@@ -15,11 +15,10 @@ import { splitCount, toSegmentResult, unseenEventWarnings, type PersonRow, type 
 export function querySegmentSqlite(db: Database.Database, query: SegmentQuery): SegmentResult {
   const { sql, params, warnings } = compileSegment(sqliteDialect, query.condition, query.now, query);
   const { count, page } = splitCount(db.prepare(sql).all(sqliteBindings(params)) as PersonRow[]);
-  const ids = new Map<string, string[]>();
   const links = db
     .prepare('SELECT person_id, anonymous_id FROM person_ids WHERE person_id IN (SELECT value FROM json_each(?))')
     .all(JSON.stringify(page.map((row) => row.person_id))) as { person_id: string; anonymous_id: string }[];
-  for (const link of links) ids.set(link.person_id, [...(ids.get(link.person_id) ?? []), link.anonymous_id]);
+  const ids = anonymousIdsByPerson(links);
   return toSegmentResult(page, count, ids, [...warnings, ...unseenEventWarnings(eventNamesOf(query.condition), seenEvents(db, eventNamesOf(query.condition)))]);
 }
 

@@ -28,8 +28,6 @@ const LOOKBACK_DAYS = 399;
 export interface Suggestions {
   events: HTMLDataListElement;
   paths: HTMLDataListElement;
-  /** Event names the store has (from the overview's top events); empty until loaded. */
-  eventNames(): string[];
 }
 
 /**
@@ -43,18 +41,17 @@ export interface Suggestions {
 export function createSuggestions(api: ConsoleApi): Suggestions {
   const events = h('datalist', { id: uniqueId('event-names'), 'data-testid': 'event-names' });
   const paths = h('datalist', { id: uniqueId('paths'), 'data-testid': 'paths' });
-  let names: string[] = [];
   const fill = (list: HTMLDataListElement, values: readonly string[]) => list.replaceChildren(...values.map((value) => h('option', { value })));
   fill(paths, COMMON_PATHS);
   const now = Date.now();
   api
     .get<OverviewResponse>('/overview', { from: new Date(now - LOOKBACK_DAYS * 86_400_000).toISOString(), to: new Date(now + 3_600_000).toISOString() })
     .then((overview) => {
-      names = [...new Set(overview.topEvents.filter((e) => e.type === 'track' && e.label !== '').map((e) => e.label))].sort();
+      const names = [...new Set(overview.topEvents.filter((e) => e.type === 'track' && e.label !== '').map((e) => e.label))].sort();
       fill(events, names);
       const categories = overview.consent.map((c) => `context.consent.categoryPreferences.${c.category}`);
       fill(paths, [...new Set([...COMMON_PATHS, ...categories])]);
     })
     .catch(() => undefined); // suggestions only: the inputs take any name
-  return { events, paths, eventNames: () => names };
+  return { events, paths };
 }
