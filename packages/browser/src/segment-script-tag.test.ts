@@ -264,6 +264,21 @@ describe('cairn-segment.js: Segment’s snippet on Cairn', () => {
     expect(sent[1]?.anonymousId).not.toBe('seg-anon-1');
   });
 
+  it('does not copy Segment’s ids while analytics consent is not given (data-consent="required")', async () => {
+    document.head.innerHTML = '<script data-write-key="wk_site" data-endpoint="https://collect.test" data-consent="required"></script>';
+    document.cookie = 'ajs_anonymous_id=seg-anon-3';
+    document.cookie = 'ajs_user_id=user-seg-3';
+    runSnippet();
+    await load('./segment-script-tag.js');
+    await load('./script-tag.js');
+    // No stored Cairn id may come from Segment's cookies before the visitor consents.
+    expect(Object.values({ ...localStorage }).join(' ')).not.toMatch(/seg-anon-3|user-seg-3/);
+    win.cairn && (win.cairn as Tracker).setConsent({ analytics: true });
+    await flush();
+    expect(sent.map((event) => event.anonymousId)).not.toContain('seg-anon-3');
+    expect(sent.map((event) => event.userId)).not.toContain('user-seg-3');
+  });
+
   it('trackForm tracks, then submits the form', async () => {
     await load('./script-tag.js');
     await load('./segment-script-tag.js');
