@@ -1,16 +1,7 @@
 import type { DerivedWritesOptions, PostgresDerivedWrite } from '../store/derived-writes.js';
-import { toPgText } from '../store/postgres-pack.js';
+import { toPgJson } from '../store/postgres-pack.js';
 import { buildRollupDelta } from './overview-rollup.js';
 
-/**
- * JSON that PostgreSQL's json type reads back as the text the events table holds: U+0000 as
- * the events table stores it, lone surrogates (which json refuses) as U+FFFD.
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function toJson(rows: readonly object[]): string {
-  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? toPgText(value.replace(LONE_SURROGATE, '\uFFFD')) : value));
-}
 
 /**
  * One statement, one round trip: each table's delta arrives as a JSON array and is upserted
@@ -65,7 +56,7 @@ export function createPostgresOverviewRollup(options: DerivedWritesOptions): Pos
     const delta = buildRollupDelta(inserted, duplicates);
     // prepare: parsed and planned once per connection, not in every ingest transaction
     // (unsafe() defaults to the unnamed statement, re-parsed each time).
-    const params = [toJson(delta.hourly), toJson(delta.campaigns), toJson(delta.consent), toJson(delta.people), toJson(delta.received)];
+    const params = [toPgJson(delta.hourly), toPgJson(delta.campaigns), toPgJson(delta.consent), toPgJson(delta.people), toPgJson(delta.received)];
     await tx.unsafe(ROLLUP_SQL, params, { prepare: true });
   };
 }

@@ -54,6 +54,30 @@ export function toPgText(value: string): string {
   return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A string PostgreSQL's json and text types both take: U+0000 (text refuses it) and lone
+ * surrogates (json refuses them) as U+FFFD, as the driver stores them in text columns.
+ *
+ * @example
+ * toPgJsonText('a\ud800') // 'a\uFFFD'
+ */
+export function toPgJsonText(value: string): string {
+  return toPgText(value.replace(LONE_SURROGATE, '\uFFFD'));
+}
+
+/**
+ * JSON of `value` whose strings are {@link toPgJsonText}: what PostgreSQL's json reads back as
+ * the text the other columns hold.
+ *
+ * @example
+ * toPgJson([{ id: 'a\u0000' }]) // '[{"id":"a\uFFFD"}]'
+ */
+export function toPgJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? toPgJsonText(item) : item));
+}
+
 function chooseSeparator(columns: readonly (readonly (string | null)[])[]): string {
   const absent = (separator: string) =>
     columns.every((values) => values.every((value) => value === null || !value.includes(separator)));

@@ -1,13 +1,11 @@
 import type postgres from 'postgres';
-import { toPgText } from './postgres-pack.js';
+import { toPgJson } from './postgres-pack.js';
 import { pgIdList } from './postgres-write.js';
 import { quarantineDedupKey } from './quarantine-dedup-key.js';
 import { quarantineSubjects } from './quarantine-subjects.js';
 
 /** Rows read and updated per statement: a bounded page of raw texts in memory at a time. */
 const PAGE = 500;
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * Schema version 7's backfill (as SQLite's 9): every quarantine row gets the ids erasure now
@@ -39,7 +37,7 @@ export async function backfillQuarantineColumns(tx: postgres.TransactionSql): Pr
       };
     });
     // Ids decoded from escapes may hold what PostgreSQL text refuses: stored as the writes store them.
-    const json = JSON.stringify(page, (_key, value: unknown) => (typeof value === 'string' ? toPgText(value.replace(LONE_SURROGATE, '\uFFFD')) : value));
+    const json = toPgJson(page);
     await tx`
       UPDATE quarantine q SET user_id = v.user_id, anonymous_id = v.anonymous_id, previous_id = v.previous_id,
           other_ids = CASE WHEN v.other_ids IS NULL THEN NULL ELSE ARRAY(SELECT json_array_elements_text(v.other_ids::json)) END,

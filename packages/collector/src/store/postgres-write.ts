@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import { packColumns, toPgText } from './postgres-pack.js';
+import { packColumns, toPgJson, toPgText } from './postgres-pack.js';
 import { quarantineDedupKey } from './quarantine-dedup-key.js';
 import { quarantineSubjects } from './quarantine-subjects.js';
 import type { EventRow, QuarantineRow, WriteResult } from './store.js';
@@ -140,11 +140,9 @@ export async function writeRows(sql: postgres.Sql | postgres.TransactionSql, wri
  * other_ids as JSON text PostgreSQL's json functions take: U+0000 and lone surrogates, which
  * its text refuses, become U+FFFD, as the driver stores them in the id columns.
  */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 export function pgIdList(json: string | null): string | null {
   if (json === null) return null;
-  return JSON.stringify((JSON.parse(json) as string[]).map((id) => toPgText(id.replace(LONE_SURROGATE, '\uFFFD'))));
+  return toPgJson(JSON.parse(json) as string[]);
 }
 
 function keyOf(source: string, messageId: string): string {
