@@ -81,14 +81,21 @@ async function linkedIds(store: Store, userId: string): Promise<string[]> {
   if (!store.linkedAnonymousIds) return [];
   const seen = new Set<string>([userId]);
   const found: string[] = [];
-  const queue = [userId];
-  while (queue.length > 0 && found.length < MAX_LINKED_IDS) {
-    for (const id of await store.linkedAnonymousIds(queue.shift() as string)) {
-      if (seen.has(id)) continue;
-      seen.add(id);
-      found.push(id);
-      queue.push(id);
+  let level = [userId];
+  while (level.length > 0) {
+    const next: string[] = [];
+    for (const id of level) {
+      for (const linked of await store.linkedAnonymousIds(id)) {
+        if (seen.has(linked)) continue;
+        seen.add(linked);
+        found.push(linked);
+        next.push(linked);
+        if (found.length >= MAX_LINKED_IDS) return found;
+      }
     }
+    // Only a userId has ids linked to it (an older account aliased to it): one lookup for the
+    // level instead of a query per anonymous id, which can have none.
+    level = store.readPeople ? [...(await userIdsAmong(store, next))] : next;
   }
   return found;
 }
