@@ -71,7 +71,10 @@ export function createSqliteOutbox(options: { path: string; busyTimeoutMs?: numb
   const subjectRowids = db
     .prepare('SELECT rowid FROM events WHERE (user_id = @userId OR anonymous_id = @anonymousId) AND (@source IS NULL OR source = @source)')
     .pluck();
-  const undelivered = db.prepare("SELECT id, first_event, last_event, only_events FROM deliveries WHERE kind = 'event' AND state IN ('pending', 'dead')").raw(true);
+  // Only ranges that can hold one of the person's rowids: a few rows of a large dead-letter backlog.
+  const undelivered = db
+    .prepare("SELECT id, first_event, last_event, only_events FROM deliveries WHERE kind = 'event' AND state IN ('pending', 'dead') AND last_event >= ? AND first_event <= ?")
+    .raw(true);
   const queueErasure = db.prepare(`
     INSERT INTO deliveries (id, seq, destination, kind, source, message_id, user_id, anonymous_id, created_at, next_attempt_at)
     SELECT n, n, ?, 'erase', ?, ?, ?, ?, ?, ? FROM (SELECT coalesce(max(id), 0) + 1 AS n FROM deliveries)`);
@@ -196,7 +199,10 @@ export function createSqliteOutbox(options: { path: string; busyTimeoutMs?: numb
     const gone = new Set(subjectRowids.all(params) as number[]);
     let removed = 0;
     if (gone.size > 0) {
-      for (const [id, first, last, only] of undelivered.all() as [number, number, number, string | null][]) {
+      let low = Infinity;
+      let high = -Infinity;
+      for (const rowid of gone) (low = Math.min(low, rowid)), (high = Math.max(high, rowid));
+      for (const [id, first, last, only] of undelivered.all(low, high) as [number, number, number, string | null][]) {
         const range = rangeOfColumns(first, last, only);
         const left = restrict(range, { except: gone });
         const size = rangeSize(range);
